@@ -1,0 +1,30 @@
+package org.rlaifv;
+
+import java.util.List;
+
+/**
+ * Picks, after each iteration's training, the checkpoint that becomes the next policy. RLAIF-V
+ * picks the checkpoint that does best on held-out hallucination benchmarks; implement this with a
+ * validation split, never the test split.
+ */
+@FunctionalInterface
+public interface CheckpointSelector {
+
+  /**
+   * Chooses one of the candidates.
+   *
+   * @param iteration the iteration that produced them, from 1
+   * @param candidates checkpoints written by training, oldest first, never empty
+   * @return the chosen checkpoint (one of {@code candidates})
+   */
+  Checkpoint select(int iteration, List<Checkpoint> candidates);
+
+  /**
+   * Returns the selector that takes the last checkpoint.
+   *
+   * @return the selector
+   */
+  static CheckpointSelector last() {
+    return (iteration, candidates) -> candidates.get(candidates.size() - 1);
+  }
+}
