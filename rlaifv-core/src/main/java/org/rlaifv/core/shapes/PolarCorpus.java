@@ -15,7 +15,7 @@ import org.rlaifv.Seeds;
  *
  * <p>Questions are phrased exactly as a rule-based questioner turns caption sentences round
  * ({@code "there is a red circle on the top left."} becomes {@code "is there a red circle on the
- * top left?"}); about half name a place. Even indices ask a true question ({@link
+ * top left?"}); half of the true and half of the false ones name a place. Even indices ask a true question ({@link
  * QuestionKind#PRESENT} or {@link QuestionKind#PRESENT_AT}); odd indices a false one, its kind
  * drawn uniformly from {@link QuestionKind#ABSENT} and the four hard negatives. The {@linkplain
  * #hardExample(Split, long, long) hard set} asks only placed questions, true ones and hard negatives
@@ -77,7 +77,12 @@ public final class PolarCorpus {
         index % 2 == 0
             ? (pick.nextBoolean() ? QuestionKind.PRESENT : QuestionKind.PRESENT_AT)
             : NEGATIVES.get(pick.nextInt(NEGATIVES.size()));
-    boolean placed = kind == QuestionKind.PRESENT_AT || (!kind.answer() && pick.nextBoolean());
+    // Half of the true and half of the false questions name a place, so the form tells nothing
+    // about the answer: wrong-place questions always do, absent ones never, the rest half the time.
+    boolean placed =
+        kind == QuestionKind.PRESENT_AT
+            || kind == QuestionKind.WRONG_PLACE
+            || (!kind.answer() && kind != QuestionKind.ABSENT && pick.nextBoolean());
     return make(split, seed, index, kind, placed);
   }
 
