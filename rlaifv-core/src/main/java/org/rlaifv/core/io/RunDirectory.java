@@ -76,6 +76,8 @@ public final class RunDirectory {
   public static RunDirectory open(
       Path root, String runId, JsonNode config, Map<String, String> provenance) {
     Path abs = root.toAbsolutePath().normalize();
+    // Compare what a manifest file holds: numbers read back as the narrowest node type.
+    JsonNode normalized = normalize(config);
     Path manifestFile = abs.resolve(MANIFEST);
     if (Files.exists(manifestFile)) {
       RunManifest existing = Json.read(manifestFile, RunManifest.class);
@@ -84,10 +86,10 @@ public final class RunDirectory {
             "run directory " + abs + " holds run " + existing.runId() + ", not " + runId
                 + "; use another directory for a new run");
       }
-      if (!existing.config().equals(config)) {
+      if (!existing.config().equals(normalized)) {
         throw new InvalidInputException(
             "run directory " + abs + " was made with a different configuration (differs in: "
-                + differingFields(existing.config(), config)
+                + differingFields(existing.config(), normalized)
                 + "); resume with the same configuration or use another directory");
       }
       LOG.info("resuming run {} in {} ({} iterations finished)", runId, abs,
@@ -99,7 +101,7 @@ public final class RunDirectory {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create run directory " + abs, e);
     }
-    RunManifest fresh = new RunManifest(RunManifest.FORMAT, runId, config, provenance, 0, List.of());
+    RunManifest fresh = new RunManifest(RunManifest.FORMAT, runId, normalized, provenance, 0, List.of());
     RunDirectory dir = new RunDirectory(abs, fresh);
     dir.saveManifest();
     return dir;
@@ -521,6 +523,14 @@ public final class RunDirectory {
     return a.id().equals(b.id())
         && a.directory().toAbsolutePath().normalize().equals(
             b.directory().toAbsolutePath().normalize());
+  }
+
+  private static JsonNode normalize(JsonNode config) {
+    try {
+      return Json.mapper().readTree(Json.toJson(config));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new InvalidInputException("configuration snapshot is not valid JSON: " + e.getMessage(), e);
+    }
   }
 
   private static String differingFields(JsonNode a, JsonNode b) {
