@@ -94,7 +94,8 @@ public final class Json {
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        // Trailing tokens are checked by readStrict: the feature also fires inside JsonNode-typed
+        // record components in this Jackson version.
         .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
         .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
         .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -148,10 +149,12 @@ public final class Json {
    */
   public static <T> T fromJson(String json, Class<T> type) {
     try {
-      return MAPPER.readValue(json, type);
+      return readStrict(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(
           "malformed JSON for " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
       throw wrapValidation(e, type.getSimpleName());
     }
@@ -215,7 +218,7 @@ public final class Json {
       throw new InvalidInputException("cannot read " + file + ": " + e.getMessage(), e);
     }
     try {
-      return MAPPER.readValue(bytes, type);
+      return readStrict(bytes, type);
     } catch (IOException e) {
       String msg = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
       throw new InvalidInputException("malformed JSON in " + file + ": " + msg, e);
@@ -233,6 +236,26 @@ public final class Json {
    */
   public static void write(Path file, Object value) {
     AtomicFiles.write(file, toPrettyBytes(value));
+  }
+
+  /**
+   * Reads exactly one JSON document of a type from bytes; anything after it is an error.
+   *
+   * @param bytes UTF-8 JSON
+   * @param type the type
+   * @param <T> the type
+   * @return the value
+   * @throws IOException when the JSON is malformed or followed by more content
+   */
+  static <T> T readStrict(byte[] bytes, Class<T> type) throws IOException {
+    try (JsonParser p = MAPPER.createParser(bytes)) {
+      T value = MAPPER.readValue(p, type);
+      if (p.nextToken() != null) {
+        throw com.fasterxml.jackson.databind.exc.MismatchedInputException.from(
+            p, type, "unexpected content after the JSON value");
+      }
+      return value;
+    }
   }
 
   static RuntimeException wrapValidation(RuntimeException e, String where) {

@@ -151,7 +151,7 @@ public final class JsonlReader {
 
   private static <T> T parse(Path file, Line line, Class<T> type) {
     try {
-      return Json.mapper().readValue(line.bytes(), type);
+      return Json.readStrict(line.bytes(), type);
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(
           file + " line " + line.number() + ": malformed " + type.getSimpleName() + ": "
