@@ -113,14 +113,12 @@ public final class DjlDpoTrainer implements DpoTrainer {
    */
   @Override
   public TrainingResult train(TrainingRequest request) {
-    DpoConfig cfg = request.config();
     Path out = request.outputDirectory();
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create training directory " + out, e);
     }
-    List<PreferencePair> pairs = request.pairs();
     ReferenceLogps refs = referenceLogps(request);
 
     try (LoadedVlm policy = LoadedVlm.load(request.policy().directory(), device);

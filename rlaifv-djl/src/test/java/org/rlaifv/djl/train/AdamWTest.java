@@ -16,6 +16,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AdamWTest {
+  @org.junit.jupiter.api.BeforeAll
+  static void oneThread() {
+    TrainFixtures.oneThread();
+  }
+
 
   /** Loss = sum(c * w^2) + sum(d * b), so dL/dw = 2 c w and dL/db = d. */
   private static void backward(NDManager m, NDArray w, NDArray b, float[] c, float[] d) {

@@ -12,6 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.rlaifv.DpoLossType;
 
 class DjlDpoLossTest {
+  @org.junit.jupiter.api.BeforeAll
+  static void oneThread() {
+    TrainFixtures.oneThread();
+  }
+
 
   private static double softplus(double x) {
     return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
