@@ -90,12 +90,6 @@ public final class RlaifvArbitraries {
     return new PolarQuestion(c, q);
   }
 
-  private static Arbitrary<Double> probability() {
-    return Arbitraries.oneOf(
-        Arbitraries.doubles().between(0, 1),
-        Arbitraries.of(0.0, 0.5, 1.0));
-  }
-
   /**
    * Returns verdicts of every kind: accepting, rejecting, exact ties, abstentions and extreme
    * probabilities. A verdict abstains when its mass is below {@link #ABSTAIN_BELOW}.
@@ -140,7 +134,7 @@ public final class RlaifvArbitraries {
   public static Arbitrary<ClaimVerdict> tiedVerdicts() {
     return Combinators.combine(
             polarQuestions(),
-            Arbitraries.oneOf(Arbitraries.doubles().between(ABSTAIN_BELOW / 2, 0.5), Arbitraries.of(0.5)))
+            Arbitraries.oneOf(Arbitraries.doubles().between(ABSTAIN_BELOW / 2, 0.5).ofScale(6), Arbitraries.of(0.5)))
         .as((q, p) -> new ClaimVerdict(q, p, p, false));
   }
 
@@ -150,17 +144,18 @@ public final class RlaifvArbitraries {
    * @return the arbitrary
    */
   public static Arbitrary<ClaimVerdict> abstainedVerdicts() {
-    Arbitrary<Double> small = Arbitraries.doubles().between(0, ABSTAIN_BELOW / 2);
+    // Each at most 0.04 (0.4 of the threshold), so the mass stays strictly under it after rounding.
+    Arbitrary<Double> small = Arbitraries.doubles().between(0, 0.04).ofScale(6);
     return Combinators.combine(polarQuestions(), small, small)
-        .as((q, y, n) -> ClaimVerdict.of(q, y, n, ABSTAIN_BELOW));
+        .as((q, y, n) -> new ClaimVerdict(q, y, n, true));
   }
 
   /** {pYes, pNo} with mass in [ABSTAIN_BELOW, 1], strictly favouring yes or (weakly) no. */
   private static Arbitrary<double[]> massAndShare(boolean yes) {
     Arbitrary<Double> mass = Arbitraries.oneOf(
-        Arbitraries.doubles().between(ABSTAIN_BELOW, 1), Arbitraries.of(1.0));
+        Arbitraries.doubles().between(ABSTAIN_BELOW, 1).ofScale(6), Arbitraries.of(1.0));
     Arbitrary<Double> share = Arbitraries.oneOf(
-        Arbitraries.doubles().between(0.5, 1).filter(s -> s > 0.5), Arbitraries.of(1.0));
+        Arbitraries.doubles().between(0.5, 1).ofScale(6).filter(s -> s > 0.5), Arbitraries.of(1.0));
     return Combinators.combine(mass, share).as((m, s) -> {
       double major = m * s;
       double minor = Math.min(m - major, major);
