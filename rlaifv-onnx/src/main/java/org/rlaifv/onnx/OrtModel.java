@@ -473,6 +473,7 @@ public final class OrtModel implements AutoCloseable {
     private final int seq;
     private final int vocab;
     private final OrtKvCache cache;
+    private boolean taken;
 
     DecoderOutput(float[] logits, int batch, int seq, int vocab, OrtKvCache cache) {
       this.logits = logits;
@@ -498,7 +499,7 @@ public final class OrtModel implements AutoCloseable {
     }
 
     /**
-     * Returns the extended cache (still owned by this output until closed elsewhere).
+     * Returns the extended cache, still owned (and closed) by this output.
      *
      * @return the cache
      */
@@ -506,10 +507,22 @@ public final class OrtModel implements AutoCloseable {
       return cache;
     }
 
-    /** Closes the cache. */
+    /**
+     * Hands the cache over to the caller, who then closes it; closing this output no longer does.
+     *
+     * @return the cache
+     */
+    public OrtKvCache takeCache() {
+      taken = true;
+      return cache;
+    }
+
+    /** Closes the cache unless it was taken. */
     @Override
     public void close() {
-      cache.close();
+      if (!taken) {
+        cache.close();
+      }
     }
   }
 }

@@ -11,7 +11,8 @@ import org.rlaifv.djl.export.OnnxGraph.ElemType;
  * {@code logits [B,S,V]} and {@code present.N.key/value [B,KV,P+S,D]}.
  */
 final class DecoderGraph {
-  private static final float MASKED = -Float.MAX_VALUE;
+  /** Added to the scores of hidden keys, as the DJL model does (a fully hidden row stays finite). */
+  private static final float MASKED = -1e9f;
 
   /** The decoder's hyper-parameters. */
   record Shape(
@@ -83,11 +84,11 @@ final class DecoderGraph {
     String causal = g.op("LessOrEqual", o.unsqueeze(kIdx, 0), o.unsqueeze(qIdx, 1));
     String pad = o.unsqueeze(o.cast("attention_mask", 9), 1, 2);
     String allowed = g.op("And", o.unsqueeze(causal, 0, 1), pad);
-    String maskedValue = g.scalar(MASKED);
+    String bias = g.op("Where", allowed, g.scalar(0f), g.scalar(MASKED));
 
     String x = "inputs_embeds";
     int rep = s.heads() / s.kvHeads();
-    float scale = (float) (1.0 / Math.sqrt(d));
+    String scaleConst = g.scalar((float) (1.0 / Math.sqrt(d)));
     for (int i = 0; i < s.layers(); i++) {
       String h =
           o.rmsNorm(
@@ -117,13 +118,13 @@ final class DecoderGraph {
           OnnxAttribute.ofInt("axis", 2));
       // Grouped-query attention without copying K/V: fold the query heads sharing a KV head
       // into the row axis, [B,H,S,D] -> [B,KV,rep*S,D].
-      String qg = rep == 1 ? q : o.reshape(q, 0, s.kvHeads(), -1, d);
+      String qs = g.op("Mul", q, scaleConst);
+      String qg = rep == 1 ? qs : o.reshape(qs, 0, s.kvHeads(), -1, d);
       String scores = g.op("MatMul", qg, o.transpose(presentK, 0, 1, 3, 2));
-      scores = g.op("Mul", scores, g.scalar(scale));
       if (rep != 1) {
         scores = o.reshape(scores, 0, s.heads(), -1, 0);
       }
-      scores = g.op("Where", allowed, scores, maskedValue);
+      scores = g.op("Add", scores, bias);
       String probs = o.softmax(scores);
       if (rep != 1) {
         probs = o.reshape(probs, 0, s.kvHeads(), -1, 0);

@@ -38,7 +38,7 @@ final class GraphOps {
     return y;
   }
 
-  /** RMSNorm over the last axis: {@code w * x / sqrt(mean(x^2) + eps)}. */
+  /** RMSNorm over the last axis: {@code x * (mean(x^2) + eps)^-0.5 * w}. */
   String rmsNorm(String x, String name, float[] weight, float eps) {
     String sq = g.op("Mul", x, x);
     String mean =
@@ -47,8 +47,8 @@ final class GraphOps {
             List.of(sq),
             OnnxAttribute.ofInts("axes", -1),
             OnnxAttribute.ofInt("keepdims", 1));
-    String rms = g.op("Sqrt", g.op("Add", mean, g.scalar(eps)));
-    String normed = g.op("Div", x, rms);
+    String r = g.op("Pow", g.op("Add", mean, g.scalar(eps)), g.scalar(-0.5f));
+    String normed = g.op("Mul", x, r);
     String w = g.initializer(OnnxConstant.ofFloats(name, weight, weight.length));
     return g.op("Mul", normed, w);
   }
