@@ -78,9 +78,9 @@ final class DecoderGraph {
     String past = g.op("Sub", total, seq);
     String zero = g.constantLongs(new long[] {0});
     String one = g.constantLongs(new long[] {1});
-    String qIdx =
-        g.op("Range", o.squeeze0(past), o.squeeze0(total), o.squeeze0(one));
-    String kIdx = g.op("Range", o.squeeze0(zero), o.squeeze0(total), o.squeeze0(one));
+    String totalScalar = o.squeeze0(total);
+    String qIdx = g.op("Range", o.squeeze0(past), totalScalar, one);
+    String kIdx = g.op("Range", zero, totalScalar, one);
     String causal = g.op("LessOrEqual", o.unsqueeze(kIdx, 0), o.unsqueeze(qIdx, 1));
     String pad = o.unsqueeze(o.cast("attention_mask", 9), 1, 2);
     String allowed = g.op("And", o.unsqueeze(causal, 0, 1), pad);
