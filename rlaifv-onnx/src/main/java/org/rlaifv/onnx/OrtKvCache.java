@@ -91,31 +91,52 @@ public final class OrtKvCache implements AutoCloseable {
    * @return the new cache, owned by the caller
    */
   public OrtKvCache repeatRows(OrtEnvironment env, int times) {
+    if (times < 1) {
+      throw new IllegalArgumentException("copies must be at least 1, got " + times);
+    }
+    int[] rows = new int[batch * times];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = i / times;
+    }
+    return selectRows(env, rows);
+  }
+
+  /**
+   * Returns a new cache holding some rows of this one, in the given order (rows may repeat). This
+   * cache stays open.
+   *
+   * @param env the environment that creates the copies
+   * @param rows row indices into this cache
+   * @return the new cache, owned by the caller
+   */
+  public OrtKvCache selectRows(OrtEnvironment env, int[] rows) {
     check();
+    for (int r : rows) {
+      if (r < 0 || r >= batch) {
+        throw new IndexOutOfBoundsException("row " + r + " of a cache with " + batch + " rows");
+      }
+    }
     int rowSize = kvHeads * length * headDim;
     OnnxTensor[] out = new OnnxTensor[tensors.length];
     try {
       for (int i = 0; i < tensors.length; i++) {
         FloatBuffer src = tensors[i].getFloatBuffer();
         FloatBuffer dst =
-            ByteBuffer.allocateDirect(4 * rowSize * batch * times)
+            ByteBuffer.allocateDirect(4 * rowSize * rows.length)
                 .order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
-        for (int b = 0; b < batch; b++) {
-          for (int t = 0; t < times; t++) {
-            dst.put(src.duplicate().position(b * rowSize).limit((b + 1) * rowSize));
-          }
+        for (int r : rows) {
+          dst.put(src.duplicate().position(r * rowSize).limit((r + 1) * rowSize));
         }
         dst.rewind();
         out[i] =
-            OnnxTensor.createTensor(
-                env, dst, new long[] {(long) batch * times, kvHeads, length, headDim});
+            OnnxTensor.createTensor(env, dst, new long[] {rows.length, kvHeads, length, headDim});
       }
     } catch (OrtException e) {
       closeAll(out);
       throw new BackendException("cannot copy the key/value cache: " + e.getMessage(), e);
     }
-    return new OrtKvCache(out, null, batch * times, length, kvHeads, headDim);
+    return new OrtKvCache(out, null, rows.length, length, kvHeads, headDim);
   }
 
   private void check() {
