@@ -70,6 +70,10 @@ final class Args {
     return sb.toString();
   }
 
+  boolean has(String name) {
+    return values.containsKey(name);
+  }
+
   boolean flag(String name) {
     return flags.contains(name);
   }

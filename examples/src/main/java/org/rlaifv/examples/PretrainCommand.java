@@ -1,0 +1,145 @@
+package org.rlaifv.examples;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.rlaifv.LrSchedule;
+import org.rlaifv.TrainingListener;
+import org.rlaifv.TrainingMetrics;
+import org.rlaifv.core.shapes.PolarExample;
+import org.rlaifv.core.shapes.ShapesMetrics;
+import org.rlaifv.core.shapes.ShapesWorld;
+import org.rlaifv.core.shapes.Split;
+import org.rlaifv.core.shapes.TrainingExample;
+import org.rlaifv.djl.model.LoadedVlm;
+import org.rlaifv.djl.model.TokenizerFiles;
+import org.rlaifv.djl.model.VlmConfig;
+import org.rlaifv.djl.train.DjlSftTrainer;
+import org.rlaifv.djl.train.SftConfig;
+import org.rlaifv.djl.train.SftExample;
+import org.rlaifv.examples.shapes.PolicyEvaluation;
+import org.rlaifv.examples.shapes.ShapesModels;
+
+/**
+ * {@code pretrain}: trains the ShapesWorld policy (SFT on the flawed caption corpus) and labeler
+ * (half polar questions, half clean captions) from scratch and saves both in the Hugging Face
+ * layout under {@code --out} (default {@code examples/models}), then measures them.
+ *
+ * <pre>{@code
+ * java -jar examples/target/rlaifv.jar pretrain --out examples/models --seed 0
+ * }</pre>
+ */
+final class PretrainCommand {
+
+  /** Steps, batch and learning rate of one model's training. */
+  record Plan(int steps, int batch, double lr, int examples) {}
+
+  static final Plan POLICY = new Plan(1500, 64, 2e-3, 24_000);
+  static final Plan LABELER = new Plan(3000, 64, 2e-3, 48_000);
+  static final Plan POLICY_QUICK = new Plan(60, 32, 2e-3, 2_000);
+  static final Plan LABELER_QUICK = new Plan(60, 32, 2e-3, 2_000);
+
+  private PretrainCommand() {}
+
+  static void run(List<String> argv, PrintStream out) {
+    Args a = Args.parse("pretrain", argv, Set.of("out", "seed", "policy-steps", "labeler-steps", "only"),
+        Set.of("quick"));
+    boolean quick = a.flag("quick");
+    String only = a.choice("only", "both", Set.of("both", "policy", "labeler"));
+    Path dir = a.has("out") ? a.path("out", null) : ShapesModels.modelsDirectory(null);
+    long seed = a.longValue("seed", 0);
+    Plan policyPlan = quick ? POLICY_QUICK : POLICY;
+    Plan labelerPlan = quick ? LABELER_QUICK : LABELER;
+    policyPlan = new Plan(a.integer("policy-steps", policyPlan.steps(), 1, 1_000_000),
+        policyPlan.batch(), policyPlan.lr(), policyPlan.examples());
+    labelerPlan = new Plan(a.integer("labeler-steps", labelerPlan.steps(), 1, 1_000_000),
+        labelerPlan.batch(), labelerPlan.lr(), labelerPlan.examples());
+
+    long t0 = System.nanoTime();
+    ShapesWorld world = ShapesWorld.defaults();
+    Path tokenizer;
+    try {
+      Files.createDirectories(dir);
+      tokenizer = Files.createTempFile(dir, "tokenizer", ".json");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to models directory " + dir, e);
+    }
+    try {
+      int vocab = TokenizerFiles.writeWordLevel(tokenizer, ShapesModels.vocabulary(world));
+      out.printf(Locale.ROOT, "pretrain: vocabulary %d tokens, seed %d, into %s%n", vocab, seed, dir);
+
+      List<SftExample> policyData = only.equals("labeler") ? List.of() : toSft(world.captionCorpus().examples(Split.TRAIN,
+          seed, policyPlan.examples()));
+      double policySeconds = only.equals("labeler") ? 0 : train("policy", ShapesModels.policyConfig(vocab), seed, tokenizer,
+          policyData, policyPlan, dir.resolve(ShapesModels.POLICY), out);
+
+      List<SftExample> labelerData = only.equals("policy") ? List.of() : toSft(world.polarCorpus().labelerExamples(Split.TRAIN,
+          seed + 1, labelerPlan.examples(), 0.5));
+      double labelerSeconds = only.equals("policy") ? 0 : train("labeler", ShapesModels.labelerConfig(vocab), seed + 1,
+          tokenizer, labelerData, labelerPlan, dir.resolve(ShapesModels.LABELER), out);
+
+      int nHard = quick ? 64 : 512;
+      int nTest = quick ? 32 : 200;
+      ShapesMetrics.LabelerAgreement acc;
+      try (LoadedVlm labeler = LoadedVlm.load(dir.resolve(ShapesModels.LABELER), Device.cpu())) {
+        acc = PolicyEvaluation.judgeAccuracy(labeler,
+            world.hardQuestions(Split.TEST, DemoCommand.TEST_SEED, nHard), "labeler hard set");
+      }
+      ShapesMetrics.Report sft;
+      try (LoadedVlm policy = LoadedVlm.load(dir.resolve(ShapesModels.POLICY), Device.cpu())) {
+        sft = PolicyEvaluation.evaluate(world, policy,
+            world.prompts(Split.TEST, nTest, DemoCommand.TEST_SEED), "policy greedy test");
+      }
+      double total = (System.nanoTime() - t0) / 1e9;
+      out.printf(Locale.ROOT, "%npretrain summary (seed %d)%n", seed);
+      out.printf(Locale.ROOT, "  policy : %d steps x %d in %.0f s; greedy on %d test scenes: "
+              + "CHAIR_i %.3f, CHAIR_s %.3f, coverage %.3f, %.1f words%n",
+          policyPlan.steps(), policyPlan.batch(), policySeconds, nTest, sft.chairI(), sft.chairS(),
+          sft.coverage(), sft.meanWords());
+      out.printf(Locale.ROOT, "  labeler: %d steps x %d in %.0f s; hard held-out questions: "
+              + "accuracy %.3f (balanced %.3f, n = %d)%n",
+          labelerPlan.steps(), labelerPlan.batch(), labelerSeconds, acc.accuracy(),
+          acc.balancedAccuracy(), acc.n());
+      out.printf(Locale.ROOT, "  saved %s and %s; total %.0f s%n",
+          dir.resolve(ShapesModels.POLICY), dir.resolve(ShapesModels.LABELER), total);
+    } finally {
+      try {
+        Files.deleteIfExists(tokenizer);
+      } catch (IOException e) {
+        // a stray temporary file is harmless
+      }
+    }
+  }
+
+  private static List<SftExample> toSft(List<TrainingExample> examples) {
+    return examples.stream().map(e -> new SftExample(e.image(), e.prompt(), e.target())).toList();
+  }
+
+  private static double train(String name, VlmConfig config, long seed, Path tokenizer,
+      List<SftExample> data, Plan plan, Path target, PrintStream out) {
+    long t0 = System.nanoTime();
+    SftConfig cfg = SftConfig.builder().learningRate(plan.lr()).schedule(LrSchedule.COSINE)
+        .warmupRatio(0.05).steps(plan.steps()).batchSize(plan.batch()).maxGradNorm(1.0)
+        .seed(seed).logEvery(10).build();
+    try (LoadedVlm vlm = LoadedVlm.create(config, seed, tokenizer, ShapesModels.FORMAT, Device.cpu());
+        Progress bar = Progress.start("SFT " + name, plan.steps())) {
+      out.printf(Locale.ROOT, "pretrain: %s, %,d parameters, %d examples%n", name,
+          vlm.model().parameterCount(), data.size());
+      new DjlSftTrainer().train(vlm, data, cfg, new TrainingListener() {
+        @Override
+        public void onStep(TrainingMetrics m, long totalSteps) {
+          bar.stepTo(m.step());
+          bar.message(String.format(Locale.ROOT, "loss %.3f", m.get("loss")));
+        }
+      });
+      vlm.save(target);
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+}

@@ -1,0 +1,94 @@
+package org.rlaifv.examples.shapes;
+
+import ai.djl.Device;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import org.rlaifv.Checkpoint;
+import org.rlaifv.CheckpointSelector;
+import org.rlaifv.Prompt;
+import org.rlaifv.core.shapes.ShapesMetrics;
+import org.rlaifv.core.shapes.ShapesWorld;
+import org.rlaifv.djl.model.LoadedVlm;
+
+/**
+ * Picks the next policy on a validation split of scenes (never the test split): the checkpoint
+ * with the lowest greedy CHAIR_i among those whose coverage stays within {@code maxCoverageDrop}
+ * of the starting policy's; when none does, the one with the highest coverage.
+ *
+ * <p>The floor is the coverage of the policy the whole run started from, so the loop cannot give
+ * away coverage a little at a time over several iterations. Records every candidate it scored.
+ * Not thread-safe.
+ */
+public final class ValidationSelector implements CheckpointSelector {
+
+  /** One scored candidate. */
+  public record Candidate(int iteration, String checkpoint, double chairI, double chairS,
+      double coverage, double meanWords, boolean selected) {}
+
+  private final ShapesWorld world;
+  private final List<Prompt> validation;
+  private final double coverageFloor;
+  private final List<Candidate> scored = new ArrayList<>();
+
+  /**
+   * Creates the selector.
+   *
+   * @param world the world that made the validation prompts
+   * @param validation validation prompts
+   * @param startCoverage the starting policy's greedy coverage on the same prompts
+   * @param maxCoverageDrop how far coverage may fall below {@code startCoverage}
+   */
+  public ValidationSelector(ShapesWorld world, List<Prompt> validation, double startCoverage,
+      double maxCoverageDrop) {
+    this.world = world;
+    this.validation = List.copyOf(validation);
+    this.coverageFloor = startCoverage - maxCoverageDrop;
+  }
+
+  @Override
+  public Checkpoint select(int iteration, List<Checkpoint> candidates) {
+    List<ShapesMetrics.Report> reports = new ArrayList<>();
+    for (Checkpoint c : candidates) {
+      try (LoadedVlm vlm = LoadedVlm.load(c.directory(), Device.cpu())) {
+        reports.add(PolicyEvaluation.evaluate(world, vlm, validation,
+            String.format(Locale.ROOT, "iter %d validate %s", iteration, c.id())));
+      }
+    }
+    int best = -1;
+    for (int i = 0; i < candidates.size(); i++) {
+      ShapesMetrics.Report r = reports.get(i);
+      if (r.coverage() < coverageFloor) {
+        continue;
+      }
+      if (best < 0 || r.chairI() < reports.get(best).chairI()
+          || (r.chairI() == reports.get(best).chairI() && r.coverage() > reports.get(best).coverage())) {
+        best = i;
+      }
+    }
+    if (best < 0) {
+      best = 0;
+      for (int i = 1; i < candidates.size(); i++) {
+        if (reports.get(i).coverage() > reports.get(best).coverage()) {
+          best = i;
+        }
+      }
+    }
+    for (int i = 0; i < candidates.size(); i++) {
+      ShapesMetrics.Report r = reports.get(i);
+      scored.add(new Candidate(iteration, candidates.get(i).id(), r.chairI(), r.chairS(),
+          r.coverage(), r.meanWords(), i == best));
+    }
+    return candidates.get(best);
+  }
+
+  /**
+   * Returns every candidate scored so far, in order.
+   *
+   * @return the candidates
+   */
+  public List<Candidate> scored() {
+    return Collections.unmodifiableList(scored);
+  }
+}
