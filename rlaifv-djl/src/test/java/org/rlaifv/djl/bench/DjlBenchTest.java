@@ -18,7 +18,7 @@ class DjlBenchTest {
   void measureReportsEveryFieldOnATinyWorkload() {
     try (LoadedVlm vlm = TinyVlms.create(dir, 4)) {
       Map<String, Object> r =
-          DjlBench.measure(vlm, vlm, new DjlBench.Workload(TinyVlms.WORDS, 3, 3, 2, 2, 4, 1));
+          DjlBench.measure(vlm, vlm, new DjlBench.Workload(TinyVlms.WORDS, 3, 3, 2, 2, 4, 1, 1));
       Map<String, Object> judge = (Map<String, Object>) r.get("judge");
       Map<String, Object> sampler = (Map<String, Object>) r.get("sampler");
       for (String k : new String[] {"claims_per_s_cached", "claims_per_s_naive", "speedup"}) {
