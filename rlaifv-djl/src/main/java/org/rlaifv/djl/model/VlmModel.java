@@ -224,6 +224,22 @@ public final class VlmModel implements AutoCloseable {
   }
 
   /**
+   * Returns an independent copy of this model (same config and weights, new arrays), for example
+   * a frozen reference for DPO.
+   *
+   * @param device where the copy's parameters live
+   * @return a new model, closed by the caller
+   */
+  public VlmModel copy(Device device) {
+    Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      NDArray a = e.getValue();
+      tensors.put(e.getKey(), new SafeTensors.Tensor(a.getShape().getShape(), a.toFloatArray()));
+    }
+    return fromTensors(config, tensors, device, "copy");
+  }
+
+  /**
    * Writes {@code config.json} and {@code model.safetensors} (float32) into a directory, each
    * through a temp file and an atomic rename.
    *

@@ -88,6 +88,18 @@ class VlmModelTest {
   }
 
   @Test
+  void copyIsIndependentAndEqual() {
+    try (LoadedVlm vlm = TinyVlms.create(dir, 8);
+        VlmModel copy = vlm.model().copy(vlm.model().device())) {
+      String name = "multi_modal_projector.linear_1.weight";
+      NDArray orig = vlm.model().parameters().get(name);
+      assertArrayEquals(orig.toFloatArray(), copy.parameters().get(name).toFloatArray());
+      orig.subi(1f);
+      assertTrue(orig.toFloatArray()[0] != copy.parameters().get(name).toFloatArray()[0]);
+    }
+  }
+
+  @Test
   void randomInitIsSeeded() {
     try (LoadedVlm a = TinyVlms.create(dir, 9); LoadedVlm b = TinyVlms.create(dir, 9)) {
       String name = "language_model.model.layers.0.self_attn.q_proj.weight";
