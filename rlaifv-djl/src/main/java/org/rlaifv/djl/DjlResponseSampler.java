@@ -23,7 +23,8 @@ import org.rlaifv.spi.BackendOptions;
 /**
  * Samples candidate responses from a {@link LoadedVlm} with one shared prefill per prompt: the
  * image and prompt are encoded once, the key/value cache is copied n ways and the n continuations
- * are decoded as one batch (rows that finish leave the batch). {@link #sampleAll} also prefills
+ * are decoded as one batch (rows that finish leave the batch; the prefix is read by broadcasting
+ * until then, see {@link KvCache#sharing}). {@link #sampleAll} also prefills
  * several prompts together and decodes all their samples as one batch of at most {@link
  * BackendOptions#batchSize()} rows.
  *
@@ -136,7 +137,7 @@ public final class DjlResponseSampler implements ResponseSampler {
             rows[p * count + k] = new Row(p, start + k, pm, lengths[p], params);
           }
         }
-        try (KvCache cache = prefix.copyBatch(count)) {
+        try (KvCache cache = KvCache.sharing(prefix, count)) {
           decode(m, cache, first, rows, params);
         }
         for (Row r : rows) {
