@@ -104,7 +104,9 @@ final class English {
       "the", "a", "an", "this", "that", "these", "those", "there", "it", "they", "he", "she", "we",
       "you", "some", "one", "two", "three", "four", "five", "several", "many", "each", "every",
       "no", "both", "all", "its", "their", "his", "her", "my", "our", "your", "another", "in",
-      "on", "at", "near", "next", "above", "below", "under", "behind", "beside", "inside");
+      "on", "at", "near", "next", "above", "below", "under", "behind", "beside", "inside",
+      "people", "men", "women", "children", "someone", "something", "everyone", "everything",
+      "nothing", "nobody", "most", "none", "here", "what", "such");
 
   static String lower(String s) {
     return s.toLowerCase(Locale.ROOT);

@@ -36,7 +36,8 @@ import org.rlaifv.ClaimSplitter;
  *       negation ("no") stays with its conjunct.
  * </ol>
  *
- * <p>Every claim ends with a full stop. Case is kept. Stateless and thread-safe.
+ * <p>Every claim ends with a full stop. Case is kept, and every claim split from a sentence that
+ * starts with a capital letter starts with one too. Stateless and thread-safe.
  *
  * <pre>{@code
  * List<Claim> claims = new RuleBasedClaimSplitter().split("There is a red circle and a blue square.");
@@ -46,7 +47,7 @@ import org.rlaifv.ClaimSplitter;
 public final class RuleBasedClaimSplitter implements ClaimSplitter {
 
   private static final Set<String> ABBREVIATIONS =
-      Set.of("mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "approx", "no", "fig");
+      Set.of("mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "approx", "fig");
 
   private static final List<String> OPINION_MARKERS = List.of(
       "i think", "i believe", "i feel", "i guess", "i suppose", "i would say", "in my opinion",
@@ -101,13 +102,17 @@ public final class RuleBasedClaimSplitter implements ClaimSplitter {
         continue;
       }
       s = stripTerminator(s);
+      if (s.isEmpty()) {
+        continue;
+      }
+      boolean capital = Character.isUpperCase(s.charAt(0));
       for (String clause : splitClauses(s)) {
         for (String claim : splitNounPhrases(clause)) {
           String c = claim.strip();
           if (c.split("\\s+").length < 2) {
             continue;
           }
-          out.add(new Claim(c + "."));
+          out.add(new Claim((capital ? English.capitalize(c) : c) + "."));
         }
       }
     }
@@ -159,9 +164,7 @@ public final class RuleBasedClaimSplitter implements ClaimSplitter {
     while (b > start && !Character.isWhitespace(line.charAt(b - 1))) {
       b--;
     }
-    String word = English.lower(line.substring(b, dot));
-    // "No." ends a sentence far more often than it abbreviates "number" in descriptions.
-    return !word.equals("no") && ABBREVIATIONS.contains(word);
+    return ABBREVIATIONS.contains(English.lower(line.substring(b, dot)));
   }
 
   static boolean isSubjective(String sentence) {

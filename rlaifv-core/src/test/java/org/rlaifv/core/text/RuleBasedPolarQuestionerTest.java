@@ -59,6 +59,13 @@ class RuleBasedPolarQuestionerTest {
       a red circle on the left.                     | is there a red circle on the left?
       two red circles.                              | are there two red circles?
       is there a red circle?                        | is there a red circle?
+      People are walking along the beach.           | Are people walking along the beach?
+      Two birds fly over the lake.                  | Do two birds fly over the lake?
+      A large crowd gathered in the square.         | Did a large crowd gather in the square?
+      The sign says STOP.                           | Does the sign say STOP?
+      Paris is a city.                              | Is Paris a city?
+      I am standing.                                | Am I standing?
+      Several cars were parked along the road.      | Were several cars parked along the road?
       """)
   void rewritesDeclarativesAsPolarQuestions(String claim, String expected) {
     assertEquals(expected, questioner.toQuestion(claim).orElseThrow());
