@@ -13,7 +13,8 @@ import org.rlaifv.PolarQuestioner;
  * Turns plain declarative English into yes/no questions by rule, keeping tense and negation and
  * adding no content.
  *
- * <p>The rules, tried in order on the claim without its final punctuation:
+ * <p>The rules, tried in order on the claim without its final punctuation and with "there's",
+ * "it's", "they're" and "I'm" expanded:
  *
  * <ol>
  *   <li>A claim that already ends with "?" is kept as it is.
@@ -88,7 +89,7 @@ public final class RuleBasedPolarQuestioner implements PolarQuestioner {
    * @return the question, or empty when no rule fits and the fallback is off
    */
   public Optional<String> toQuestion(String sentence) {
-    String s = sentence.strip().replaceAll("\\s+", " ");
+    String s = expandContractions(sentence.strip().replaceAll("\\s+", " "));
     if (s.endsWith("?")) {
       return s.length() > 1 ? Optional.of(s) : Optional.empty();
     }
@@ -122,6 +123,14 @@ public final class RuleBasedPolarQuestioner implements PolarQuestioner {
     String full = lead.isEmpty() ? q : lead + q;
     full = capital ? English.capitalize(full) : full;
     return Optional.of(full + "?");
+  }
+
+  /** "there's" -> "there is", "they're" -> "they are", so the be-verb can move. */
+  private static String expandContractions(String s) {
+    return s.replace('\u2019', '\'')
+        .replaceAll("(?i)\\b(there|it|that|here|he|she|what|this)'s\\b", "$1 is")
+        .replaceAll("(?i)\\b(they|we|you|there)'re\\b", "$1 are")
+        .replaceAll("(?i)\\bI'm\\b", "I am");
   }
 
   /** Whether text before a comma is an adverbial opener ("In the image", "Overall", "Here"). */

@@ -65,6 +65,9 @@ class RuleBasedPolarQuestionerTest {
       The sign says STOP.                           | Does the sign say STOP?
       Paris is a city.                              | Is Paris a city?
       I am standing.                                | Am I standing?
+      There's a cat on the sofa.                    | Is there a cat on the sofa?
+      they're playing chess.                        | are they playing chess?
+      it’s raining.                               | is it raining?
       Several cars were parked along the road.      | Were several cars parked along the road?
       """)
   void rewritesDeclarativesAsPolarQuestions(String claim, String expected) {
