@@ -20,6 +20,8 @@ import org.rlaifv.Response;
 import org.rlaifv.ResponseScorer;
 import org.rlaifv.RlaifvException;
 import org.rlaifv.ScoredResponse;
+import org.rlaifv.core.text.RuleBasedClaimSplitter;
+import org.rlaifv.core.text.RuleBasedPolarQuestioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * with no verdicts: it is unscored and never paired.
  *
  * <pre>{@code
- * ResponseScorer scorer = new DivideAndConquerScorer(
- *     new RuleBasedClaimSplitter(), new RuleBasedPolarQuestioner(), judge);
+ * DivideAndConquerScorer scorer = new DivideAndConquerScorer(
+ *     new PromptedClaimSplitter(llm), new PromptedPolarQuestioner(llm), judge);
  * List<ScoredResponse> scored = scorer.scoreAll(prompt, responses);
- * DivideAndConquerScorer.Stats stats = ((DivideAndConquerScorer) scorer).stats();
+ * DivideAndConquerScorer.Stats stats = scorer.stats();
  * }</pre>
  *
  * <p>Thread-safe when its splitter, questioner and judge are; the counters are updated atomically.
@@ -71,6 +73,18 @@ public final class DivideAndConquerScorer implements ResponseScorer {
     this.splitter = Objects.requireNonNull(splitter, "splitter");
     this.questioner = Objects.requireNonNull(questioner, "questioner");
     this.judge = Objects.requireNonNull(judge, "judge");
+  }
+
+  /**
+   * Creates a scorer that divides with the rule-based splitter and questioner of {@code
+   * org.rlaifv.core.text}, suited to plain descriptive English such as ShapesWorld's.
+   *
+   * @param judge the labeler; not closed by this scorer
+   * @return the scorer
+   */
+  public static DivideAndConquerScorer ruleBased(PolarJudge judge) {
+    return new DivideAndConquerScorer(
+        new RuleBasedClaimSplitter(), new RuleBasedPolarQuestioner(), judge);
   }
 
   /**

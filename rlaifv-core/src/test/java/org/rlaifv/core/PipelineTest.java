@@ -11,8 +11,6 @@ import org.rlaifv.PreferencePair;
 import org.rlaifv.Prompt;
 import org.rlaifv.Response;
 import org.rlaifv.ScoredResponse;
-import org.rlaifv.core.text.RuleBasedClaimSplitter;
-import org.rlaifv.core.text.RuleBasedPolarQuestioner;
 
 /** Rule-based divide, a scene-aware fake labeler, and pairing, end to end. */
 class PipelineTest {
@@ -34,8 +32,7 @@ class PipelineTest {
   void hallucinatingResponsesEndUpRejected() {
     Prompt prompt = Fixtures.prompt("scene-1");
     FakeJudge judge = sceneJudge(Set.of("red circle", "blue square"));
-    var scorer = new DivideAndConquerScorer(
-        new RuleBasedClaimSplitter(), new RuleBasedPolarQuestioner(), judge);
+    var scorer = DivideAndConquerScorer.ruleBased(judge);
     List<Response> rs = List.of(
         Fixtures.response("scene-1", 0,
             "there is a red circle on the top left. there is a blue square on the right."),
