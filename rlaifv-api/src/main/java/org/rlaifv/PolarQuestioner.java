@@ -30,4 +30,15 @@ public interface PolarQuestioner {
   default List<PolarQuestion> question(Claim claim) {
     return questions(List.of(claim));
   }
+
+  /**
+   * Rewrites the claims of several responses; implementations backed by a model may override to
+   * batch.
+   *
+   * @param claimsPerResponse the claims of each response
+   * @return one question list per response, in order
+   */
+  default List<List<PolarQuestion>> questionsAll(List<List<Claim>> claimsPerResponse) {
+    return claimsPerResponse.stream().map(this::questions).toList();
+  }
 }
