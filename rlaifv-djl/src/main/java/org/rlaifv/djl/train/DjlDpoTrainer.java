@@ -96,7 +96,7 @@ public final class DjlDpoTrainer implements DpoTrainer {
    * @throws org.rlaifv.BackendException when the requested device is absent
    */
   public DjlDpoTrainer(BackendOptions options) {
-    this(Devices.resolve(options.device()), options.batchSize());
+    this(org.rlaifv.djl.Devices.resolve(options.device()), options.batchSize());
   }
 
   /**
@@ -159,9 +159,7 @@ public final class DjlDpoTrainer implements DpoTrainer {
         try (NDManager sm = reference.model().manager().newSubManager();
             NDScope scope = new NDScope()) {
           TeacherForcingBatch b = TeacherForcing.batch(reference, sm, images, prompts, texts);
-          NDArray logits =
-              reference.model().forward(b.inputsEmbeds(), b.attentionMask(), b.positionIds(), null);
-          NDArray tokenLogps = TeacherForcing.tokenLogProbs(logits, b);
+          NDArray tokenLogps = ResponseLogProbs.tokenLogProbs(reference, b);
           float[] sums = tokenLogps.sum(new int[] {1}).toFloatArray();
           float[] counts = b.targetMask().toType(DataType.FLOAT32, false).sum(new int[] {1}).toFloatArray();
           for (int i = 0; i < chunk.size(); i++) {

@@ -42,7 +42,8 @@ import org.rlaifv.djl.model.VlmConfig;
  * forward FLOPs of every row (forward plus a backward of twice its cost), counting each matmul as
  * {@code 2 m n k}: vision encoder and projector per image, per decoder layer {@code 2 T (2 H^2 + 2 H
  * kv + 3 H I) + 4 T^2 H} (projections, MLP, and attention scores and values over the full square),
- * and the LM head {@code 2 T H V}, where {@code T} is a row's real (unpadded) length with the image
+ * and the LM head {@code 2 R H V} over the {@code R} target positions (response and end token; the
+ * trainer projects only those), where {@code T} is a row's real (unpadded) length with the image
  * tokens. {@code dpo.mfu} is this figure over a measured matmul rate.
  *
  * <pre>{@code
@@ -122,10 +123,10 @@ public final class DpoBench {
         float[] ref = sequenceLogps(policy, p.prompt(), List.of(chosen, rejected));
         rows.add(new DpoStep.PairRow(p.prompt().image(), p.prompt().text(), chosen, rejected,
             ref[0], ref[1]));
-        int tc = rowLength(policy, p.prompt().text(), chosen);
-        int tr = rowLength(policy, p.prompt().text(), rejected);
-        rowFlops[i] = trainFlops(c, tc) + trainFlops(c, tr);
-        rowTokens[i] = tc + tr;
+        int[] tc = rowLengths(policy, p.prompt().text(), chosen);
+        int[] tr = rowLengths(policy, p.prompt().text(), rejected);
+        rowFlops[i] = trainFlops(c, tc[0], tc[1]) + trainFlops(c, tr[0], tr[1]);
+        rowTokens[i] = tc[0] + tr[0];
       }
     }
     Map<String, NDArray> params = policy.model().parameters();
@@ -176,17 +177,18 @@ public final class DpoBench {
       TeacherForcingBatch b =
           TeacherForcing.batch(vlm, sm, java.util.Collections.nCopies(n, prompt.image()),
               java.util.Collections.nCopies(n, prompt.text()), texts);
-      NDArray logits =
-          vlm.model().forward(b.inputsEmbeds(), b.attentionMask(), b.positionIds(), null);
-      return TeacherForcing.sequenceLogProbs(logits, b).toFloatArray();
+      return ResponseLogProbs.tokenLogProbs(vlm, b).sum(new int[] {1}).toFloatArray();
     }
   }
 
-  /** Real decoder length of one row: prompt with expanded image, response, end token. */
-  private static int rowLength(LoadedVlm vlm, String prompt, String response) {
+  /**
+   * Real decoder length of one row (prompt with expanded image, response, end token) and its
+   * number of target positions (response and end token).
+   */
+  private static int[] rowLengths(LoadedVlm vlm, String prompt, String response) {
     long[] promptIds = vlm.promptIds(prompt);
     long[] resp = TeacherForcing.responseIds(vlm, prompt, promptIds, response);
-    return vlm.expandedLength(promptIds) + resp.length + 1;
+    return new int[] {vlm.expandedLength(promptIds) + resp.length + 1, resp.length + 1};
   }
 
   /**
@@ -194,9 +196,11 @@ public final class DpoBench {
    *
    * @param c the model configuration
    * @param length the sequence length, image tokens included
+   * @param headPositions positions projected to the vocabulary (the target positions: response
+   *     tokens and end token)
    * @return FLOPs (a multiply-add counts 2)
    */
-  public static double forwardFlops(VlmConfig c, int length) {
+  public static double forwardFlops(VlmConfig c, int length, int headPositions) {
     VlmConfig.VisionConfig v = c.visionConfig();
     double p = v.numPatches();
     double hv = v.hiddenSize();
@@ -209,7 +213,7 @@ public final class DpoBench {
     double t = length;
     double decoder =
         c.numHiddenLayers() * (2 * t * (2 * h * h + 2 * h * kv + 3 * h * c.intermediateSize()) + 4 * t * t * h)
-            + 2 * t * h * c.vocabSize();
+            + 2.0 * headPositions * h * c.vocabSize();
     return vision + decoder;
   }
 
@@ -218,10 +222,11 @@ public final class DpoBench {
    *
    * @param c the model configuration
    * @param length the sequence length, image tokens included
-   * @return {@code 3 * forwardFlops(c, length)}
+   * @param headPositions positions projected to the vocabulary
+   * @return {@code 3 * forwardFlops(c, length, headPositions)}
    */
-  public static double trainFlops(VlmConfig c, int length) {
-    return 3 * forwardFlops(c, length);
+  public static double trainFlops(VlmConfig c, int length, int headPositions) {
+    return 3 * forwardFlops(c, length, headPositions);
   }
 
   /**

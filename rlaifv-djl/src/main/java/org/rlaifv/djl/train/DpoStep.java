@@ -65,9 +65,7 @@ final class DpoStep {
         NDScope scope = new NDScope();
         GradientCollector gc = sm.getEngine().newGradientCollector()) {
       TeacherForcingBatch tf = TeacherForcing.batch(policy, sm, images, prompts, targets);
-      NDArray logits =
-          policy.model().forward(tf.inputsEmbeds(), tf.attentionMask(), tf.positionIds(), null);
-      NDArray sums = TeacherForcing.sequenceLogProbs(logits, tf);
+      NDArray sums = ResponseLogProbs.tokenLogProbs(policy, tf).sum(new int[] {1});
       NDArray counts = tf.targetMask().toType(DataType.FLOAT32, false).sum(new int[] {1});
       NDArray seq = cfg.lengthAveraged() ? sums.div(counts.maximum(1f)) : sums;
       NDArray chosen = seq.get(new NDIndex("0:{}", b));

@@ -27,9 +27,9 @@ class DpoBenchTest {
     double vision = 2 * 4 * 3 * 64 * 16 + (2 * 4 * (4 * 256 + 2 * 16 * 32) + 4 * 16 * 16)
         + 2 * 4 * (16 * 32 + 32 * 32);
     double layer = 2 * t * (2 * 1024 + 2 * 32 * 16 + 3 * 32 * 64) + 4 * t * t * 32;
-    double head = 2 * t * 32 * 25;
-    assertEquals(vision + 2 * layer + head, DpoBench.forwardFlops(c, t), 1e-6);
-    assertEquals(3 * DpoBench.forwardFlops(c, t), DpoBench.trainFlops(c, t), 1e-6);
+    double head = 2 * 4 * 32 * 25; // 4 target positions
+    assertEquals(vision + 2 * layer + head, DpoBench.forwardFlops(c, t, 4), 1e-6);
+    assertEquals(3 * DpoBench.forwardFlops(c, t, 4), DpoBench.trainFlops(c, t, 4), 1e-6);
   }
 
   @Test
