@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.rlaifv.BackendException;
 import org.rlaifv.Claim;
 import org.rlaifv.ClaimSplitter;
@@ -19,6 +20,8 @@ import org.rlaifv.Response;
 import org.rlaifv.ResponseScorer;
 import org.rlaifv.RlaifvException;
 import org.rlaifv.ScoredResponse;
+import org.rlaifv.core.text.RuleBasedClaimSplitter;
+import org.rlaifv.core.text.RuleBasedPolarQuestioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * with no verdicts: it is unscored and never paired.
  *
  * <pre>{@code
- * ResponseScorer scorer = new DivideAndConquerScorer(
- *     new RuleBasedClaimSplitter(), new RuleBasedPolarQuestioner(), judge);
+ * DivideAndConquerScorer scorer = new DivideAndConquerScorer(
+ *     new PromptedClaimSplitter(llm), new PromptedPolarQuestioner(llm), judge);
  * List<ScoredResponse> scored = scorer.scoreAll(prompt, responses);
- * DivideAndConquerScorer.Stats stats = ((DivideAndConquerScorer) scorer).stats();
+ * DivideAndConquerScorer.Stats stats = scorer.stats();
  * }</pre>
  *
  * <p>Thread-safe when its splitter, questioner and judge are; the counters are updated atomically.
@@ -73,14 +76,27 @@ public final class DivideAndConquerScorer implements ResponseScorer {
   }
 
   /**
+   * Creates a scorer that divides with the rule-based splitter and questioner of {@code
+   * org.rlaifv.core.text}, suited to plain descriptive English such as ShapesWorld's.
+   *
+   * @param judge the labeler; not closed by this scorer
+   * @return the scorer
+   */
+  public static DivideAndConquerScorer ruleBased(PolarJudge judge) {
+    return new DivideAndConquerScorer(
+        new RuleBasedClaimSplitter(), new RuleBasedPolarQuestioner(), judge);
+  }
+
+  /**
    * Scores all candidates of one prompt with one judge call.
    *
    * @param prompt the prompt
    * @param candidates its candidate responses
    * @return one scored response per candidate, in order
    * @throws InvalidInputException when a response answers another prompt
-   * @throws BackendException naming the prompt when a part returns the wrong number of results or
-   *     the judge fails with an exception that is not an {@link RlaifvException}
+   * @throws BackendException naming the prompt when a part (splitter, questioner, judge) returns
+   *     the wrong number of results or a null one, or fails with an exception that is not an {@link
+   *     RlaifvException}
    */
   @Override
   public List<ScoredResponse> scoreAll(Prompt prompt, List<Response> candidates) {
@@ -99,8 +115,8 @@ public final class DivideAndConquerScorer implements ResponseScorer {
       return List.of();
     }
 
-    List<List<Claim>> claimLists =
-        splitter.splitAll(candidates.stream().map(Response::text).toList());
+    List<String> texts = candidates.stream().map(Response::text).toList();
+    List<List<Claim>> claimLists = call("claim splitter", prompt, () -> splitter.splitAll(texts));
     checkSize(claimLists, candidates.size(), "claim splitter", "claim lists", prompt);
 
     // Only responses with claims go to the questioner; the others stay unscored.
@@ -124,7 +140,8 @@ public final class DivideAndConquerScorer implements ResponseScorer {
       questionLists.add(List.of());
     }
     if (!nonEmpty.isEmpty()) {
-      List<List<PolarQuestion>> asked = questioner.questionsAll(nonEmpty);
+      List<List<PolarQuestion>> asked =
+          call("polar questioner", prompt, () -> questioner.questionsAll(nonEmpty));
       checkSize(asked, nonEmpty.size(), "polar questioner", "question lists", prompt);
       for (int k = 0; k < withClaims.size(); k++) {
         questionLists.set(withClaims.get(k), asked.get(k));
@@ -167,33 +184,30 @@ public final class DivideAndConquerScorer implements ResponseScorer {
   }
 
   private List<ClaimVerdict> judge(Prompt prompt, List<PolarQuestion> unique) {
-    List<ClaimVerdict> verdicts;
+    List<ClaimVerdict> verdicts = call("judge", prompt, () -> judge.judge(prompt.image(), unique));
+    checkSize(verdicts, unique.size(), "judge", "verdicts", prompt);
+    return verdicts;
+  }
+
+  /** Runs one part, wrapping a failure that is not already an SDK exception with the prompt id. */
+  private static <T> T call(String who, Prompt prompt, Supplier<T> part) {
     try {
-      verdicts = judge.judge(prompt.image(), unique);
+      return part.get();
     } catch (RlaifvException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new BackendException(
-          "judge failed on the " + unique.size() + " questions of prompt " + prompt.id()
-              + ": " + e.getMessage(), e);
+          who + " failed on prompt " + prompt.id() + ": " + e.getMessage(), e);
     }
-    checkSize(verdicts, unique.size(), "judge", "verdicts", prompt);
-    for (int i = 0; i < verdicts.size(); i++) {
-      if (verdicts.get(i) == null) {
-        throw new BackendException(
-            "judge returned a null verdict at index " + i + " for prompt " + prompt.id());
-      }
-    }
-    return verdicts;
   }
 
   private static void checkSize(
       List<?> got, int expected, String who, String what, Prompt prompt) {
-    if (got == null || got.size() != expected) {
+    if (got == null || got.size() != expected || got.stream().anyMatch(Objects::isNull)) {
       throw new BackendException(
-          who + " returned " + (got == null ? "null" : got.size()) + " " + what + " for "
+          who + " returned " + (got == null ? "null" : got.size() + " " + what) + " for "
               + expected + " inputs of prompt " + prompt.id()
-              + "; it must return exactly one per input, in order");
+              + "; it must return exactly one non-null result per input, in order");
     }
   }
 

@@ -134,6 +134,24 @@ class DivideAndConquerScorerTest {
   }
 
   @Test
+  void nullVerdictAndFailingSplitterAreReportedWithThePrompt() {
+    var nullJudge = new DivideAndConquerScorer(SPLIT, ASK, (image, qs) -> {
+      List<ClaimVerdict> out = new java.util.ArrayList<>();
+      out.add(null);
+      return out;
+    });
+    var e = assertThrows(BackendException.class,
+        () -> nullJudge.scoreAll(prompt, List.of(Fixtures.response("p1", 0, "a"))));
+    assertTrue(e.getMessage().contains("p1"), e.getMessage());
+    var failing = new DivideAndConquerScorer(text -> {
+      throw new java.io.UncheckedIOException(new java.io.IOException("connection reset"));
+    }, ASK, FakeJudge.table(Map.of()));
+    e = assertThrows(BackendException.class,
+        () -> failing.scoreAll(prompt, List.of(Fixtures.response("p1", 0, "a"))));
+    assertTrue(e.getMessage().contains("claim splitter") && e.getMessage().contains("p1"));
+  }
+
+  @Test
   void rejectsResponsesToAnotherPrompt() {
     var scorer = new DivideAndConquerScorer(SPLIT, ASK, FakeJudge.table(Map.of()));
     var e = assertThrows(InvalidInputException.class,

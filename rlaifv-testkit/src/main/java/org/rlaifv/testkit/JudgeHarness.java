@@ -1,9 +1,9 @@
 package org.rlaifv.testkit;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +111,7 @@ public final class JudgeHarness {
     if (items.isEmpty()) {
       throw new InvalidInputException("the labelled set is empty: nothing to evaluate");
     }
-    Set<LabelledQuestion> paired = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<LabelledQuestion> paired = new HashSet<>();
     for (NegationPair p : set.negationPairs()) {
       paired.add(p.question());
       paired.add(p.negation());
@@ -179,9 +179,9 @@ public final class JudgeHarness {
       }
     }
 
-    Map<LabelledQuestion, Integer> position = new IdentityHashMap<>();
+    Map<LabelledQuestion, Integer> position = new HashMap<>();
     for (int i = 0; i < items.size(); i++) {
-      position.put(items.get(i), i);
+      position.putIfAbsent(items.get(i), i);
     }
     for (NegationPair p : set.negationPairs()) {
       negationChecks++;

@@ -74,17 +74,19 @@ public record JudgedItem(LabelledQuestion item, ClaimVerdict verdict) {
   }
 
   /**
-   * Returns a one-line description for reports: id, question, image, gold answer, the judge's
-   * answer and its probabilities.
+   * Returns a one-line description for reports: id (unless derived from image and question),
+   * question, image, gold answer, the judge's answer and its probabilities.
    *
    * @return the description
    */
   public String describe() {
     String answer = abstained() ? "abstained" : answeredYes() ? "yes" : "no";
+    // Items made by LabelledQuestion.of carry an id built from image and question: say it once.
+    boolean derivedId = item.id().equals(item.imageName() + ": " + item.question());
     return String.format(
         Locale.ROOT,
-        "[%s] \"%s\" (image %s): gold %s, judge %s (pYes %.3f, pNo %.3f)",
-        item.id(),
+        "%s\"%s\" (image %s): gold %s, judge %s (pYes %.3f, pNo %.3f)",
+        derivedId ? "" : "[" + item.id() + "] ",
         item.question(),
         item.imageName(),
         item.goldAnswer(),

@@ -1,8 +1,7 @@
 package org.rlaifv.testkit;
 
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -45,8 +44,7 @@ public record LabelledSet(List<LabelledQuestion> questions, List<NegationPair> n
   public LabelledSet {
     questions = List.copyOf(questions);
     negationPairs = List.copyOf(negationPairs);
-    Set<LabelledQuestion> members = Collections.newSetFromMap(new IdentityHashMap<>());
-    members.addAll(questions);
+    Set<LabelledQuestion> members = new HashSet<>(questions);
     for (NegationPair p : negationPairs) {
       if (!members.contains(p.question()) || !members.contains(p.negation())) {
         throw new InvalidInputException(

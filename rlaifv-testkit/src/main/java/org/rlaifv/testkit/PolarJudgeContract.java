@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,7 @@ public abstract class PolarJudgeContract {
     List<PolarQuestion> qs = sampleQuestions();
     assertNotNull(qs, "sampleQuestions() returned null");
     assertTrue(qs.size() >= 2, "sampleQuestions() must give at least two questions, got " + qs.size());
+    assertEquals(qs.size(), new HashSet<>(qs).size(), "sampleQuestions() must give distinct questions");
     return List.copyOf(qs);
   }
 

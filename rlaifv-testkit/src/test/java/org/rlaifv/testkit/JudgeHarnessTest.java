@@ -112,7 +112,7 @@ class JudgeHarnessTest {
     String m = failure(() -> JudgeAssertions.assertThat(report).aurocAtLeast(0.9)).getMessage();
     assertTrue(m.startsWith("judge AUROC is "), m);
     assertTrue(m.contains("required at least 0.900"), m);
-    assertTrue(m.contains("most confident wrong answers:\n  1. ["), m);
+    assertTrue(m.contains("most confident wrong answers:\n  1. \"is there a "), m);
     failure(() -> JudgeAssertions.assertThat(report).accuracyAtLeast(0.9));
   }
 
@@ -126,11 +126,10 @@ class JudgeHarnessTest {
 
     String m = failure(() -> JudgeAssertions.assertThat(report).calibrationErrorAtMost(0.05)).getMessage();
     assertTrue(m.startsWith("judge expected calibration error is 0.990, required at most 0.050"), m);
-    assertTrue(m.contains("  1. [scene-0.png: is there a red circle in scene 0?]"
-        + " \"is there a red circle in scene 0?\" (image scene-0.png): gold yes, judge no"
-        + " (pYes 0.010, pNo 0.990)"), m);
-    assertTrue(m.contains("  5. ["), m);
-    assertTrue(!m.contains("  6. ["), "keeps only the worst five: " + m);
+    assertTrue(m.contains("\n  1. \"is there a red circle in scene 0?\" (image scene-0.png): gold yes,"
+        + " judge no (pYes 0.010, pNo 0.990)"), m);
+    assertTrue(m.contains("\n  5. \""), m);
+    assertTrue(!m.contains("\n  6. "), "keeps only the worst five: " + m);
     failure(() -> JudgeAssertions.assertThat(report).accuracyAtLeast(0.9));
   }
 
@@ -201,6 +200,9 @@ class JudgeHarnessTest {
     JudgeReport report = JudgeHarness.defaults().evaluate(judge, set);
     assertEquals(2, report.negationChecks());
     assertEquals(0.5, report.negationConsistency(), 1e-12);
+    assertEquals(1, report.worstItems().size());
+    assertEquals("[r] \"is the square blue?\" (image img): gold no, judge yes (pYes 0.950, pNo 0.050)",
+        report.worstItems().get(0).describe());
   }
 
   @Test

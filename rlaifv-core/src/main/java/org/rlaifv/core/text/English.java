@@ -104,7 +104,22 @@ final class English {
       "the", "a", "an", "this", "that", "these", "those", "there", "it", "they", "he", "she", "we",
       "you", "some", "one", "two", "three", "four", "five", "several", "many", "each", "every",
       "no", "both", "all", "its", "their", "his", "her", "my", "our", "your", "another", "in",
-      "on", "at", "near", "next", "above", "below", "under", "behind", "beside", "inside");
+      "on", "at", "near", "next", "above", "below", "under", "behind", "beside", "inside",
+      "people", "men", "women", "children", "someone", "something", "everyone", "everything",
+      "nothing", "nobody", "most", "none", "here", "what", "such");
+
+  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+
+  /** Splits stripped text at runs of white space. */
+  static String[] words(String s) {
+    String t = s.strip();
+    return t.isEmpty() ? new String[0] : WHITESPACE.split(t);
+  }
+
+  /** Collapses runs of white space to one space. */
+  static String squash(String s) {
+    return WHITESPACE.matcher(s).replaceAll(" ");
+  }
 
   static String lower(String s) {
     return s.toLowerCase(Locale.ROOT);
@@ -146,7 +161,7 @@ final class English {
     if (PLURAL_DETERMINERS.contains(det)) {
       return true;
     }
-    if (det.matches("\\d+")) {
+    if (!det.isEmpty() && det.chars().allMatch(Character::isDigit)) {
       return !det.equals("1");
     }
     String head = bare(words[words.length - 1]);

@@ -36,7 +36,8 @@ import org.rlaifv.ClaimSplitter;
  *       negation ("no") stays with its conjunct.
  * </ol>
  *
- * <p>Every claim ends with a full stop. Case is kept. Stateless and thread-safe.
+ * <p>Every claim ends with a full stop. Case is kept, and every claim split from a sentence that
+ * starts with a capital letter starts with one too. Stateless and thread-safe.
  *
  * <pre>{@code
  * List<Claim> claims = new RuleBasedClaimSplitter().split("There is a red circle and a blue square.");
@@ -46,7 +47,7 @@ import org.rlaifv.ClaimSplitter;
 public final class RuleBasedClaimSplitter implements ClaimSplitter {
 
   private static final Set<String> ABBREVIATIONS =
-      Set.of("mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "approx", "no", "fig");
+      Set.of("mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "approx", "fig");
 
   private static final List<String> OPINION_MARKERS = List.of(
       "i think", "i believe", "i feel", "i guess", "i suppose", "i would say", "in my opinion",
@@ -81,6 +82,8 @@ public final class RuleBasedClaimSplitter implements ClaimSplitter {
           + "|(?:it|they|he|she)\\s+(?:is|are|was|were|has|have|had|can|will)\\b)",
       Pattern.CASE_INSENSITIVE);
 
+  private static final Pattern NON_WORD = Pattern.compile("[^a-z']+");
+
   private static final Pattern CONJUNCTS = Pattern.compile(",\\s*(?:and\\s+)?|\\s+and\\s+");
 
   /** Creates the splitter. */
@@ -101,13 +104,17 @@ public final class RuleBasedClaimSplitter implements ClaimSplitter {
         continue;
       }
       s = stripTerminator(s);
+      if (s.isEmpty()) {
+        continue;
+      }
+      boolean capital = Character.isUpperCase(s.charAt(0));
       for (String clause : splitClauses(s)) {
         for (String claim : splitNounPhrases(clause)) {
           String c = claim.strip();
-          if (c.split("\\s+").length < 2) {
+          if (English.words(c).length < 2) {
             continue;
           }
-          out.add(new Claim(c + "."));
+          out.add(new Claim((capital ? English.capitalize(c) : c) + "."));
         }
       }
     }
@@ -159,19 +166,17 @@ public final class RuleBasedClaimSplitter implements ClaimSplitter {
     while (b > start && !Character.isWhitespace(line.charAt(b - 1))) {
       b--;
     }
-    String word = English.lower(line.substring(b, dot));
-    // "No." ends a sentence far more often than it abbreviates "number" in descriptions.
-    return !word.equals("no") && ABBREVIATIONS.contains(word);
+    return ABBREVIATIONS.contains(English.lower(line.substring(b, dot)));
   }
 
   static boolean isSubjective(String sentence) {
-    String l = " " + English.lower(sentence).replace('\u2019', '\'').replaceAll("\\s+", " ") + " ";
+    String l = " " + English.squash(English.lower(sentence).replace('\u2019', '\'')) + " ";
     for (String m : OPINION_MARKERS) {
       if (l.contains(" " + m + " ") || l.contains(" " + m + ",")) {
         return true;
       }
     }
-    for (String w : l.split("[^a-z']+")) {
+    for (String w : NON_WORD.split(l)) {
       if (EVALUATIVE.contains(w)) {
         return true;
       }
@@ -209,7 +214,7 @@ public final class RuleBasedClaimSplitter implements ClaimSplitter {
       return true;
     }
     // A determiner noun phrase of up to five words followed by a form of be/have or a modal.
-    String[] w = right.strip().split("\\s+");
+    String[] w = English.words(right.strip());
     if (w.length < 3 || !English.isDeterminer(w[0])) {
       return false;
     }
@@ -226,7 +231,7 @@ public final class RuleBasedClaimSplitter implements ClaimSplitter {
   }
 
   private static boolean isClause(String s) {
-    for (String w : s.strip().split("\\s+")) {
+    for (String w : English.words(s.strip())) {
       String b = English.bare(w);
       if (English.AUXILIARIES.contains(b) || English.HAVE.contains(b)
           || English.IRREGULAR_PAST.containsKey(b) || (b.endsWith("s") && isKnownVerbS(b))) {
@@ -271,7 +276,7 @@ public final class RuleBasedClaimSplitter implements ClaimSplitter {
 
   /** "a circle and a square are red" -> "a circle is red", "a square is red". */
   private static List<String> splitSubject(String clause) {
-    String[] w = clause.strip().split("\\s+");
+    String[] w = English.words(clause.strip());
     int verb = -1;
     for (int i = 1; i < w.length; i++) {
       String b = English.bare(w[i]);
@@ -296,7 +301,7 @@ public final class RuleBasedClaimSplitter implements ClaimSplitter {
     String v = English.bare(w[verb]);
     List<String> out = new ArrayList<>();
     for (String np : parts) {
-      boolean plural = English.isPluralNounPhrase(np.split("\\s+"));
+      boolean plural = English.isPluralNounPhrase(English.words(np));
       String form = switch (v) {
         case "are", "is" -> plural ? "are" : "is";
         case "were", "was" -> plural ? "were" : "was";
@@ -316,7 +321,7 @@ public final class RuleBasedClaimSplitter implements ClaimSplitter {
     List<String> out = new ArrayList<>();
     for (String p : parts) {
       String t = p.strip();
-      if (t.isEmpty() || !English.isDeterminer(t.split("\\s+")[0])) {
+      if (t.isEmpty() || !English.isDeterminer(English.words(t)[0])) {
         return List.of(s);
       }
       out.add(t);
@@ -327,16 +332,16 @@ public final class RuleBasedClaimSplitter implements ClaimSplitter {
   /** Gives the last conjunct's prepositional phrase to conjuncts without one of their own. */
   private static List<String> withSharedTrailer(List<String> parts) {
     String last = parts.get(parts.size() - 1);
-    int pp = prepositionIndex(last.split("\\s+"));
+    int pp = prepositionIndex(English.words(last));
     if (pp < 0) {
       return parts;
     }
-    String[] lw = last.split("\\s+");
+    String[] lw = English.words(last);
     String trailer = String.join(" ", Arrays.copyOfRange(lw, pp, lw.length));
     List<String> out = new ArrayList<>();
     for (int i = 0; i < parts.size() - 1; i++) {
       String p = parts.get(i);
-      out.add(prepositionIndex(p.split("\\s+")) < 0 ? p + " " + trailer : p);
+      out.add(prepositionIndex(English.words(p)) < 0 ? p + " " + trailer : p);
     }
     out.add(last);
     return out;
@@ -353,11 +358,12 @@ public final class RuleBasedClaimSplitter implements ClaimSplitter {
 
   /** Makes "there is/are/was/were" agree with one conjunct. */
   private static String agree(String frame, String be, String np) {
-    String[] w = np.split("\\s+");
+    String[] w = English.words(np);
     int pp = prepositionIndex(w);
     boolean plural = English.isPluralNounPhrase(pp < 0 ? w : Arrays.copyOfRange(w, 0, pp));
     boolean past = English.lower(be).startsWith("w");
     String form = past ? (plural ? "were" : "was") : (plural ? "are" : "is");
-    return frame.replaceFirst("\\b" + Pattern.quote(be) + "\\b", form);
+    int at = frame.indexOf(be, frame.indexOf(' '));
+    return frame.substring(0, at) + form + frame.substring(at + be.length());
   }
 }

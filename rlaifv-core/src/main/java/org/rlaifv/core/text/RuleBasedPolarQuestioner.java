@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.rlaifv.Claim;
 import org.rlaifv.PolarQuestion;
 import org.rlaifv.PolarQuestioner;
@@ -13,7 +14,8 @@ import org.rlaifv.PolarQuestioner;
  * Turns plain declarative English into yes/no questions by rule, keeping tense and negation and
  * adding no content.
  *
- * <p>The rules, tried in order on the claim without its final punctuation:
+ * <p>The rules, tried in order on the claim without its final punctuation and with "there's",
+ * "it's", "they're" and "I'm" expanded:
  *
  * <ol>
  *   <li>A claim that already ends with "?" is kept as it is.
@@ -46,6 +48,12 @@ import org.rlaifv.PolarQuestioner;
  * }</pre>
  */
 public final class RuleBasedPolarQuestioner implements PolarQuestioner {
+
+  private static final Pattern IS_CONTRACTION =
+      Pattern.compile("(?i)\\b(there|it|that|here|he|she|what|this)'s\\b");
+  private static final Pattern ARE_CONTRACTION =
+      Pattern.compile("(?i)\\b(they|we|you|there)'re\\b");
+  private static final Pattern AM_CONTRACTION = Pattern.compile("(?i)\\bI'm\\b");
 
   private final boolean fallback;
 
@@ -88,7 +96,7 @@ public final class RuleBasedPolarQuestioner implements PolarQuestioner {
    * @return the question, or empty when no rule fits and the fallback is off
    */
   public Optional<String> toQuestion(String sentence) {
-    String s = sentence.strip().replaceAll("\\s+", " ");
+    String s = expandContractions(English.squash(sentence.strip()));
     if (s.endsWith("?")) {
       return s.length() > 1 ? Optional.of(s) : Optional.empty();
     }
@@ -124,6 +132,17 @@ public final class RuleBasedPolarQuestioner implements PolarQuestioner {
     return Optional.of(full + "?");
   }
 
+  /** "there's" -> "there is", "they're" -> "they are", so the be-verb can move. */
+  private static String expandContractions(String s) {
+    String t = s.replace('\u2019', '\'');
+    if (t.indexOf('\'') < 0) {
+      return t;
+    }
+    t = IS_CONTRACTION.matcher(t).replaceAll("$1 is");
+    t = ARE_CONTRACTION.matcher(t).replaceAll("$1 are");
+    return AM_CONTRACTION.matcher(t).replaceAll("I am");
+  }
+
   /** Whether text before a comma is an adverbial opener ("In the image", "Overall", "Here"). */
   private static boolean isLeadingAdverbial(String lead) {
     String[] w = lead.strip().split(" ");
@@ -157,7 +176,7 @@ public final class RuleBasedPolarQuestioner implements PolarQuestioner {
       if (subject.length > 1 && English.bare(subject[subject.length - 1]).equals("there")) {
         // "on the left there is a circle" -> "is there a circle on the left".
         String place = decapitalizeFirst(join(Arrays.copyOf(subject, subject.length - 1)));
-        return join(auxWord, "there", join(rest), place.replaceAll(",$", ""));
+        return join(auxWord, "there", join(rest), (place.endsWith(",") ? place.substring(0, place.length() - 1) : place));
       }
       if (English.isPreposition(subject[0]) && isBe(auxWord) && rest.length > 0
           && !English.bare(rest[0]).equals("there")) {

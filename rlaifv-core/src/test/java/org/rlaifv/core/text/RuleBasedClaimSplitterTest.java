@@ -32,6 +32,8 @@ class RuleBasedClaimSplitterTest {
       there is a circle and there is a square.                | there is a circle. ## there is a square.
       the circle is red, and it is on the left.               | the circle is red. ## it is on the left.
       the man is holding a cup and smiling.                   | the man is holding a cup and smiling.
+      The man and the woman are sitting on a bench.           | The man is sitting on a bench. ## The woman is sitting on a bench.
+      The red square is left of the circle, and the blue circle is below it. | The red square is left of the circle. ## The blue circle is below it.
       """)
   void splitsSentencesAndCoordinations(String text, String expected) {
     assertEquals(List.of(expected.split(" ## ")), split(text));

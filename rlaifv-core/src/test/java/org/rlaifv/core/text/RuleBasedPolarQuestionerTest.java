@@ -59,6 +59,16 @@ class RuleBasedPolarQuestionerTest {
       a red circle on the left.                     | is there a red circle on the left?
       two red circles.                              | are there two red circles?
       is there a red circle?                        | is there a red circle?
+      People are walking along the beach.           | Are people walking along the beach?
+      Two birds fly over the lake.                  | Do two birds fly over the lake?
+      A large crowd gathered in the square.         | Did a large crowd gather in the square?
+      The sign says STOP.                           | Does the sign say STOP?
+      Paris is a city.                              | Is Paris a city?
+      I am standing.                                | Am I standing?
+      There's a cat on the sofa.                    | Is there a cat on the sofa?
+      they're playing chess.                        | are they playing chess?
+      it’s raining.                               | is it raining?
+      Several cars were parked along the road.      | Were several cars parked along the road?
       """)
   void rewritesDeclarativesAsPolarQuestions(String claim, String expected) {
     assertEquals(expected, questioner.toQuestion(claim).orElseThrow());

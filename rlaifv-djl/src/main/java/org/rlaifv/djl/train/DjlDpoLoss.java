@@ -68,23 +68,25 @@ public final class DjlDpoLoss {
     NDArray chosenRatio = policyChosen.sub(referenceChosen);
     NDArray rejectedRatio = policyRejected.sub(referenceRejected);
     NDArray z = chosenRatio.sub(rejectedRatio);
-    NDArray h = z.mul(beta);
-    double eps = labelSmoothing;
+    // Float scalars: a double would promote 0-d (and, in PyTorch, only 0-d) operands to float64.
+    float b = (float) beta;
+    float eps = (float) labelSmoothing;
+    NDArray h = z.mul(b);
     NDArray losses =
         switch (type) {
           case SIGMOID -> Activation.softPlus(h.neg());
-          case IPO -> z.sub(1.0 / (2.0 * beta)).square();
-          case HINGE -> Activation.relu(h.neg().add(1.0));
+          case IPO -> z.sub((float) (1.0 / (2.0 * beta))).square();
+          case HINGE -> Activation.relu(h.neg().add(1f));
           case ROBUST ->
               Activation.softPlus(h.neg())
-                  .mul(1.0 - eps)
+                  .mul(1f - eps)
                   .sub(Activation.softPlus(h).mul(eps))
-                  .div(1.0 - 2.0 * eps);
+                  .div(1f - 2f * eps);
           case LABEL_SMOOTHED ->
-              Activation.softPlus(h.neg()).mul(1.0 - eps).add(Activation.softPlus(h).mul(eps));
+              Activation.softPlus(h.neg()).mul(1f - eps).add(Activation.softPlus(h).mul(eps));
         };
-    NDArray chosenRewards = chosenRatio.stopGradient().mul(beta);
-    NDArray rejectedRewards = rejectedRatio.stopGradient().mul(beta);
+    NDArray chosenRewards = chosenRatio.stopGradient().mul(b);
+    NDArray rejectedRewards = rejectedRatio.stopGradient().mul(b);
     return new Output(losses, chosenRewards, rejectedRewards);
   }
 }

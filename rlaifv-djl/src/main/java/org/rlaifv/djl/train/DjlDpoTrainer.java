@@ -2,13 +2,9 @@ package org.rlaifv.djl.train;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -100,7 +96,7 @@ public final class DjlDpoTrainer implements DpoTrainer {
    * @throws org.rlaifv.BackendException when the requested device is absent
    */
   public DjlDpoTrainer(BackendOptions options) {
-    this(Devices.resolve(options.device()), options.batchSize());
+    this(org.rlaifv.djl.Devices.resolve(options.device()), options.batchSize());
   }
 
   /**
@@ -163,9 +159,7 @@ public final class DjlDpoTrainer implements DpoTrainer {
         try (NDManager sm = reference.model().manager().newSubManager();
             NDScope scope = new NDScope()) {
           TeacherForcingBatch b = TeacherForcing.batch(reference, sm, images, prompts, texts);
-          NDArray logits =
-              reference.model().forward(b.inputsEmbeds(), b.attentionMask(), b.positionIds(), null);
-          NDArray tokenLogps = TeacherForcing.tokenLogProbs(logits, b);
+          NDArray tokenLogps = ResponseLogProbs.tokenLogProbs(reference, b);
           float[] sums = tokenLogps.sum(new int[] {1}).toFloatArray();
           float[] counts = b.targetMask().toType(DataType.FLOAT32, false).sum(new int[] {1}).toFloatArray();
           for (int i = 0; i < chunk.size(); i++) {
@@ -199,6 +193,7 @@ public final class DjlDpoTrainer implements DpoTrainer {
     private final TrainingReport report;
     private final TrainingListener listener;
     private final Map<String, NDArray> params;
+    private final DpoStep dpoStep;
     private final List<Checkpoint> checkpoints = new ArrayList<>();
     private final List<TrainingMetrics> history = new ArrayList<>();
     private Path lastGood;
@@ -211,6 +206,7 @@ public final class DjlDpoTrainer implements DpoTrainer {
       this.report = report;
       this.listener = request.listener();
       this.params = policy.model().parameters();
+      this.dpoStep = new DpoStep(policy, cfg);
     }
 
     TrainingResult execute() {
@@ -281,95 +277,33 @@ public final class DjlDpoTrainer implements DpoTrainer {
 
     /** Forward and backward over one micro-batch of pairs; adds its metrics to {@code means}. */
     private void microBatch(List<Integer> batch, int groupSize, long step, MetricMeans means) {
-      int b = batch.size();
-      List<Image> images = new ArrayList<>(2 * b);
-      List<String> prompts = new ArrayList<>(2 * b);
-      List<String> targets = new ArrayList<>(2 * b);
-      float[] refChosen = new float[b];
-      float[] refRejected = new float[b];
-      for (int half = 0; half < 2; half++) {
-        for (int j = 0; j < b; j++) {
-          PreferencePair p = request.pairs().get(batch.get(j));
-          Response r = half == 0 ? p.chosen().response() : p.rejected().response();
-          images.add(p.prompt().image());
-          prompts.add(p.prompt().text());
-          targets.add(r.text());
-          ReferenceLogps.Entry e =
-              refs.get(p.prompt(), r)
-                  .orElseThrow(
-                      () ->
-                          new IllegalStateException(
-                              "no reference log-prob for response " + r.index() + " to prompt "
-                                  + r.promptId()));
-          double v = cfg.lengthAveraged() ? e.logp() / e.tokens() : e.logp();
-          (half == 0 ? refChosen : refRejected)[j] = (float) v;
-        }
+      List<DpoStep.PairRow> rows = new ArrayList<>(batch.size());
+      for (int i : batch) {
+        PreferencePair p = request.pairs().get(i);
+        rows.add(
+            new DpoStep.PairRow(
+                p.prompt().image(),
+                p.prompt().text(),
+                p.chosen().response().text(),
+                p.rejected().response().text(),
+                reference(p.prompt(), p.chosen().response()),
+                reference(p.prompt(), p.rejected().response())));
       }
-      try (NDManager sm = policy.model().manager().newSubManager();
-          NDScope scope = new NDScope();
-          GradientCollector gc = sm.getEngine().newGradientCollector()) {
-        TeacherForcingBatch tf = TeacherForcing.batch(policy, sm, images, prompts, targets);
-        NDArray logits =
-            policy.model().forward(tf.inputsEmbeds(), tf.attentionMask(), tf.positionIds(), null);
-        NDArray tokenLogps = TeacherForcing.tokenLogProbs(logits, tf);
-        NDArray sums = tokenLogps.sum(new int[] {1});
-        NDArray counts = tf.targetMask().toType(DataType.FLOAT32, false).sum(new int[] {1});
-        NDArray seq = cfg.lengthAveraged() ? sums.div(counts.maximum(1f)) : sums;
-        NDArray chosen = seq.get(new NDIndex("0:{}", b));
-        NDArray rejected = seq.get(new NDIndex("{}:", b));
-        DjlDpoLoss.Output o =
-            DjlDpoLoss.compute(
-                chosen,
-                rejected,
-                sm.create(refChosen),
-                sm.create(refRejected),
-                cfg.lossType(),
-                cfg.beta(),
-                cfg.labelSmoothing());
-        NDArray dpo = o.losses().mean();
-        NDArray nll = null;
-        NDArray loss = dpo;
-        if (cfg.nllWeight() > 0) {
-          NDArray chosenTokens = counts.get(new NDIndex("0:{}", b)).sum();
-          nll = sums.get(new NDIndex("0:{}", b)).sum().neg().div(chosenTokens.maximum(1f));
-          loss = dpo.add(nll.mul(cfg.nllWeight()));
-        }
-        // One host transfer for every metric of the micro-batch.
-        NDList parts = new NDList(loss.reshape(1), o.chosenRewards(), o.rejectedRewards(),
-            chosen.stopGradient(), rejected.stopGradient());
-        if (nll != null) {
-          parts.add(nll.stopGradient().reshape(1));
-        }
-        float[] v = NDArrays.concat(parts).toFloatArray();
-        if (!Float.isFinite(v[0])) {
-          throw diverged(step, "loss " + v[0] + " on pairs of prompts " + promptIds(batch));
-        }
-        gc.backward(groupSize == 1 ? loss : loss.div(groupSize));
-        double rc = 0;
-        double rr = 0;
-        double acc = 0;
-        double lc = 0;
-        double lr = 0;
-        for (int j = 0; j < b; j++) {
-          double c = v[1 + j];
-          double r = v[1 + b + j];
-          rc += c;
-          rr += r;
-          acc += c > r ? 1 : 0;
-          lc += v[1 + 2 * b + j];
-          lr += v[1 + 3 * b + j];
-        }
-        means.add("loss", v[0], b);
-        means.add("rewards/chosen", rc / b, b);
-        means.add("rewards/rejected", rr / b, b);
-        means.add("rewards/margins", (rc - rr) / b, b);
-        means.add("rewards/accuracies", acc / b, b);
-        means.add("logps/chosen", lc / b, b);
-        means.add("logps/rejected", lr / b, b);
-        if (nll != null) {
-          means.add("nll_loss", v[1 + 4 * b], b);
-        }
+      float loss = dpoStep.run(rows, groupSize, means);
+      if (!Float.isFinite(loss)) {
+        throw diverged(step, "loss " + loss + " on pairs of prompts " + promptIds(batch));
       }
+    }
+
+    private float reference(Prompt prompt, Response r) {
+      ReferenceLogps.Entry e =
+          refs.get(prompt, r)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no reference log-prob for response " + r.index() + " to prompt "
+                              + r.promptId()));
+      return (float) (cfg.lengthAveraged() ? e.logp() / e.tokens() : e.logp());
     }
 
     private List<String> promptIds(List<Integer> batch) {

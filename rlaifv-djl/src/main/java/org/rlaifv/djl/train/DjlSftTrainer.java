@@ -132,9 +132,7 @@ public final class DjlSftTrainer {
         NDScope scope = new NDScope();
         GradientCollector gc = sm.getEngine().newGradientCollector()) {
       TeacherForcingBatch b = TeacherForcing.batch(vlm, sm, images, prompts, targets);
-      NDArray logits =
-          vlm.model().forward(b.inputsEmbeds(), b.attentionMask(), b.positionIds(), null);
-      NDArray tokenLogps = TeacherForcing.tokenLogProbs(logits, b);
+      NDArray tokenLogps = ResponseLogProbs.tokenLogProbs(vlm, b);
       NDArray count = b.targetMask().toType(DataType.FLOAT32, false).sum();
       NDArray loss = tokenLogps.sum().neg().div(count.maximum(1f));
       float[] values = loss.stack(count).toFloatArray();

@@ -1,6 +1,5 @@
 package org.rlaifv.djl.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -173,9 +172,7 @@ public final class ImplicitRewardRanker {
               TeacherForcing.batch(
                   vlm, sm, Collections.nCopies(chunk.size(), image),
                   Collections.nCopies(chunk.size(), prompt), chunk);
-          NDArray logits =
-              vlm.model().forward(b.inputsEmbeds(), b.attentionMask(), b.positionIds(), null);
-          float[] sums = TeacherForcing.tokenLogProbs(logits, b).sum(new int[] {1}).toFloatArray();
+          float[] sums = ResponseLogProbs.tokenLogProbs(vlm, b).sum(new int[] {1}).toFloatArray();
           float[] counts =
               b.targetMask().toType(DataType.FLOAT32, false).sum(new int[] {1}).toFloatArray();
           for (int i = 0; i < chunk.size(); i++) {

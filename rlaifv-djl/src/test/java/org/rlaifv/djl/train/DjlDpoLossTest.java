@@ -107,4 +107,59 @@ class DjlDpoLossTest {
       }
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(DpoLossType.class)
+  void lossGradientAndRewardsMatchCoreDpoLoss(DpoLossType type) {
+    Random rnd = new Random(100 + type.ordinal());
+    int n = 12;
+    double[] pc = new double[n];
+    double[] pr = new double[n];
+    double[] rc = new double[n];
+    double[] rr = new double[n];
+    for (int i = 0; i < n; i++) {
+      pc[i] = (float) (-30 + 8 * rnd.nextGaussian());
+      pr[i] = (float) (-30 + 8 * rnd.nextGaussian());
+      rc[i] = (float) (-30 + 8 * rnd.nextGaussian());
+      rr[i] = (float) (-30 + 8 * rnd.nextGaussian());
+    }
+    double beta = 0.1;
+    double eps = 0.2;
+    org.rlaifv.core.dpo.DpoLoss core = new org.rlaifv.core.dpo.DpoLoss(type, beta, eps);
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray apc = m.create(toFloat(pc));
+      NDArray apr = m.create(toFloat(pr));
+      apc.setRequiresGradient(true);
+      apr.setRequiresGradient(true);
+      float[] losses;
+      float[] chosenRewards;
+      float[] rejectedRewards;
+      try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+        DjlDpoLoss.Output out = DjlDpoLoss.compute(
+            apc, apr, m.create(toFloat(rc)), m.create(toFloat(rr)), type, beta, eps);
+        losses = out.losses().toFloatArray();
+        chosenRewards = out.chosenRewards().toFloatArray();
+        rejectedRewards = out.rejectedRewards().toFloatArray();
+        gc.backward(out.losses().sum());
+      }
+      float[] gc = apc.getGradient().toFloatArray();
+      float[] gr = apr.getGradient().toFloatArray();
+      for (int i = 0; i < n; i++) {
+        org.rlaifv.core.dpo.DpoLoss.PairLoss want = core.pair(pc[i], pr[i], rc[i], rr[i]);
+        assertEquals(want.loss(), losses[i], 1e-5 * Math.max(1, Math.abs(want.loss())), type + " loss " + i);
+        assertEquals(want.gradPolicyChosen(), gc[i], 1e-5, type + " d/d pi_w " + i);
+        assertEquals(want.gradPolicyRejected(), gr[i], 1e-5, type + " d/d pi_l " + i);
+        assertEquals(want.rewardChosen(), chosenRewards[i], 1e-5, "chosen reward " + i);
+        assertEquals(want.rewardRejected(), rejectedRewards[i], 1e-5, "rejected reward " + i);
+      }
+    }
+  }
+
+  private static float[] toFloat(double[] a) {
+    float[] f = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      f[i] = (float) a[i];
+    }
+    return f;
+  }
 }

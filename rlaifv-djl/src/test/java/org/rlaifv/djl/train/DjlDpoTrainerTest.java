@@ -176,4 +176,61 @@ class DjlDpoTrainerTest {
           s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("checkpoint")).toList());
     }
   }
+
+  @Test
+  void accumulatingTwoMicroBatchesEqualsOneBatchOfTwo() throws Exception {
+    Path model = TrainFixtures.saveModel(dir, "policy", 9);
+    Checkpoint policy = Checkpoint.of(model);
+    List<PreferencePair> pairs = TrainFixtures.pairs(2);
+    DpoConfig.Builder base =
+        DpoConfig.builder().learningRate(1e-2).schedule(LrSchedule.CONSTANT).warmupRatio(0)
+            .epochs(2).seed(4).nllWeight(0.5);
+    DjlDpoTrainer trainer = new DjlDpoTrainer(Device.cpu(), 4);
+    TrainingResult whole = trainer.train(new TrainingRequest(policy, policy, pairs,
+        base.batchSize(2).gradAccumulationSteps(1).build(), dir.resolve("a"), TrainingListener.NONE));
+    TrainingResult split = trainer.train(new TrainingRequest(policy, policy, pairs,
+        base.batchSize(1).gradAccumulationSteps(2).build(), dir.resolve("b"), TrainingListener.NONE));
+    assertEquals(2, whole.history().size());
+    assertEquals(2, split.history().size());
+    for (int i = 0; i < 2; i++) {
+      TrainingMetrics a = whole.history().get(i);
+      TrainingMetrics b = split.history().get(i);
+      for (String k : List.of("loss", "nll_loss", "rewards/margins", "grad_norm")) {
+        assertEquals(a.get(k), b.get(k), 1e-4 * Math.max(1, Math.abs(a.get(k))), k + " at step " + (i + 1));
+      }
+    }
+    try (LoadedVlm a = LoadedVlm.load(whole.last().directory(), Device.cpu());
+        LoadedVlm b = LoadedVlm.load(split.last().directory(), Device.cpu())) {
+      for (var e : a.model().parameters().entrySet()) {
+        float[] x = e.getValue().toFloatArray();
+        float[] y = b.model().parameters().get(e.getKey()).toFloatArray();
+        for (int j = 0; j < x.length; j++) {
+          assertEquals(x[j], y[j], 1e-4, e.getKey());
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyLossTypeTrainsWithLengthAveragingAndNll() {
+    Path model = TrainFixtures.saveModel(dir, "policy", 2);
+    Checkpoint policy = Checkpoint.of(model);
+    for (org.rlaifv.DpoLossType type : org.rlaifv.DpoLossType.values()) {
+      DpoConfig cfg = DpoConfig.builder().lossType(type).labelSmoothing(0.1).lengthAveraged(true)
+          .nllWeight(1.0).learningRate(1e-3).epochs(1).batchSize(2).build();
+      TrainingResult r = new DjlDpoTrainer(Device.cpu(), 4).train(new TrainingRequest(policy, policy,
+          TrainFixtures.pairs(4), cfg, dir.resolve(type.name()), TrainingListener.NONE));
+      TrainingMetrics first = r.history().get(0);
+      // Length-averaged log-probs: a random model's per-token log-prob is about -ln(vocab).
+      assertTrue(first.get("logps/chosen") > -6 && first.get("logps/chosen") < -1, type + " " + first);
+      // At step 1 the policy equals the reference, so the DPO part is its value at h = 0.
+      double nll = first.get("nll_loss");
+      double atZero = switch (type) {
+        case SIGMOID, LABEL_SMOOTHED, ROBUST -> Math.log(2);
+        case IPO -> Math.pow(1 / (2 * 0.1), 2);
+        case HINGE -> 1.0;
+      };
+      assertEquals(atZero + nll, first.get("loss"), 1e-4, type.name());
+    }
+  }
 }
