@@ -7,7 +7,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlaifv.Checkpoint;
-import org.rlaifv.spi.BackendOptions;
 
 /**
  * Runs {@link OnnxBench} on a ShapesWorld-sized labeler (hidden 128, 4 layers, 4 image tokens),
@@ -26,8 +25,7 @@ class OnnxBenchRun {
         OnnxBench.run(
             Checkpoint.of(dir),
             Checkpoint.of(onnx),
-            new OnnxBench.Settings(
-                8, 2, 32, 8, 48, BackendOptions.defaults().withThreads(1)));
+            OnnxBench.Settings.defaults());
     figures.forEach((k, v) -> System.out.printf("BENCH %s = %.2f%n", k, v));
     assertTrue(figures.get(OnnxBench.JUDGE_CLAIMS_PER_S) > 0);
   }
