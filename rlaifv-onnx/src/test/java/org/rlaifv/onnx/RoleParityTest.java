@@ -21,6 +21,7 @@ import org.rlaifv.SamplingParams;
 import org.rlaifv.djl.DjlPolarJudge;
 import org.rlaifv.djl.DjlResponseSampler;
 import org.rlaifv.djl.model.LoadedVlm;
+import org.rlaifv.djl.model.PromptFormat;
 import org.rlaifv.spi.BackendOptions;
 
 /** The ONNX Runtime roles behave as the DJL roles on the same weights. */
@@ -76,6 +77,42 @@ class RoleParityTest {
         assertEquals(o.get(1).pYes(), alone.get(0).pYes(), 1e-5);
       }
     }
+  }
+
+  @Test
+  void judgesAgreeWhenTheImageFollowsTheQuestion() throws Exception {
+    // Nothing image-bearing is shared, so both judges run each question on its own.
+    Path dir =
+        TinyModels.djlModel(
+            tmp,
+            22,
+            v -> TinyModels.config(v, 32, 1),
+            PromptFormat.withTemplate("USER: {prompt} <image> ASSISTANT:"));
+    Path exported = TinyModels.exported(dir);
+    BackendOptions options = BackendOptions.defaults();
+    try (LoadedVlm model = LoadedVlm.load(dir, Device.cpu());
+        DjlPolarJudge dj = new DjlPolarJudge(model, options, false);
+        OrtPolarJudge oj = OrtPolarJudge.open(Checkpoint.of(exported), options)) {
+      var image = TinyModels.image(9);
+      List<ClaimVerdict> d = dj.judge(image, questions());
+      List<ClaimVerdict> o = oj.judge(image, questions());
+      for (int i = 0; i < d.size(); i++) {
+        assertEquals(d.get(i).pYes(), o.get(i).pYes(), 1e-5, "pYes of question " + i);
+        assertEquals(d.get(i).pNo(), o.get(i).pNo(), 1e-5, "pNo of question " + i);
+      }
+    }
+  }
+
+  @Test
+  void stopSequencesCutTheSameText() {
+    compare(
+        SamplingParams.builder()
+            .n(4)
+            .temperature(1.5)
+            .maxNewTokens(12)
+            .baseSeed(3)
+            .stopSequences(List.of("circle", "."))
+            .build());
   }
 
   @Test

@@ -36,12 +36,19 @@ final class TinyModels {
   /** Writes a DJL model directory with random weights and a config made for the vocabulary. */
   static Path djlModel(Path root, long seed, java.util.function.IntFunction<VlmConfig> config)
       throws Exception {
+    return djlModel(root, seed, config, PromptFormat.defaults());
+  }
+
+  /** Writes a DJL model directory with random weights, a config and a prompt format. */
+  static Path djlModel(
+      Path root, long seed, java.util.function.IntFunction<VlmConfig> config, PromptFormat format)
+      throws Exception {
     Path dir = root.resolve("djl-" + seed);
     Files.createDirectories(dir);
     Path tok = root.resolve("tokenizer-" + seed + ".json");
     int vocab = TokenizerFiles.writeWordLevel(tok, WORDS);
     try (LoadedVlm m =
-        LoadedVlm.create(config.apply(vocab), seed, tok, PromptFormat.defaults(), Device.cpu())) {
+        LoadedVlm.create(config.apply(vocab), seed, tok, format, Device.cpu())) {
       m.save(dir);
     }
     return dir;
