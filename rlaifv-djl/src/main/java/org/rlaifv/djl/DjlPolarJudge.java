@@ -174,7 +174,7 @@ public final class DjlPolarJudge implements PolarJudge {
       for (int start = 0; start < ids.size(); start += batchSize) {
         int c = Math.min(batchSize, ids.size() - start);
         try (NDManager step = m.newSubManager();
-            KvCache rows = prefix.copyBatch(c)) {
+            KvCache rows = KvCache.sharing(prefix, c)) {
           int maxLen = 0;
           for (int i = 0; i < c; i++) {
             maxLen = Math.max(maxLen, ids.get(start + i).length - shared);
