@@ -149,13 +149,17 @@ class RoleParityTest {
     BackendOptions options = BackendOptions.defaults().withBatchSize(4);
     try (DjlResponseSampler ds = new DjlResponseSampler(djl, options, false);
         OrtResponseSampler os = OrtResponseSampler.open(Checkpoint.of(onnx), options)) {
+      List<Prompt> prompts = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         Prompt prompt = new Prompt("p" + i, TinyModels.image(10 + i), "describe the image .");
+        prompts.add(prompt);
         List<Response> d = ds.sample(prompt, params);
         List<Response> o = os.sample(prompt, params);
         assertEquals(d, o, "prompt " + i + " with " + params);
         assertTrue(o.stream().anyMatch(r -> r.tokenCount() > 0), "some sample produced tokens");
       }
+      prompts.add(new Prompt("p2", TinyModels.image(12), "is there a red circle ?"));
+      assertEquals(ds.sampleAll(prompts, params), os.sampleAll(prompts, params), "sampleAll");
     }
   }
 }
