@@ -31,11 +31,22 @@ public final class OnnxBackendProvider implements BackendProvider {
   /** Creates the provider (called by {@link java.util.ServiceLoader}). */
   public OnnxBackendProvider() {}
 
+  /**
+   * Returns {@code "onnx"}.
+   *
+   * @return the name
+   */
   @Override
   public String name() {
     return NAME;
   }
 
+  /**
+   * Returns SAMPLING, JUDGING and KV_CACHE, plus CUDA when the ONNX Runtime on the class path has
+   * the CUDA execution provider and a GPU is visible; never TRAINING.
+   *
+   * @return the capabilities
+   */
   @Override
   public Set<Capability> capabilities() {
     Set<Capability> caps = EnumSet.of(Capability.SAMPLING, Capability.JUDGING, Capability.KV_CACHE);

@@ -16,7 +16,9 @@ import org.rlaifv.spi.BackendOptions;
  * Translates {@link BackendOptions} into ONNX Runtime session options.
  *
  * <p>Properties read: {@value #OPTIMIZATION} ({@code none}, {@code basic}, {@code extended} or
- * {@code all}, default {@code all}) and {@value #INTER_OP_THREADS} (a non-negative integer).
+ * {@code all}, default {@code all}), {@value #INTER_OP_THREADS} (a non-negative integer) and
+ * {@value #ALLOW_SPINNING} ({@code true} or {@code false}, default ONNX Runtime's {@code true}:
+ * worker threads busy-wait between ops, which helps on an idle machine and hurts on a shared one).
  * {@link BackendOptions#threads()} sets the intra-op threads (0 lets ONNX Runtime decide).
  */
 final class OrtOptions {
@@ -25,6 +27,9 @@ final class OrtOptions {
 
   /** Property naming the inter-op thread count. */
   static final String INTER_OP_THREADS = "onnx.interOpThreads";
+
+  /** Property turning intra-op thread spinning on or off. */
+  static final String ALLOW_SPINNING = "onnx.allowSpinning";
 
   private OrtOptions() {}
 
@@ -49,6 +54,14 @@ final class OrtOptions {
       String inter = options.properties().get(INTER_OP_THREADS);
       if (inter != null) {
         so.setInterOpNumThreads(parseThreads(inter));
+      }
+      String spin = options.properties().get(ALLOW_SPINNING);
+      if (spin != null) {
+        if (!spin.equals("true") && !spin.equals("false")) {
+          throw new InvalidInputException(
+              ALLOW_SPINNING + " must be true or false, got '" + spin + "'");
+        }
+        so.addConfigEntry("session.intra_op.allow_spinning", spin.equals("true") ? "1" : "0");
       }
       String device = options.device();
       if (device.startsWith("cuda") || (device.equals("auto") && cudaUsable())) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rlaifv.djl.export.OnnxExporter;
 import org.rlaifv.djl.model.KvCache;
 import org.rlaifv.djl.model.LoadedVlm;
+import org.rlaifv.djl.model.VlmConfig;
 import org.rlaifv.djl.model.VlmInputs;
 import org.rlaifv.spi.BackendOptions;
 
@@ -152,6 +153,35 @@ class ExportParityTest {
           }
         } finally {
           ortCache.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void otherShapesMatch() throws Exception {
+    // No grouped heads (4 query = 4 key/value heads), an earlier vision feature layer, odd widths.
+    VlmConfig.VisionConfig vision = new VlmConfig.VisionConfig(32, 8, 24, 3, 3, 40, 1e-5);
+    Path dir =
+        TinyModels.djlModel(
+            tmp,
+            8,
+            v -> new VlmConfig(48, 1, 4, 4, 80, 1e-5, 500, v, 128, 0.2, vision, "gelu", -2));
+    Path onnx = TinyModels.exported(dir);
+    var image = TinyModels.image(5);
+    try (LoadedVlm d = LoadedVlm.load(dir, Device.cpu());
+        OrtVlm o = OrtVlm.open(onnx, BackendOptions.defaults());
+        NDManager m = d.model().manager().newSubManager()) {
+      assertEquals(16, o.model.imageTokens());
+      VlmInputs in = d.promptInputs(m, image, "is there a red circle ?");
+      NDArray logits = d.model().forward(in.embeds(), in.attentionMask(), in.positionIds(), null);
+      OrtVlm.Inputs oin =
+          o.imageInputs(o.imageFeatures(image), List.of(o.promptIds("is there a red circle ?")));
+      try (OrtKvCache empty = o.model.emptyCache(1);
+          OrtModel.DecoderOutput out =
+              o.model.decode(oin.embeds, 1, oin.seq, oin.mask, oin.positions, empty)) {
+        for (int p = 0; p < oin.seq; p += 5) {
+          assertClose(logits.get("0, " + p).toFloatArray(), out.logits(0, p), "position " + p);
         }
       }
     }

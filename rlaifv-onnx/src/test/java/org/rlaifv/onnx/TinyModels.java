@@ -30,13 +30,25 @@ final class TinyModels {
 
   /** Writes a DJL model directory with random weights; returns it. */
   static Path djlModel(Path root, long seed, int hidden, int layers) throws Exception {
+    return djlModel(root, seed, v -> config(v, hidden, layers));
+  }
+
+  /** Writes a DJL model directory with random weights and a config made for the vocabulary. */
+  static Path djlModel(Path root, long seed, java.util.function.IntFunction<VlmConfig> config)
+      throws Exception {
+    return djlModel(root, seed, config, PromptFormat.defaults());
+  }
+
+  /** Writes a DJL model directory with random weights, a config and a prompt format. */
+  static Path djlModel(
+      Path root, long seed, java.util.function.IntFunction<VlmConfig> config, PromptFormat format)
+      throws Exception {
     Path dir = root.resolve("djl-" + seed);
     Files.createDirectories(dir);
     Path tok = root.resolve("tokenizer-" + seed + ".json");
     int vocab = TokenizerFiles.writeWordLevel(tok, WORDS);
     try (LoadedVlm m =
-        LoadedVlm.create(
-            config(vocab, hidden, layers), seed, tok, PromptFormat.defaults(), Device.cpu())) {
+        LoadedVlm.create(config.apply(vocab), seed, tok, format, Device.cpu())) {
       m.save(dir);
     }
     return dir;
