@@ -414,12 +414,13 @@ public final class AlignmentLoop {
       if (trained.isEmpty()) {
         chosen = policy;
       } else {
-        chosen = Objects.requireNonNull(config.checkpointSelector.select(k, trained),
+        Checkpoint pick = Objects.requireNonNull(config.checkpointSelector.select(k, trained),
             "checkpoint selector returned null");
-        if (!trained.contains(chosen)) {
-          throw new InvalidInputException("checkpoint selector chose " + chosen.id()
+        if (trained.stream().noneMatch(c -> sameCheckpoint(c, pick))) {
+          throw new InvalidInputException("checkpoint selector chose " + pick.id()
               + ", which is not among the checkpoints of iteration " + k);
         }
+        chosen = pick;
       }
       run.recordSelected(k, chosen);
       run.writeStageJson(k, stage.key(), stage.fileName(), run.relativize(chosen));
@@ -549,6 +550,12 @@ public final class AlignmentLoop {
         l.onCheckpoint(iteration, checkpoint);
       }
     }
+  }
+
+  private static boolean sameCheckpoint(Checkpoint a, Checkpoint b) {
+    return a.id().equals(b.id())
+        && a.directory().toAbsolutePath().normalize()
+            .equals(b.directory().toAbsolutePath().normalize());
   }
 
   private static int countResponses(List<PromptResponses> rs) {

@@ -253,6 +253,76 @@ class AlignmentLoopTest {
   }
 
   @Test
+  void checkpointSelectorPicksTheNextPolicy() {
+    Setup s = new Setup(tmp, "run", 3);
+    List<Integer> iterationsAsked = new ArrayList<>();
+    LoopResult r = s.builder(2)
+        .checkpointSelector((iteration, candidates) -> {
+          iterationsAsked.add(iteration);
+          assertEquals(3, candidates.size());
+          return candidates.get(0);
+        })
+        .build().run(Fakes.prompts(3));
+    assertEquals(List.of(1, 2), iterationsAsked);
+    assertEquals("policy-1-c1", r.iterations().get(0).selected().id());
+    assertEquals(r.iterations().get(0).selected(), s.trainer.requests.get(1).reference());
+
+    Setup bad = new Setup(tmp.resolve("bad"), "run", 1);
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> bad.builder(1)
+        .checkpointSelector((iteration, candidates) -> bad.initial)
+        .build().run(Fakes.prompts(3)));
+    assertTrue(e.getMessage().contains("sft"), e.getMessage());
+  }
+
+  /** A scorer that records whether it was closed. */
+  static final class ClosableScorer implements org.rlaifv.ResponseScorer, AutoCloseable {
+    final Fakes.Scorer inner;
+    boolean closed;
+
+    ClosableScorer(Fakes.Failures f) {
+      inner = new Fakes.Scorer(f);
+    }
+
+    @Override
+    public List<org.rlaifv.ScoredResponse> scoreAll(Prompt prompt,
+        List<org.rlaifv.Response> responses) {
+      return inner.scoreAll(prompt, responses);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  @Test
+  void factoryScorersAreClosedAndAFixedScorerIsNot() {
+    Setup s = new Setup(tmp, "run", 1);
+    List<ClosableScorer> made = new ArrayList<>();
+    s.builder(2).scorer(p -> {
+      ClosableScorer c = new ClosableScorer(s.failures);
+      made.add(c);
+      return c;
+    }).build().run(Fakes.prompts(2));
+    assertEquals(2, made.size());
+    assertTrue(made.stream().allMatch(c -> c.closed));
+
+    Setup f = new Setup(tmp.resolve("fixed"), "run", 1);
+    ClosableScorer fixed = new ClosableScorer(f.failures);
+    f.builder(2).scorer(fixed).build().run(Fakes.prompts(2));
+    assertFalse(fixed.closed);
+  }
+
+  @Test
+  void otherPromptsInTheSameRunDirectoryAreRefused() {
+    Setup s = new Setup(tmp, "run", 1);
+    s.builder(1).runId("fixed-id").build().run(Fakes.prompts(2));
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> s.builder(1).runId("fixed-id").build().run(Fakes.prompts(3)));
+    assertTrue(e.getMessage().contains("prompts"), e.getMessage());
+  }
+
+  @Test
   void builderNamesMissingSettings() {
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> AlignmentLoop.builder().build());
