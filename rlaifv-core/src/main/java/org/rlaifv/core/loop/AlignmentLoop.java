@@ -249,7 +249,9 @@ public final class AlignmentLoop {
       Checkpoint selected = select(k, policy, trained);
       IterationSummary summary = summarize(k, policy, reference, selected, responses, scores,
           pairs.size(), trained.isEmpty(), (System.nanoTime() - start) / 1e9);
-      run.finishIteration(k, Json.toTree(summary));
+      // Stored with run-relative checkpoint paths, like the rest of the manifest.
+      run.finishIteration(k, Json.toTree(summary.withCheckpoints(run.relativize(policy),
+          run.relativize(reference), run.relativize(selected))));
       for (LoopListener l : config.listeners) {
         l.onIterationEnd(summary);
       }
