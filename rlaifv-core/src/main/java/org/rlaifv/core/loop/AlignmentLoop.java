@@ -92,6 +92,10 @@ import org.slf4j.LoggerFactory;
  * scorers made by the scorer factory are closed after the score stage when they implement {@link
  * AutoCloseable}. A fixed scorer, the pair selector, the trainer and the listeners belong to the
  * caller. An instance runs one {@link #run} at a time.
+ *
+ * <p><b>Cancellation.</b> Interrupting the thread that runs the loop stops it at the next prompt or
+ * stage boundary with an {@link RlaifvException} (the interrupt flag stays set); the run directory
+ * stays resumable. An exception from a role or a listener stops it likewise.
  */
 public final class AlignmentLoop {
   private static final Logger LOG = LoggerFactory.getLogger(AlignmentLoop.class);
@@ -284,6 +288,7 @@ public final class AlignmentLoop {
           try (ResponseSampler sampler = Objects.requireNonNull(
               config.samplerFactory.apply(policy), "sampler factory returned null")) {
             for (int i = from; i < prompts.size(); i++) {
+              checkInterrupted(k, stage);
               Prompt p = prompts.get(i);
               SamplingParams params = config.samplingParams.toBuilder()
                   .baseSeed(Seeds.mix(samplingSeed, p.id())).build();
@@ -323,6 +328,7 @@ public final class AlignmentLoop {
                   "scorer factory returned null");
           try {
             for (int i = from; i < prompts.size(); i++) {
+              checkInterrupted(k, stage);
               Prompt p = prompts.get(i);
               List<Response> rs = responses.get(i).responses();
               List<ScoredResponse> out = scorer.scoreAll(p, rs);
@@ -502,7 +508,15 @@ public final class AlignmentLoop {
       }
     }
 
+    private void checkInterrupted(int k, Stage stage) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new RlaifvException("alignment run " + run.runId() + " interrupted in iteration " + k
+            + ", stage " + stage.key() + "; run it again on " + run.root() + " to resume");
+      }
+    }
+
     private void startStage(int k, Stage stage, int total) {
+      checkInterrupted(k, stage);
       for (LoopListener l : config.listeners) {
         l.onStageStart(k, stage, total);
       }

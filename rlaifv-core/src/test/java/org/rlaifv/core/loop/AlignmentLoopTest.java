@@ -323,6 +323,28 @@ class AlignmentLoopTest {
   }
 
   @Test
+  void interruptingTheThreadStopsTheRunResumably() throws IOException {
+    List<Prompt> prompts = Fakes.prompts(4);
+    Setup ref = new Setup(tmp.resolve("ref"), "run", 1);
+    ref.builder(1).build().run(prompts);
+    Setup s = new Setup(tmp.resolve("int"), "run", 1);
+    org.rlaifv.RlaifvException e = assertThrows(org.rlaifv.RlaifvException.class, () -> s.builder(1)
+        .listener(new LoopListener() {
+          @Override
+          public void onStageProgress(int iteration, Stage stage, int done, int total) {
+            if (stage == Stage.SCORE && done == 2) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        }).build().run(prompts));
+    assertTrue(Thread.interrupted(), "interrupt flag kept (and cleared here)");
+    assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+    assertEquals(2, Files.readAllLines(s.runDir.resolve("iter-1/scores.partial.jsonl")).size());
+    s.builder(1).build().run(prompts);
+    assertEquals(snapshot(ref.runDir), snapshot(s.runDir));
+  }
+
+  @Test
   void builderNamesMissingSettings() {
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> AlignmentLoop.builder().build());
