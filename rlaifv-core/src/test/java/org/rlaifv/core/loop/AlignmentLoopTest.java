@@ -238,8 +238,12 @@ class AlignmentLoopTest {
     Files.write(partial, "{\"promptId\":\"p2\",\"scored\":[{\"resp".getBytes(StandardCharsets.UTF_8),
         StandardOpenOption.APPEND);
     s.failures.failAt(0);
+    int openedBefore = s.opened.size();
     s.builder(2).build().run(prompts);
     assertEquals(snapshot(ref.runDir), snapshot(s.runDir));
+    assertEquals(openedBefore + 1, s.opened.size(), "iteration 1 sampling was not redone");
+    // Iteration 1: the 3 unscored prompts and training; iteration 2: 5 samples, 5 scores, training.
+    assertEquals(3 + 1 + (5 + 5 + 1), s.failures.calls(), "only unfinished work was redone");
   }
 
   @Test
