@@ -39,8 +39,9 @@ public final class AtomicFiles {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      tmp = tempSibling(target);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
+          StandardOpenOption.CREATE_NEW)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -136,6 +137,19 @@ public final class AtomicFiles {
     } catch (IOException | UnsupportedOperationException e) {
       // Not supported on every platform; the rename itself is still atomic.
     }
+  }
+
+  /**
+   * Returns a fresh, not yet existing temporary file name next to a target ({@code
+   * .NAME.RANDOM.tmp}). Unlike {@link Files#createTempFile}, the file is then created with the
+   * process's default permissions, so the renamed file is as readable as any other output.
+   *
+   * @param target the file the temporary one will replace
+   * @return the temporary path (not created)
+   */
+  static Path tempSibling(Path target) {
+    long r = java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+    return parentOf(target).resolve("." + target.getFileName() + "." + Long.toString(r, 36) + ".tmp");
   }
 
   private static void moveAtomically(Path source, Path target) throws IOException {

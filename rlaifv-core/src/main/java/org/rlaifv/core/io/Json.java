@@ -1,5 +1,6 @@
 package org.rlaifv.core.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,7 +16,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.core.JsonFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ import org.rlaifv.InvalidInputException;
  * <p>The mapper is safe for untrusted input: {@link StreamReadConstraints} cap string length
  * ({@link #MAX_STRING_LENGTH}), nesting depth ({@link #MAX_NESTING_DEPTH}) and document length
  * ({@link #MAX_DOCUMENT_LENGTH}); unknown properties, missing record components, nulls for
- * primitives and trailing tokens are errors. Records ({@code SamplingParams}, {@code DpoConfig},
+ * primitives, duplicate keys and trailing tokens are errors. Records ({@code SamplingParams}, {@code DpoConfig},
  * {@code Response}, {@code Claim}, {@code PolarQuestion}, {@code ClaimVerdict}, {@code
  * ScoredResponse}, {@code TrainingMetrics}) map by their components. A {@link Checkpoint} is
  * written as {@code {"id": ..., "path": ...}}. An {@link Image} is never written inline (run files
@@ -82,7 +82,10 @@ public final class Json {
             .maxNestingDepth(MAX_NESTING_DEPTH)
             .maxDocumentLength(MAX_DOCUMENT_LENGTH)
             .build();
-    JsonFactory factory = JsonFactory.builder().streamReadConstraints(limits).build();
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(limits)
+        .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build();
     SimpleModule module = new SimpleModule("rlaifv");
     module.addSerializer(Checkpoint.class, new CheckpointSerializer());
     module.addDeserializer(Checkpoint.class, new CheckpointDeserializer());

@@ -162,7 +162,7 @@ public final class PairExport {
           String name = img.contentHash().substring(0, 24) + ".png";
           Path target = dir.resolve(name);
           if (!Files.exists(target)) {
-            Path tmp = Files.createTempFile(dir, "." + name + ".", ".tmp");
+            Path tmp = AtomicFiles.tempSibling(target);
             try {
               img.writePng(tmp);
               AtomicFiles.move(tmp, target);

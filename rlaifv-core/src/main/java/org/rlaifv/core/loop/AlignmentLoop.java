@@ -1,6 +1,5 @@
 package org.rlaifv.core.loop;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -92,6 +91,10 @@ import org.slf4j.LoggerFactory;
  * scorers made by the scorer factory are closed after the score stage when they implement {@link
  * AutoCloseable}. A fixed scorer, the pair selector, the trainer and the listeners belong to the
  * caller. An instance runs one {@link #run} at a time.
+ *
+ * <p><b>Cancellation.</b> Interrupting the thread that runs the loop stops it at the next prompt or
+ * stage boundary with an {@link RlaifvException} (the interrupt flag stays set); the run directory
+ * stays resumable. An exception from a role or a listener stops it likewise.
  */
 public final class AlignmentLoop {
   private static final Logger LOG = LoggerFactory.getLogger(AlignmentLoop.class);
@@ -249,7 +252,9 @@ public final class AlignmentLoop {
       Checkpoint selected = select(k, policy, trained);
       IterationSummary summary = summarize(k, policy, reference, selected, responses, scores,
           pairs.size(), trained.isEmpty(), (System.nanoTime() - start) / 1e9);
-      run.finishIteration(k, Json.toTree(summary));
+      // Stored with run-relative checkpoint paths, like the rest of the manifest.
+      run.finishIteration(k, Json.toTree(summary.withCheckpoints(run.relativize(policy),
+          run.relativize(reference), run.relativize(selected))));
       for (LoopListener l : config.listeners) {
         l.onIterationEnd(summary);
       }
@@ -282,6 +287,7 @@ public final class AlignmentLoop {
           try (ResponseSampler sampler = Objects.requireNonNull(
               config.samplerFactory.apply(policy), "sampler factory returned null")) {
             for (int i = from; i < prompts.size(); i++) {
+              checkInterrupted(k, stage);
               Prompt p = prompts.get(i);
               SamplingParams params = config.samplingParams.toBuilder()
                   .baseSeed(Seeds.mix(samplingSeed, p.id())).build();
@@ -321,6 +327,7 @@ public final class AlignmentLoop {
                   "scorer factory returned null");
           try {
             for (int i = from; i < prompts.size(); i++) {
+              checkInterrupted(k, stage);
               Prompt p = prompts.get(i);
               List<Response> rs = responses.get(i).responses();
               List<ScoredResponse> out = scorer.scoreAll(p, rs);
@@ -414,12 +421,13 @@ public final class AlignmentLoop {
       if (trained.isEmpty()) {
         chosen = policy;
       } else {
-        chosen = Objects.requireNonNull(config.checkpointSelector.select(k, trained),
+        Checkpoint pick = Objects.requireNonNull(config.checkpointSelector.select(k, trained),
             "checkpoint selector returned null");
-        if (!trained.contains(chosen)) {
-          throw new InvalidInputException("checkpoint selector chose " + chosen.id()
+        if (trained.stream().noneMatch(c -> sameCheckpoint(c, pick))) {
+          throw new InvalidInputException("checkpoint selector chose " + pick.id()
               + ", which is not among the checkpoints of iteration " + k);
         }
+        chosen = pick;
       }
       run.recordSelected(k, chosen);
       run.writeStageJson(k, stage.key(), stage.fileName(), run.relativize(chosen));
@@ -499,7 +507,15 @@ public final class AlignmentLoop {
       }
     }
 
+    private void checkInterrupted(int k, Stage stage) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new RlaifvException("alignment run " + run.runId() + " interrupted in iteration " + k
+            + ", stage " + stage.key() + "; run it again on " + run.root() + " to resume");
+      }
+    }
+
     private void startStage(int k, Stage stage, int total) {
+      checkInterrupted(k, stage);
       for (LoopListener l : config.listeners) {
         l.onStageStart(k, stage, total);
       }
@@ -549,6 +565,12 @@ public final class AlignmentLoop {
         l.onCheckpoint(iteration, checkpoint);
       }
     }
+  }
+
+  private static boolean sameCheckpoint(Checkpoint a, Checkpoint b) {
+    return a.id().equals(b.id())
+        && a.directory().toAbsolutePath().normalize()
+            .equals(b.directory().toAbsolutePath().normalize());
   }
 
   private static int countResponses(List<PromptResponses> rs) {

@@ -238,8 +238,12 @@ class AlignmentLoopTest {
     Files.write(partial, "{\"promptId\":\"p2\",\"scored\":[{\"resp".getBytes(StandardCharsets.UTF_8),
         StandardOpenOption.APPEND);
     s.failures.failAt(0);
+    int openedBefore = s.opened.size();
     s.builder(2).build().run(prompts);
     assertEquals(snapshot(ref.runDir), snapshot(s.runDir));
+    assertEquals(openedBefore + 1, s.opened.size(), "iteration 1 sampling was not redone");
+    // Iteration 1: the 3 unscored prompts and training; iteration 2: 5 samples, 5 scores, training.
+    assertEquals(3 + 1 + (5 + 5 + 1), s.failures.calls(), "only unfinished work was redone");
   }
 
   @Test
@@ -250,6 +254,98 @@ class AlignmentLoopTest {
             .sample(new Prompt("other", prompt.image(), "x"), params))
         .build().run(Fakes.prompts(2)));
     assertTrue(e.getMessage().contains("p0"), e.getMessage());
+  }
+
+  @Test
+  void checkpointSelectorPicksTheNextPolicy() {
+    Setup s = new Setup(tmp, "run", 3);
+    List<Integer> iterationsAsked = new ArrayList<>();
+    LoopResult r = s.builder(2)
+        .checkpointSelector((iteration, candidates) -> {
+          iterationsAsked.add(iteration);
+          assertEquals(3, candidates.size());
+          return candidates.get(0);
+        })
+        .build().run(Fakes.prompts(3));
+    assertEquals(List.of(1, 2), iterationsAsked);
+    assertEquals("policy-1-c1", r.iterations().get(0).selected().id());
+    assertEquals(r.iterations().get(0).selected(), s.trainer.requests.get(1).reference());
+
+    Setup bad = new Setup(tmp.resolve("bad"), "run", 1);
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> bad.builder(1)
+        .checkpointSelector((iteration, candidates) -> bad.initial)
+        .build().run(Fakes.prompts(3)));
+    assertTrue(e.getMessage().contains("sft"), e.getMessage());
+  }
+
+  /** A scorer that records whether it was closed. */
+  static final class ClosableScorer implements org.rlaifv.ResponseScorer, AutoCloseable {
+    final Fakes.Scorer inner;
+    boolean closed;
+
+    ClosableScorer(Fakes.Failures f) {
+      inner = new Fakes.Scorer(f);
+    }
+
+    @Override
+    public List<org.rlaifv.ScoredResponse> scoreAll(Prompt prompt,
+        List<org.rlaifv.Response> responses) {
+      return inner.scoreAll(prompt, responses);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  @Test
+  void factoryScorersAreClosedAndAFixedScorerIsNot() {
+    Setup s = new Setup(tmp, "run", 1);
+    List<ClosableScorer> made = new ArrayList<>();
+    s.builder(2).scorer(p -> {
+      ClosableScorer c = new ClosableScorer(s.failures);
+      made.add(c);
+      return c;
+    }).build().run(Fakes.prompts(2));
+    assertEquals(2, made.size());
+    assertTrue(made.stream().allMatch(c -> c.closed));
+
+    Setup f = new Setup(tmp.resolve("fixed"), "run", 1);
+    ClosableScorer fixed = new ClosableScorer(f.failures);
+    f.builder(2).scorer(fixed).build().run(Fakes.prompts(2));
+    assertFalse(fixed.closed);
+  }
+
+  @Test
+  void otherPromptsInTheSameRunDirectoryAreRefused() {
+    Setup s = new Setup(tmp, "run", 1);
+    s.builder(1).runId("fixed-id").build().run(Fakes.prompts(2));
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> s.builder(1).runId("fixed-id").build().run(Fakes.prompts(3)));
+    assertTrue(e.getMessage().contains("prompts"), e.getMessage());
+  }
+
+  @Test
+  void interruptingTheThreadStopsTheRunResumably() throws IOException {
+    List<Prompt> prompts = Fakes.prompts(4);
+    Setup ref = new Setup(tmp.resolve("ref"), "run", 1);
+    ref.builder(1).build().run(prompts);
+    Setup s = new Setup(tmp.resolve("int"), "run", 1);
+    org.rlaifv.RlaifvException e = assertThrows(org.rlaifv.RlaifvException.class, () -> s.builder(1)
+        .listener(new LoopListener() {
+          @Override
+          public void onStageProgress(int iteration, Stage stage, int done, int total) {
+            if (stage == Stage.SCORE && done == 2) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        }).build().run(prompts));
+    assertTrue(Thread.interrupted(), "interrupt flag kept (and cleared here)");
+    assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+    assertEquals(2, Files.readAllLines(s.runDir.resolve("iter-1/scores.partial.jsonl")).size());
+    s.builder(1).build().run(prompts);
+    assertEquals(snapshot(ref.runDir), snapshot(s.runDir));
   }
 
   @Test

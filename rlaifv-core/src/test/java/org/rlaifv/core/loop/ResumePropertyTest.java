@@ -26,15 +26,32 @@ class ResumePropertyTest {
 
   private static final int ITERATIONS = 3;
 
-  @Property(tries = 30)
+  /** The uninterrupted run, made once: every file but the manifest, and its result. */
+  private static Map<String, String> referenceFiles;
+  private static LoopResult reference;
+
+  private static synchronized void makeReference(List<Prompt> prompts) throws IOException {
+    if (reference == null) {
+      Path base = Files.createTempDirectory("rlaifv-resume-ref");
+      try {
+        AlignmentLoopTest.Setup ref = new AlignmentLoopTest.Setup(base, "run", 2);
+        reference = builder(ref).build().run(prompts);
+        referenceFiles = AlignmentLoopTest.snapshot(ref.runDir);
+      } finally {
+        deleteTree(base);
+      }
+    }
+  }
+
+  @Property(tries = 15)
   void interruptedRunsResumeToIdenticalFiles(
       @ForAll @IntRange(min = 1, max = 45) int firstCrash,
       @ForAll @IntRange(min = 0, max = 45) int secondCrash) throws IOException {
     Path base = Files.createTempDirectory("rlaifv-resume");
     try {
       List<Prompt> prompts = Fakes.prompts(4);
-      AlignmentLoopTest.Setup ref = new AlignmentLoopTest.Setup(base.resolve("ref"), "run", 2);
-      LoopResult expected = builder(ref).build().run(prompts);
+      makeReference(prompts);
+      LoopResult expected = reference;
 
       AlignmentLoopTest.Setup s = new AlignmentLoopTest.Setup(base.resolve("crash"), "run", 2);
       boolean crashed = false;
@@ -50,8 +67,7 @@ class ResumePropertyTest {
       LoopResult resumed = builder(s).build().run(prompts);
 
       assertTrue(crashed || firstCrash > 42, "crash point " + firstCrash + " was reached");
-      Map<String, String> want = AlignmentLoopTest.snapshot(ref.runDir);
-      assertEquals(want, AlignmentLoopTest.snapshot(s.runDir));
+      assertEquals(referenceFiles, AlignmentLoopTest.snapshot(s.runDir));
       assertEquals(expected.runId(), resumed.runId());
       assertEquals(expected.finalPolicy().id(), resumed.finalPolicy().id());
       for (int k = 0; k < ITERATIONS; k++) {
