@@ -1,0 +1,60 @@
+package org.rlaifv.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code demo --quick} end to end on the shipped checkpoints (real sampling, labeler, DPO)
+ * and checks that hallucination went down and that report.json has the documented schema.
+ */
+class DemoQuickTest {
+
+  @Test
+  void quickDemoLowersHallucinationAndWritesTheReport(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("demo");
+    ByteArrayOutputStream summary = new ByteArrayOutputStream();
+    int rc = Main.run(new String[] {"demo", "--quick", "--out", out.toString()},
+        new PrintStream(summary, true, StandardCharsets.UTF_8));
+    String text = summary.toString(StandardCharsets.UTF_8);
+    assertEquals(0, rc, text);
+    assertTrue(text.contains("CHAIR_i"), text);
+
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertTrue(report.get("config").isObject());
+    assertTrue(report.get("config").get("quick").asBoolean());
+    JsonNode its = report.get("iterations");
+    assertTrue(its.isArray() && its.size() >= 2, "iteration 0 and at least one more");
+    for (int i = 0; i < its.size(); i++) {
+      JsonNode it = its.get(i);
+      assertEquals(i, it.get("iteration").asInt());
+      for (String f : List.of("chair_i", "chair_s", "coverage", "labeler_accuracy")) {
+        double v = it.get(f).asDouble(-1);
+        assertTrue(v >= 0 && v <= 1, f + " is a rate: " + v);
+      }
+      assertTrue(it.get("mean_words").asDouble() > 0);
+      assertTrue(it.get("pairs").isInt());
+      assertTrue(it.get("seconds").isNumber());
+    }
+    JsonNode sft = its.get(0);
+    JsonNode last = its.get(its.size() - 1);
+    assertTrue(sft.get("chair_i").asDouble() > 0.05, "the SFT policy hallucinates: " + sft);
+    assertTrue(last.get("pairs").asInt() > 0, "the labeler produced pairs: " + last);
+    assertTrue(last.get("chair_i").asDouble() < sft.get("chair_i").asDouble(),
+        "CHAIR_i went down: " + sft.get("chair_i") + " -> " + last.get("chair_i"));
+    assertTrue(last.get("chair_s").asDouble() < sft.get("chair_s").asDouble(),
+        "CHAIR_s went down: " + sft.get("chair_s") + " -> " + last.get("chair_s"));
+    assertTrue(report.get("labeler").get("accuracy").asDouble() > 0.5);
+    assertTrue(Files.size(out.resolve("report.png")) > 1000);
+  }
+}
