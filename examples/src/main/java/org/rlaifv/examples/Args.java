@@ -103,6 +103,22 @@ final class Args {
     }
   }
 
+  double decimal(String name, double def) {
+    String v = values.get(name);
+    if (v == null) {
+      return def;
+    }
+    try {
+      double x = Double.parseDouble(v.strip());
+      if (!(x > 0) || Double.isInfinite(x)) {
+        throw new UsageException(command + ": --" + name + " must be a positive number, got " + v);
+      }
+      return x;
+    } catch (NumberFormatException e) {
+      throw new UsageException(command + ": --" + name + " must be a number, got '" + v + "'");
+    }
+  }
+
   long longValue(String name, long def) {
     String v = values.get(name);
     if (v == null) {

@@ -21,7 +21,8 @@ final class DemoCommand {
   private DemoCommand() {}
 
   static void run(List<String> argv, PrintStream out) {
-    Args a = Args.parse("demo", argv, Set.of("out", "iterations", "seed", "models"),
+    Args a = Args.parse("demo", argv, Set.of("out", "iterations", "seed", "models", "feedback", "lr",
+        "epochs"),
         Set.of("quick", "baselines"));
     boolean quick = a.flag("quick");
     Path models = ShapesModels.modelsDirectory(a.string("models", null));
@@ -31,6 +32,12 @@ final class DemoCommand {
     ShapesDemo.Settings settings = quick
         ? ShapesDemo.Settings.quick(models, dir, seed, iterations)
         : ShapesDemo.Settings.defaults(models, dir, seed, iterations);
+    settings = settings.withFeedback(a.choice("feedback", "labeler", Set.of("labeler", "oracle")));
+    if (a.has("lr") || a.has("epochs")) {
+      settings = settings.withDpo(settings.dpo().toBuilder()
+          .learningRate(a.decimal("lr", settings.dpo().learningRate()))
+          .epochs(a.integer("epochs", settings.dpo().epochs(), 1, 100)).build());
+    }
     new ShapesDemo(settings.withBaselines(a.flag("baselines"))).run(out);
   }
 }

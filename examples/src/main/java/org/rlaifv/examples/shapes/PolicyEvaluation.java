@@ -21,6 +21,9 @@ import org.rlaifv.spi.BackendOptions;
  */
 public final class PolicyEvaluation {
 
+  /** Prompts decoded together in greedy evaluation. */
+  private static final int EVAL_BATCH = 32;
+
   private PolicyEvaluation() {}
 
   /**
@@ -60,10 +63,14 @@ public final class PolicyEvaluation {
     SamplingParams params = greedy();
     try (DjlResponseSampler sampler = new DjlResponseSampler(policy, BackendOptions.defaults(), false);
         Progress bar = task == null ? null : Progress.start(task, prompts.size())) {
-      for (Prompt p : prompts) {
-        out.add(sampler.sample(p, params).get(0));
+      // Greedy rows of several prompts decode as one batch (the sampler pads and masks them).
+      for (int i = 0; i < prompts.size(); i += EVAL_BATCH) {
+        List<Prompt> chunk = prompts.subList(i, Math.min(prompts.size(), i + EVAL_BATCH));
+        for (List<Response> rs : sampler.sampleAll(chunk, params)) {
+          out.add(rs.get(0));
+        }
         if (bar != null) {
-          bar.step();
+          bar.stepTo(i + chunk.size());
         }
       }
     }

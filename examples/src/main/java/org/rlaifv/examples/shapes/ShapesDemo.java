@@ -77,15 +77,16 @@ public final class ShapesDemo {
    * @param maxCoverageDrop how far validation coverage may fall below the SFT policy's
    * @param baselines whether to run the baselines
    * @param quick whether this is the reduced configuration
+   * @param feedback the judge of the main run: {@code "labeler"} (RLAIF-V) or {@code "oracle"}
    */
   public record Settings(Path models, Path out, long seed, int iterations, int prompts,
       int samples, double temperature, int validationPrompts, int testPrompts, int hardQuestions,
-      DpoConfig dpo, double maxCoverageDrop, boolean baselines, boolean quick) {
+      DpoConfig dpo, double maxCoverageDrop, boolean baselines, boolean quick, String feedback) {
 
     /** Validates the counts. */
     public Settings {
       if (iterations < 1 || prompts < 1 || samples < 2 || validationPrompts < 1 || testPrompts < 1
-          || hardQuestions < 8) {
+          || hardQuestions < 8 || !(feedback.equals("labeler") || feedback.equals("oracle"))) {
         throw new InvalidInputException("demo settings out of range: " + iterations + " iterations, "
             + prompts + " prompts, " + samples + " samples");
       }
@@ -106,7 +107,7 @@ public final class ShapesDemo {
           .schedule(LrSchedule.COSINE).warmupRatio(0.1).epochs(3).batchSize(8)
           .checkpointsPerEpoch(1).seed(seed).build();
       return new Settings(models, out, seed, iterations, 256, 8, 1.0, 128, 200, 512, dpo, 0.03,
-          false, false);
+          false, false, "labeler");
     }
 
     /**
@@ -121,7 +122,7 @@ public final class ShapesDemo {
     public static Settings quick(Path models, Path out, long seed, int iterations) {
       Settings d = defaults(models, out, seed, iterations);
       return new Settings(models, out, seed, iterations, 48, 8, 1.0, 32, 64, 64,
-          d.dpo().toBuilder().epochs(2).build(), 0.05, false, true);
+          d.dpo().toBuilder().epochs(2).build(), 0.05, false, true, "labeler");
     }
 
     /**
@@ -132,7 +133,31 @@ public final class ShapesDemo {
      */
     public Settings withBaselines(boolean on) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
-          validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, on, quick);
+          validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, on, quick, feedback);
+    }
+
+    /**
+     * Returns a copy with another judge for the main run.
+     *
+     * @param judge {@code "labeler"} or {@code "oracle"}
+     * @return the settings
+     */
+    public Settings withFeedback(String judge) {
+      return new Settings(models, out, seed, iterations, prompts, samples, temperature,
+          validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, baselines, quick,
+          judge);
+    }
+
+    /**
+     * Returns a copy with other DPO settings.
+     *
+     * @param config the DPO settings
+     * @return the settings
+     */
+    public Settings withDpo(DpoConfig config) {
+      return new Settings(models, out, seed, iterations, prompts, samples, temperature,
+          validationPrompts, testPrompts, hardQuestions, config, maxCoverageDrop, baselines, quick,
+          feedback);
     }
   }
 
@@ -226,8 +251,9 @@ public final class ShapesDemo {
     List<Row> rows = new ArrayList<>();
     rows.add(new Row(0, sftTest, labelerAcc.accuracy(), 0, sftSeconds, sft.id()));
     try {
+      PolarJudge judge = s.feedback().equals("oracle") ? world.oracleJudge() : labelerJudge;
       LoopResult result = loop("rlaifv", s.out().resolve("run"), sft, train, s.iterations(),
-          policy -> scorer(labelerJudge), pairSelector(Integer.MAX_VALUE), selector);
+          policy -> scorer(judge), pairSelector(Integer.MAX_VALUE), selector);
       rows.addAll(evaluateIterations(result, test, labelerAcc.accuracy()));
     } finally {
       labelerJudge.close();
@@ -276,7 +302,7 @@ public final class ShapesDemo {
     c.put("max_coverage_drop_on_validation", s.maxCoverageDrop());
     c.put("splitter", "rule-based");
     c.put("questioner", "rule-based");
-    c.put("judge", "labeler (DjlPolarJudge)");
+    c.put("judge", s.feedback().equals("oracle") ? "ground-truth oracle" : "labeler (DjlPolarJudge)");
     c.put("pair_selector", "RLAIF-V, max 2 pairs per prompt, no length balancing");
     c.put("checkpoint_selection", "lowest validation CHAIR_i with coverage >= SFT coverage - "
         + s.maxCoverageDrop());
