@@ -83,7 +83,25 @@ public final class ShapesDemo {
       int samples, double temperature, int validationPrompts, int testPrompts, int hardQuestions,
       DpoConfig dpo, double maxCoverageDrop, boolean baselines, boolean quick, String feedback) {
 
-    /** Validates the counts. */
+    /**
+     * Validates the counts.
+     *
+     * @param models see the record
+     * @param out see the record
+     * @param seed see the record
+     * @param iterations see the record
+     * @param prompts see the record
+     * @param samples see the record
+     * @param temperature see the record
+     * @param validationPrompts see the record
+     * @param testPrompts see the record
+     * @param hardQuestions see the record
+     * @param dpo see the record
+     * @param maxCoverageDrop see the record
+     * @param baselines see the record
+     * @param quick see the record
+     * @param feedback see the record
+     */
     public Settings {
       if (iterations < 1 || prompts < 1 || samples < 2 || validationPrompts < 1 || testPrompts < 1
           || hardQuestions < 8 || !(feedback.equals("labeler") || feedback.equals("oracle"))) {

@@ -23,7 +23,17 @@ import org.rlaifv.djl.model.LoadedVlm;
  */
 public final class ValidationSelector implements CheckpointSelector {
 
-  /** One scored candidate. */
+  /**
+   * One scored candidate.
+   *
+   * @param iteration the iteration that trained it
+   * @param checkpoint its id
+   * @param chairI validation CHAIR_i
+   * @param chairS validation CHAIR_s
+   * @param coverage validation coverage
+   * @param meanWords validation mean response length in words
+   * @param selected whether it became the next policy
+   */
   public record Candidate(int iteration, String checkpoint, double chairI, double chairS,
       double coverage, double meanWords, boolean selected) {}
 
