@@ -47,7 +47,8 @@ public final class ShapesModels {
   }
 
   /**
-   * Returns the policy's sizes: a 3-layer decoder of width 64 over a 1-layer patch encoder.
+   * Returns the policy's sizes: a 3-layer decoder of width 64 over a 1-layer patch encoder. The
+   * labeler has the same sizes: it is fine-tuned from the SFT policy.
    *
    * @param vocabSize the tokenizer's vocabulary size
    * @return the config
@@ -57,16 +58,6 @@ public final class ShapesModels {
         VlmConfig.VisionConfig.of(32, 16, 64, 1, 4, 128));
   }
 
-  /**
-   * Returns the labeler's sizes: a 4-layer decoder of width 64 over a 1-layer patch encoder.
-   *
-   * @param vocabSize the tokenizer's vocabulary size
-   * @return the config
-   */
-  public static VlmConfig labelerConfig(int vocabSize) {
-    return VlmConfig.of(64, 4, 4, 4, 128, vocabSize, 128,
-        VlmConfig.VisionConfig.of(32, 16, 64, 1, 4, 128));
-  }
 
   /**
    * Returns the models directory to use: the given one, else {@code examples/models} when run from
