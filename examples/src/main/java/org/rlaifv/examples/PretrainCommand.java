@@ -44,9 +44,9 @@ final class PretrainCommand {
   record Plan(int steps, int batch, double lr, int examples) {}
 
   static final Plan POLICY = new Plan(1500, 64, 2e-3, 24_000);
-  static final Plan LABELER = new Plan(2000, 64, 5e-4, 48_000);
+  static final Plan LABELER = new Plan(2400, 64, 1e-3, 48_000);
   static final Plan POLICY_QUICK = new Plan(60, 32, 2e-3, 2_000);
-  static final Plan LABELER_QUICK = new Plan(60, 32, 5e-4, 2_000);
+  static final Plan LABELER_QUICK = new Plan(60, 32, 1e-3, 2_000);
 
   /**
    * Share of clean captions in the labeler's fine-tuning mix (the rest are polar questions). The
