@@ -58,6 +58,9 @@ public final class ShapesDemo {
   /** Base seed of the test scenes: the same for every demo seed, so runs compare. */
   public static final long TEST_SEED = 0x7E57L;
 
+  /** Validation CHAIR_i differences up to this count as ties in checkpoint selection. */
+  static final double CHAIR_TOLERANCE = 0.005;
+
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
@@ -123,8 +126,8 @@ public final class ShapesDemo {
     public static Settings defaults(Path models, Path out, long seed, int iterations) {
       DpoConfig dpo = DpoConfig.builder().beta(0.1).nllWeight(1.0).learningRate(5e-5)
           .schedule(LrSchedule.COSINE).warmupRatio(0.1).epochs(3).batchSize(8)
-          .checkpointsPerEpoch(1).seed(seed).build();
-      return new Settings(models, out, seed, iterations, 256, 8, 1.0, 128, 200, 512, dpo, 0.03,
+          .checkpointsPerEpoch(4).seed(seed).build();
+      return new Settings(models, out, seed, iterations, 256, 8, 1.0, 256, 200, 512, dpo, 0.02,
           false, false, "labeler");
     }
 
@@ -140,7 +143,8 @@ public final class ShapesDemo {
     public static Settings quick(Path models, Path out, long seed, int iterations) {
       Settings d = defaults(models, out, seed, iterations);
       return new Settings(models, out, seed, iterations, 48, 8, 1.0, 32, 64, 64,
-          d.dpo().toBuilder().epochs(2).build(), 0.05, false, true, "labeler");
+          d.dpo().toBuilder().epochs(2).checkpointsPerEpoch(1).build(), 0.05, false, true,
+          "labeler");
     }
 
     /**
@@ -263,7 +267,8 @@ public final class ShapesDemo {
 
     // RLAIF-V with the labeler.
     ValidationSelector selector =
-        new ValidationSelector(world, validation, sftValidation.coverage(), s.maxCoverageDrop());
+        new ValidationSelector(world, validation, sftValidation.coverage(), s.maxCoverageDrop(),
+            CHAIR_TOLERANCE);
     DjlPolarJudge labelerJudge =
         new DjlPolarJudge(LoadedVlm.load(labelerDir, Device.cpu()), options, true);
     List<Row> rows = new ArrayList<>();
@@ -317,13 +322,13 @@ public final class ShapesDemo {
     c.put("validation_prompts", s.validationPrompts());
     c.put("test_prompts", s.testPrompts());
     c.put("hard_questions", s.hardQuestions());
-    c.put("max_coverage_drop_on_validation", s.maxCoverageDrop());
+    c.put("max_coverage_drop_on_validation", s.maxCoverageDrop(), CHAIR_TOLERANCE);
     c.put("splitter", "rule-based");
     c.put("questioner", "rule-based");
     c.put("judge", s.feedback().equals("oracle") ? "ground-truth oracle" : "labeler (DjlPolarJudge)");
     c.put("pair_selector", "RLAIF-V, max 2 pairs per prompt, no length balancing");
     c.put("checkpoint_selection", "lowest validation CHAIR_i with coverage >= SFT coverage - "
-        + s.maxCoverageDrop());
+        + s.maxCoverageDrop(), CHAIR_TOLERANCE);
     c.put("models", s.models().toString());
     c.set("dpo", JSON.valueToTree(s.dpo()));
     return c;
@@ -395,7 +400,7 @@ public final class ShapesDemo {
     DjlPolarJudge judge = new DjlPolarJudge(LoadedVlm.load(labelerDir, Device.cpu()), options, true);
     try {
       ValidationSelector sel = new ValidationSelector(world, validation, sftValidation.coverage(),
-          s.maxCoverageDrop());
+          s.maxCoverageDrop(), CHAIR_TOLERANCE);
       LoopResult r = loop("one-shot", dir.resolve("one_shot_dpo"), sft, many, 1,
           p -> scorer(judge), pairSelector(Math.max(1, totalPairs)), sel);
       b.set("one_shot_dpo", baseline(r, test, labelerAcc, "one-shot DPO on " + totalPairs
@@ -411,7 +416,7 @@ public final class ShapesDemo {
             .map(e -> world.oracleJudge().judge(e.image(), List.of(e.toPolarQuestion())).get(0))
             .toList());
     ValidationSelector oracleSel = new ValidationSelector(world, validation,
-        sftValidation.coverage(), s.maxCoverageDrop());
+        sftValidation.coverage(), s.maxCoverageDrop(), CHAIR_TOLERANCE);
     PolarJudge oracle = world.oracleJudge();
     LoopResult o = loop("oracle", dir.resolve("oracle_feedback"), sft, train, s.iterations(),
         p -> scorer(oracle), pairSelector(Integer.MAX_VALUE), oracleSel);
@@ -426,7 +431,7 @@ public final class ShapesDemo {
           .accuracy();
     }
     ValidationSelector selfSel = new ValidationSelector(world, validation,
-        sftValidation.coverage(), s.maxCoverageDrop());
+        sftValidation.coverage(), s.maxCoverageDrop(), CHAIR_TOLERANCE);
     LoopResult self = loop("self", dir.resolve("self_feedback"), sft, train, s.iterations(),
         policy -> {
           DjlPolarJudge own = new DjlPolarJudge(LoadedVlm.load(policy.directory(), Device.cpu()),

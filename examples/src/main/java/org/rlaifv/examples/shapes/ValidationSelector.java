@@ -13,9 +13,11 @@ import org.rlaifv.core.shapes.ShapesWorld;
 import org.rlaifv.djl.model.LoadedVlm;
 
 /**
- * Picks the next policy on a validation split of scenes (never the test split): the checkpoint
- * with the lowest greedy CHAIR_i among those whose coverage stays within {@code maxCoverageDrop}
- * of the starting policy's; when none does, the one with the highest coverage.
+ * Picks the next policy on a validation split of scenes (never the test split): among the
+ * checkpoints whose greedy coverage stays within {@code maxCoverageDrop} of the starting policy's,
+ * those whose CHAIR_i is within {@code chairTolerance} of the lowest count as equally truthful and
+ * the one with the highest coverage wins; when no checkpoint keeps the coverage, the one with the
+ * highest coverage.
  *
  * <p>The floor is the coverage of the policy the whole run started from, so the loop cannot give
  * away coverage a little at a time over several iterations. Records every candidate it scored.
@@ -40,6 +42,7 @@ public final class ValidationSelector implements CheckpointSelector {
   private final ShapesWorld world;
   private final List<Prompt> validation;
   private final double coverageFloor;
+  private final double chairTolerance;
   private final List<Candidate> scored = new ArrayList<>();
 
   /**
@@ -49,12 +52,14 @@ public final class ValidationSelector implements CheckpointSelector {
    * @param validation validation prompts
    * @param startCoverage the starting policy's greedy coverage on the same prompts
    * @param maxCoverageDrop how far coverage may fall below {@code startCoverage}
+   * @param chairTolerance CHAIR_i differences up to this count as ties (validation noise)
    */
   public ValidationSelector(ShapesWorld world, List<Prompt> validation, double startCoverage,
-      double maxCoverageDrop) {
+      double maxCoverageDrop, double chairTolerance) {
     this.world = world;
     this.validation = List.copyOf(validation);
     this.coverageFloor = startCoverage - maxCoverageDrop;
+    this.chairTolerance = chairTolerance;
   }
 
   @Override
@@ -66,23 +71,21 @@ public final class ValidationSelector implements CheckpointSelector {
             String.format(Locale.ROOT, "iter %d validate %s", iteration, c.id())));
       }
     }
+    double minChair = Double.POSITIVE_INFINITY;
+    for (ShapesMetrics.Report r : reports) {
+      if (r.coverage() >= coverageFloor) {
+        minChair = Math.min(minChair, r.chairI());
+      }
+    }
     int best = -1;
     for (int i = 0; i < candidates.size(); i++) {
       ShapesMetrics.Report r = reports.get(i);
-      if (r.coverage() < coverageFloor) {
-        continue;
-      }
-      if (best < 0 || r.chairI() < reports.get(best).chairI()
-          || (r.chairI() == reports.get(best).chairI() && r.coverage() > reports.get(best).coverage())) {
+      boolean eligible = Double.isInfinite(minChair)
+          || (r.coverage() >= coverageFloor && r.chairI() <= minChair + chairTolerance);
+      if (eligible && (best < 0 || r.coverage() > reports.get(best).coverage()
+          || (r.coverage() == reports.get(best).coverage()
+              && r.chairI() < reports.get(best).chairI()))) {
         best = i;
-      }
-    }
-    if (best < 0) {
-      best = 0;
-      for (int i = 1; i < candidates.size(); i++) {
-        if (reports.get(i).coverage() > reports.get(best).coverage()) {
-          best = i;
-        }
       }
     }
     for (int i = 0; i < candidates.size(); i++) {
