@@ -322,13 +322,15 @@ public final class ShapesDemo {
     c.put("validation_prompts", s.validationPrompts());
     c.put("test_prompts", s.testPrompts());
     c.put("hard_questions", s.hardQuestions());
-    c.put("max_coverage_drop_on_validation", s.maxCoverageDrop(), CHAIR_TOLERANCE);
+    c.put("max_coverage_drop_on_validation", s.maxCoverageDrop());
+    c.put("chair_i_tie_tolerance", CHAIR_TOLERANCE);
     c.put("splitter", "rule-based");
     c.put("questioner", "rule-based");
     c.put("judge", s.feedback().equals("oracle") ? "ground-truth oracle" : "labeler (DjlPolarJudge)");
     c.put("pair_selector", "RLAIF-V, max 2 pairs per prompt, no length balancing");
-    c.put("checkpoint_selection", "lowest validation CHAIR_i with coverage >= SFT coverage - "
-        + s.maxCoverageDrop(), CHAIR_TOLERANCE);
+    c.put("checkpoint_selection", "on validation scenes: among checkpoints with coverage >= SFT "
+        + "coverage - " + s.maxCoverageDrop() + ", those within " + CHAIR_TOLERANCE
+        + " of the lowest CHAIR_i, the highest coverage");
     c.put("models", s.models().toString());
     c.set("dpo", JSON.valueToTree(s.dpo()));
     return c;
