@@ -28,7 +28,7 @@ final class DemoCommand {
     Path models = ShapesModels.modelsDirectory(a.string("models", null));
     Path dir = a.path("out", quick ? "runs/demo-quick" : "runs/demo");
     long seed = a.longValue("seed", 0);
-    int iterations = a.integer("iterations", quick ? 1 : 4, 1, 100);
+    int iterations = a.integer("iterations", quick ? 2 : 4, 1, 100);
     ShapesDemo.Settings settings = quick
         ? ShapesDemo.Settings.quick(models, dir, seed, iterations)
         : ShapesDemo.Settings.defaults(models, dir, seed, iterations);

@@ -25,6 +25,7 @@ import org.rlaifv.Prompt;
 import org.rlaifv.ResponseScorer;
 import org.rlaifv.SamplingParams;
 import org.rlaifv.Seeds;
+import org.rlaifv.TrainingDivergedException;
 import org.rlaifv.core.DivideAndConquerScorer;
 import org.rlaifv.core.RlaifvPairSelector;
 import org.rlaifv.core.loop.AlignmentLoop;
@@ -57,6 +58,11 @@ public final class ShapesDemo {
 
   /** Base seed of the test scenes: the same for every demo seed, so runs compare. */
   public static final long TEST_SEED = 0x7E57L;
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShapesDemo.class);
+
+  /** How often a run resumes after a non-finite loss or gradient in DPO training. */
+  static final int MAX_TRAINING_RETRIES = 3;
 
   /** Validation CHAIR_i differences up to this count as ties in checkpoint selection. */
   static final double CHAIR_TOLERANCE = 0.005;
@@ -355,7 +361,7 @@ public final class ShapesDemo {
   private LoopResult loop(String label, Path runDir, Checkpoint start, List<Prompt> prompts,
       int iterations, Function<Checkpoint, ResponseScorer> scorer, PairSelector pairs,
       ValidationSelector selector) {
-    return AlignmentLoop.builder()
+    AlignmentLoop loop = AlignmentLoop.builder()
         .initialPolicy(start)
         .sampler(policy -> new DjlResponseSampler(LoadedVlm.load(policy.directory(), Device.cpu()),
             options, true))
@@ -370,8 +376,18 @@ public final class ShapesDemo {
         .listener(new LoopProgress(label))
         .seed(s.seed())
         .provenance("demo", label)
-        .build()
-        .run(prompts);
+        .build();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return loop.run(prompts);
+      } catch (TrainingDivergedException e) {
+        // Finished stages are kept in the run directory; running again resumes at training.
+        if (attempt >= MAX_TRAINING_RETRIES) {
+          throw e;
+        }
+        LOG.warn("{}: {}; resuming the run from its training stage", label, e.getMessage());
+      }
+    }
   }
 
   private List<Row> evaluateIterations(LoopResult result, List<Prompt> test, double labelerAcc) {
