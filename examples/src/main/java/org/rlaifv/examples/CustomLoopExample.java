@@ -78,7 +78,7 @@ public final class CustomLoopExample {
   public static LoopResult run(List<String> argv, PrintStream out) {
     Args a = Args.parse("custom-loop", argv, Set.of("out", "models", "prompts"), Set.of());
     Path dir = a.path("out", "runs/custom-loop");
-    Path models = ShapesModels.modelsDirectory(a.string("models", null));
+    Path models = ShapesModels.modelsDirectory(a.string("models", null)).toAbsolutePath().normalize();
     int n = a.integer("prompts", 32, 1, 10_000);
     ShapesWorld world = ShapesWorld.defaults();
     List<Prompt> prompts = world.prompts(Split.TRAIN, n, 7L);

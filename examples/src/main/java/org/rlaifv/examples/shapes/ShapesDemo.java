@@ -241,7 +241,8 @@ public final class ShapesDemo {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create output directory " + s.out(), e);
     }
-    Checkpoint sft = Checkpoint.of(policyDir);
+    // Absolute: the run directory resolves stored relative checkpoint paths against itself.
+    Checkpoint sft = Checkpoint.of(policyDir.toAbsolutePath().normalize());
     List<Prompt> train = world.prompts(Split.TRAIN, s.prompts(), s.seed());
     List<Prompt> validation =
         world.prompts(Split.VALIDATION, s.validationPrompts(), Seeds.mix(s.seed(), 0x5A1DL));
