@@ -30,8 +30,8 @@ import org.rlaifv.examples.shapes.ShapesModels;
 
 /**
  * {@code pretrain}: trains the ShapesWorld policy from scratch (SFT on the flawed caption corpus),
- * then the labeler from the policy's weights (polar questions with a share of clean captions), and
- * saves both in the Hugging Face
+ * then the labeler from the policy's weights (polar questions with a share of clean captions, then
+ * the hard questions of training scenes), and saves both in the Hugging Face
  * layout under {@code --out} (default {@code examples/models}), then measures them.
  *
  * <pre>{@code
@@ -47,6 +47,8 @@ final class PretrainCommand {
   static final Plan LABELER = new Plan(2400, 64, 1e-3, 48_000);
   static final Plan POLICY_QUICK = new Plan(60, 32, 2e-3, 2_000);
   static final Plan LABELER_QUICK = new Plan(60, 32, 1e-3, 2_000);
+  static final Plan LABELER_HARD = new Plan(1000, 64, 3e-4, 24_000);
+  static final Plan LABELER_HARD_QUICK = new Plan(20, 32, 3e-4, 1_000);
 
   /**
    * Share of clean captions in the labeler's fine-tuning mix (the rest are polar questions). The
@@ -69,6 +71,7 @@ final class PretrainCommand {
     long seed = a.longValue("seed", 0);
     Plan policyPlan = quick ? POLICY_QUICK : POLICY;
     Plan labelerPlan = quick ? LABELER_QUICK : LABELER;
+    Plan labelerHardPlan = quick ? LABELER_HARD_QUICK : LABELER_HARD;
     policyPlan = new Plan(a.integer("policy-steps", policyPlan.steps(), 1, 1_000_000),
         policyPlan.batch(), policyPlan.lr(), policyPlan.examples());
     labelerPlan = new Plan(a.integer("labeler-steps", labelerPlan.steps(), 1, 1_000_000),
@@ -99,6 +102,16 @@ final class PretrainCommand {
       double labelerSeconds = only.equals("policy") ? 0 : train("labeler", null, seed + 1,
           tokenizer, labelerData, labelerPlan, dir.resolve(ShapesModels.POLICY),
           dir.resolve(ShapesModels.LABELER), out);
+      // Second labeler phase: the hard questions (wrong colour, shape, partner, place) of
+      // training scenes only; the held-out measurement uses test scenes.
+      if (!only.equals("policy")) {
+        List<SftExample> hardData = world.polarCorpus()
+            .hardSet(Split.TRAIN, seed + 2, labelerHardPlan.examples()).stream()
+            .map(e -> new SftExample(e.image(), e.prompt(), e.target())).toList();
+        labelerSeconds += train("labeler (hard questions)", null, seed + 2, tokenizer, hardData,
+            labelerHardPlan, dir.resolve(ShapesModels.LABELER), dir.resolve(ShapesModels.LABELER),
+            out);
+      }
 
       int nHard = quick ? 64 : 512;
       int nTest = quick ? 32 : 200;
@@ -127,7 +140,8 @@ final class PretrainCommand {
       if (acc != null) {
         out.printf(Locale.ROOT, "  labeler: %d steps x %d in %.0f s; hard held-out questions: "
                 + "accuracy %.3f (balanced %.3f, n = %d)%n",
-            labelerPlan.steps(), labelerPlan.batch(), labelerSeconds, acc.accuracy(),
+            labelerPlan.steps() + labelerHardPlan.steps(), labelerPlan.batch(), labelerSeconds,
+            acc.accuracy(),
             acc.balancedAccuracy(), acc.n());
       }
       out.printf(Locale.ROOT, "  saved under %s; total %.0f s%n", dir, total);
