@@ -1,0 +1,101 @@
+package org.rlaifv.djl;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.rlaifv.Checkpoint;
+import org.rlaifv.PolarJudge;
+import org.rlaifv.ResponseSampler;
+import org.rlaifv.djl.model.LoadedVlm;
+import org.rlaifv.spi.BackendOptions;
+import org.rlaifv.spi.BackendProvider;
+import org.rlaifv.spi.Capability;
+
+/**
+ * The {@code djl} backend: DJL with the PyTorch engine, on the CPU or a CUDA device.
+ *
+ * <p>Declares SAMPLING, JUDGING, KV_CACHE and TRAINING, plus CUDA when the engine sees a GPU. The
+ * device comes from {@link BackendOptions#device()}: {@code cpu}, {@code cuda}, {@code cuda:N} or
+ * {@code auto}; a requested GPU that is absent is a {@link org.rlaifv.BackendException}. A positive
+ * {@link BackendOptions#threads()} sets PyTorch's intra-op thread count, which is process-wide. Roles it
+ * creates own the model they open and free it when closed.
+ */
+public class DjlBackendProvider implements BackendProvider {
+
+  /** The backend name. */
+  public static final String NAME = "djl";
+
+  /** Creates the provider (called by {@link java.util.ServiceLoader}). */
+  public DjlBackendProvider() {}
+
+  /**
+   * Returns {@code "djl"}.
+   *
+   * @return the name
+   */
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * Returns rank 10, above inference-only backends.
+   *
+   * @return the rank
+   */
+  @Override
+  public int rank() {
+    return 10;
+  }
+
+  /**
+   * Returns SAMPLING, JUDGING, KV_CACHE, TRAINING, and CUDA when a GPU is visible.
+   *
+   * @return the capabilities
+   */
+  @Override
+  public Set<Capability> capabilities() {
+    Set<Capability> caps =
+        EnumSet.of(Capability.SAMPLING, Capability.JUDGING, Capability.KV_CACHE, Capability.TRAINING);
+    if (Devices.gpuCount() > 0) {
+      caps.add(Capability.CUDA);
+    }
+    return caps;
+  }
+
+  /**
+   * Opens a shared-prefill sampler on the policy's model directory.
+   *
+   * @param policy the model directory
+   * @param options device and batch size
+   * @return a sampler that owns the loaded model
+   * @throws org.rlaifv.ModelFormatException when the directory cannot be loaded
+   * @throws org.rlaifv.BackendException when the device is absent
+   */
+  @Override
+  public ResponseSampler newSampler(Checkpoint policy, BackendOptions options) {
+    Devices.applyThreads(options.threads());
+    LoadedVlm vlm = LoadedVlm.load(policy.directory(), Devices.resolve(options.device()));
+    return new DjlResponseSampler(vlm, options, true);
+  }
+
+  /**
+   * Opens a prefix-cached polar judge on the labeler's model directory.
+   *
+   * @param labeler the model directory
+   * @param options device, batch size and abstention threshold
+   * @return a judge that owns the loaded model
+   * @throws org.rlaifv.ModelFormatException when the directory cannot be loaded
+   * @throws org.rlaifv.BackendException when the device is absent
+   */
+  @Override
+  public PolarJudge newJudge(Checkpoint labeler, BackendOptions options) {
+    Devices.applyThreads(options.threads());
+    LoadedVlm vlm = LoadedVlm.load(labeler.directory(), Devices.resolve(options.device()));
+    try {
+      return new DjlPolarJudge(vlm, options, true);
+    } catch (RuntimeException e) {
+      vlm.close();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,294 @@
+package org.rlaifv.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.rlaifv.BackendException;
+import org.rlaifv.ClaimVerdict;
+import org.rlaifv.Image;
+import org.rlaifv.ModelFormatException;
+import org.rlaifv.PolarJudge;
+import org.rlaifv.PolarQuestion;
+import org.rlaifv.djl.model.KvCache;
+import org.rlaifv.djl.model.LoadedVlm;
+import org.rlaifv.djl.model.VlmInputs;
+import org.rlaifv.djl.model.VlmModel;
+import org.rlaifv.spi.BackendOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The labeler on DJL: answers every polar question about one image with one prefix-cached batch.
+ *
+ * <p>Each question is asked as {@code "{question} Please answer yes or no."} inside the model's
+ * {@link org.rlaifv.djl.model.PromptFormat}. The image and the token prefix that all questions
+ * share (the template up to the question) are run once into a key/value cache; the rest of every
+ * question continues from it as one right-padded batch in one forward pass. At each question's
+ * last position (the first answer position) the softmax over the full vocabulary gives {@code
+ * pYes = P(yes) + P(Yes)} and {@code pNo = P(no) + P(No)}, with the ids looked up through the
+ * tokenizer as the words would be tokenized after the prompt. A verdict abstains when {@code pYes
+ * + pNo} is under {@link BackendOptions#abstainBelow()}.
+ *
+ * <p>Closing the judge closes the model when it was opened on a model directory (by {@link
+ * DjlBackendProvider}); a judge built on a caller's {@link LoadedVlm} leaves it open. Not
+ * thread-safe.
+ *
+ * <pre>{@code
+ * try (DjlPolarJudge judge = new DjlPolarJudge(labeler, BackendOptions.defaults(), false)) {
+ *   List<ClaimVerdict> v = judge.judge(image, questions);
+ * }
+ * }</pre>
+ */
+public final class DjlPolarJudge implements PolarJudge {
+  private static final Logger LOG = LoggerFactory.getLogger(DjlPolarJudge.class);
+
+  /** The suffix appended to every question. */
+  public static final String ANSWER_INSTRUCTION = " Please answer yes or no.";
+
+  private final LoadedVlm vlm;
+  private final double abstainBelow;
+  private final int batchSize;
+  private final boolean ownsModel;
+  private final int[] yesIds;
+  private final int[] noIds;
+
+  /**
+   * Creates a judge over an opened labeler.
+   *
+   * @param vlm the labeler
+   * @param options abstention threshold and batch size
+   * @param ownsModel whether {@link #close()} closes {@code vlm}
+   * @throws ModelFormatException when the tokenizer cannot tell yes from no
+   */
+  public DjlPolarJudge(LoadedVlm vlm, BackendOptions options, boolean ownsModel) {
+    this.vlm = vlm;
+    this.abstainBelow = options.abstainBelow();
+    this.batchSize = options.batchSize();
+    this.ownsModel = ownsModel;
+    this.yesIds = answerIds("yes", "Yes");
+    this.noIds = answerIds("no", "No");
+    for (int y : yesIds) {
+      for (int n : noIds) {
+        if (y == n) {
+          throw new ModelFormatException(
+              "tokenizer " + vlm.tokenizer().file() + " gives yes and no the same first token " + y);
+        }
+      }
+    }
+  }
+
+  /** First token id of each word as it would follow a rendered question. */
+  private int[] answerIds(String... words) {
+    String rendered = vlm.format().render("is it" + ANSWER_INSTRUCTION);
+    long[] base = vlm.textIds(rendered);
+    Set<Integer> ids = new LinkedHashSet<>();
+    Long unk = null;
+    try {
+      unk = vlm.tokenizer().tokenId("<unk>");
+    } catch (ModelFormatException e) {
+      // the tokenizer has no <unk> token
+    }
+    for (String w : words) {
+      long[] full = vlm.textIds(rendered + " " + w);
+      long id;
+      if (full.length > base.length && Arrays.equals(Arrays.copyOf(full, base.length), base)) {
+        id = full[base.length];
+      } else {
+        id = vlm.tokenizer().encode(w)[0];
+      }
+      if (unk != null && id == unk) {
+        LOG.warn("tokenizer {} has no token for '{}'; it is left out of the answer mass",
+            vlm.tokenizer().file(), w);
+        continue;
+      }
+      ids.add((int) id);
+    }
+    if (ids.isEmpty()) {
+      throw new ModelFormatException(
+          "tokenizer " + vlm.tokenizer().file() + " has no token for any of " + Arrays.toString(words));
+    }
+    return ids.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * Returns the model judging.
+   *
+   * @return the labeler
+   */
+  public LoadedVlm model() {
+    return vlm;
+  }
+
+  /**
+   * Renders a question as the labeler sees it, before the chat template.
+   *
+   * @param question the polar question
+   * @return {@code "{question} Please answer yes or no."}
+   */
+  public static String questionText(PolarQuestion question) {
+    return question.question().strip() + ANSWER_INSTRUCTION;
+  }
+
+  /**
+   * Answers every question about one image with one cached prefix and one batched forward.
+   *
+   * @param image the image
+   * @param questions the questions
+   * @return one verdict per question, in order
+   */
+  @Override
+  public List<ClaimVerdict> judge(Image image, List<PolarQuestion> questions) {
+    if (questions.isEmpty()) {
+      return List.of();
+    }
+    List<long[]> ids = new ArrayList<>(questions.size());
+    int shared = Integer.MAX_VALUE;
+    for (PolarQuestion q : questions) {
+      long[] seq = vlm.promptIds(questionText(q));
+      if (!ids.isEmpty()) {
+        shared = Math.min(shared, commonPrefix(ids.get(0), seq));
+      }
+      shared = Math.min(shared, seq.length - 1);
+      ids.add(seq);
+    }
+    int imagePos = vlm.imageIndex(ids.get(0));
+    if (shared <= imagePos) {
+      // The image is not inside the shared prefix (template puts it after the question).
+      return judgeEachFromScratch(image, questions);
+    }
+    VlmModel model = vlm.model();
+    double[][] probs = new double[questions.size()][];
+    try (NDManager m = model.manager().newSubManager();
+        KvCache prefix = model.newCache(m)) {
+      NDArray feats = model.imageFeatures(vlm.pixels(m, List.of(image)));
+      VlmInputs pre = vlm.imageInputs(m, feats, List.of(Arrays.copyOf(ids.get(0), shared)));
+      model.hiddenStates(pre.embeds(), pre.attentionMask(), pre.positionIds(), prefix);
+      int past = prefix.length();
+      for (int start = 0; start < ids.size(); start += batchSize) {
+        int c = Math.min(batchSize, ids.size() - start);
+        try (NDManager step = m.newSubManager();
+            KvCache rows = KvCache.sharing(prefix, c)) {
+          int maxLen = 0;
+          for (int i = 0; i < c; i++) {
+            maxLen = Math.max(maxLen, ids.get(start + i).length - shared);
+          }
+          long[] tok = new long[c * maxLen];
+          long[] mask = new long[c * (past + maxLen)];
+          long[] pos = new long[c * maxLen];
+          int[] len = new int[c];
+          Arrays.fill(tok, vlm.tokenizer().padId());
+          for (int i = 0; i < c; i++) {
+            long[] seq = ids.get(start + i);
+            len[i] = seq.length - shared;
+            System.arraycopy(seq, shared, tok, i * maxLen, len[i]);
+            Arrays.fill(mask, i * (past + maxLen), i * (past + maxLen) + past + len[i], 1L);
+            for (int j = 0; j < maxLen; j++) {
+              pos[i * maxLen + j] = past + Math.min(j, len[i] - 1);
+            }
+          }
+          NDArray hidden =
+              model.hiddenStates(
+                  model.embed(step.create(tok, new Shape(c, maxLen))),
+                  step.create(mask, new Shape(c, past + maxLen)),
+                  step.create(pos, new Shape(c, maxLen)),
+                  rows);
+          NDList lastRows = new NDList(c);
+          for (int i = 0; i < c; i++) {
+            lastRows.add(hidden.get(i, len[i] - 1));
+          }
+          float[] p = model.logits(NDArrays.stack(lastRows, 0)).softmax(-1).toFloatArray();
+          int vocab = model.config().vocabSize();
+          for (int i = 0; i < c; i++) {
+            probs[start + i] = yesNo(p, i * vocab);
+          }
+        }
+      }
+    } catch (ai.djl.engine.EngineException e) {
+      throw new BackendException("judging failed: " + e.getMessage(), e);
+    }
+    return verdicts(questions, probs);
+  }
+
+  /**
+   * Answers each question with its own full forward pass (image, template and question, no cache):
+   * the reference method, used as the benchmark baseline and the tests' oracle.
+   *
+   * @param image the image
+   * @param questions the questions
+   * @return one verdict per question, in order
+   */
+  public List<ClaimVerdict> judgeEachFromScratch(Image image, List<PolarQuestion> questions) {
+    VlmModel model = vlm.model();
+    double[][] probs = new double[questions.size()][];
+    for (int i = 0; i < questions.size(); i++) {
+      try (NDManager m = model.manager().newSubManager()) {
+        VlmInputs in = vlm.promptInputs(m, image, questionText(questions.get(i)));
+        NDArray hidden = model.hiddenStates(in.embeds(), in.attentionMask(), in.positionIds(), null);
+        long t = hidden.getShape().get(1);
+        float[] p = model.logits(hidden.get(":, " + (t - 1) + ", :")).softmax(-1).toFloatArray();
+        probs[i] = yesNo(p, 0);
+      }
+    }
+    return verdicts(questions, probs);
+  }
+
+  private double[] yesNo(float[] p, int offset) {
+    double yes = 0;
+    double no = 0;
+    for (int id : yesIds) {
+      yes += p[offset + id];
+    }
+    for (int id : noIds) {
+      no += p[offset + id];
+    }
+    return new double[] {yes, no};
+  }
+
+  private List<ClaimVerdict> verdicts(List<PolarQuestion> questions, double[][] probs) {
+    List<ClaimVerdict> out = new ArrayList<>(questions.size());
+    for (int i = 0; i < questions.size(); i++) {
+      if (!Double.isFinite(probs[i][0]) || !Double.isFinite(probs[i][1])) {
+        throw new BackendException(
+            "the labeler produced non-finite probabilities for '" + questions.get(i).question()
+                + "'; its weights may be corrupt or diverged");
+      }
+      double yes = clamp(probs[i][0]);
+      double no = clamp(probs[i][1]);
+      double sum = yes + no;
+      if (sum > 1) {
+        yes /= sum;
+        no /= sum;
+      }
+      out.add(ClaimVerdict.of(questions.get(i), yes, no, abstainBelow));
+    }
+    return out;
+  }
+
+  private static double clamp(double p) {
+    return Math.max(0, Math.min(1, p));
+  }
+
+  private static int commonPrefix(long[] a, long[] b) {
+    int n = Math.min(a.length, b.length);
+    int i = 0;
+    while (i < n && a[i] == b[i]) {
+      i++;
+    }
+    return i;
+  }
+
+  /** Closes the model when this judge owns it. */
+  @Override
+  public void close() {
+    if (ownsModel) {
+      vlm.close();
+    }
+  }
+}

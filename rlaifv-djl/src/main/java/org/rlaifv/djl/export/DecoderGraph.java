@@ -1,0 +1,178 @@
+package org.rlaifv.djl.export;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rlaifv.djl.export.OnnxGraph.ElemType;
+
+/**
+ * Writes the LLaMA-style decoder as one ONNX graph in the Optimum {@code decoder_model_merged}
+ * layout: inputs {@code inputs_embeds [B,S,H]}, {@code attention_mask [B,P+S]}, {@code
+ * position_ids [B,S]} and {@code past_key_values.N.key/value [B,KV,P,D]} (P may be 0); outputs
+ * {@code logits [B,S,V]} and {@code present.N.key/value [B,KV,P+S,D]}.
+ */
+final class DecoderGraph {
+  /** Added to the scores of hidden keys, as the DJL model does (a fully hidden row stays finite). */
+  private static final float MASKED = -1e9f;
+
+  /** The decoder's hyper-parameters. */
+  record Shape(
+      int hidden,
+      int layers,
+      int heads,
+      int kvHeads,
+      int headDim,
+      int intermediate,
+      int vocab,
+      float rmsEps,
+      double ropeTheta) {}
+
+  /** Weight names of the decoder (Hugging Face LLaMA names under a prefix). */
+  record Names(String layerPrefix, String finalNorm, String lmHead) {
+    String layer(int i, String suffix) {
+      return layerPrefix + i + "." + suffix;
+    }
+  }
+
+  private DecoderGraph() {}
+
+  static OnnxGraph build(Shape s, Names n, WeightSource w) {
+    OnnxGraph g = new OnnxGraph("decoder");
+    GraphOps o = new GraphOps(g);
+    int d = s.headDim();
+    g.input("inputs_embeds", ElemType.FLOAT, "batch_size", "sequence_length", s.hidden());
+    g.input("attention_mask", ElemType.INT64, "batch_size", "total_sequence_length");
+    g.input("position_ids", ElemType.INT64, "batch_size", "sequence_length");
+    for (int i = 0; i < s.layers(); i++) {
+      for (String kv : List.of("key", "value")) {
+        g.input(
+            "past_key_values." + i + "." + kv,
+            ElemType.FLOAT,
+            "batch_size",
+            s.kvHeads(),
+            "past_sequence_length",
+            d);
+      }
+    }
+
+    // Rotary tables from the positions: [B,1,S,D], halves duplicated as in rotate_half RoPE.
+    float[] invFreq = new float[d / 2];
+    for (int i = 0; i < d / 2; i++) {
+      invFreq[i] = (float) (1.0 / Math.pow(s.ropeTheta(), (2.0 * i) / d));
+    }
+    String pos = o.unsqueeze(o.cast("position_ids", 1), -1);
+    String freqs = g.op("Mul", pos, g.constant(invFreq, d / 2));
+    String emb = o.concat(-1, freqs, freqs);
+    String cos = o.unsqueeze(g.op("Cos", emb), 1);
+    String sin = o.unsqueeze(g.op("Sin", emb), 1);
+    // rotate_half(x) = cat(-x2, x1) as an exact signed permutation matrix.
+    float[] rot = new float[d * d];
+    for (int j = 0; j < d / 2; j++) {
+      rot[(j + d / 2) * d + j] = -1f; // out[j] = -x[j + d/2]
+      rot[j * d + j + d / 2] = 1f; // out[j + d/2] = x[j]
+    }
+    String rotM = g.constant(rot, d, d);
+
+    // Causal + padding mask [B,1,S,T]: key j is visible to query i when j <= P + i and unmasked.
+    String total = o.dim("attention_mask", 1);
+    String seq = o.dim("inputs_embeds", 1);
+    String past = g.op("Sub", total, seq);
+    String zero = g.constantLongs(new long[] {0});
+    String one = g.constantLongs(new long[] {1});
+    String totalScalar = o.squeeze0(total);
+    String qIdx = g.op("Range", o.squeeze0(past), totalScalar, one);
+    String kIdx = g.op("Range", zero, totalScalar, one);
+    String causal = g.op("LessOrEqual", o.unsqueeze(kIdx, 0), o.unsqueeze(qIdx, 1));
+    String pad = o.unsqueeze(o.cast("attention_mask", 9), 1, 2);
+    String allowed = g.op("And", o.unsqueeze(causal, 0, 1), pad);
+    String bias = g.op("Where", allowed, g.scalar(0f), g.scalar(MASKED));
+
+    String x = "inputs_embeds";
+    int rep = s.heads() / s.kvHeads();
+    String scaleConst = g.scalar((float) (1.0 / Math.sqrt(d)));
+    for (int i = 0; i < s.layers(); i++) {
+      String h =
+          o.rmsNorm(
+              x,
+              n.layer(i, "input_layernorm.weight"),
+              w.get(n.layer(i, "input_layernorm.weight"), s.hidden()),
+              s.rmsEps());
+      String q = proj(o, w, h, n.layer(i, "self_attn.q_proj.weight"), s.heads() * d, s.hidden());
+      String k = proj(o, w, h, n.layer(i, "self_attn.k_proj.weight"), s.kvHeads() * d, s.hidden());
+      String v = proj(o, w, h, n.layer(i, "self_attn.v_proj.weight"), s.kvHeads() * d, s.hidden());
+      q = o.transpose(o.reshape(q, 0, 0, s.heads(), d), 0, 2, 1, 3);
+      k = o.transpose(o.reshape(k, 0, 0, s.kvHeads(), d), 0, 2, 1, 3);
+      v = o.transpose(o.reshape(v, 0, 0, s.kvHeads(), d), 0, 2, 1, 3);
+      q = rope(g, q, cos, sin, rotM);
+      k = rope(g, k, cos, sin, rotM);
+      String presentK = "present." + i + ".key";
+      String presentV = "present." + i + ".value";
+      g.node(
+          "Concat",
+          List.of("past_key_values." + i + ".key", k),
+          List.of(presentK),
+          OnnxAttribute.ofInt("axis", 2));
+      g.node(
+          "Concat",
+          List.of("past_key_values." + i + ".value", v),
+          List.of(presentV),
+          OnnxAttribute.ofInt("axis", 2));
+      // Grouped-query attention without copying K/V: fold the query heads sharing a KV head
+      // into the row axis, [B,H,S,D] -> [B,KV,rep*S,D].
+      String qs = g.op("Mul", q, scaleConst);
+      String qg = rep == 1 ? qs : o.reshape(qs, 0, s.kvHeads(), -1, d);
+      String scores = g.op("MatMul", qg, o.transpose(presentK, 0, 1, 3, 2));
+      if (rep != 1) {
+        scores = o.reshape(scores, 0, s.heads(), -1, 0);
+      }
+      scores = g.op("Add", scores, bias);
+      String probs = o.softmax(scores);
+      if (rep != 1) {
+        probs = o.reshape(probs, 0, s.kvHeads(), -1, 0);
+      }
+      String ctx = g.op("MatMul", probs, presentV);
+      if (rep != 1) {
+        ctx = o.reshape(ctx, 0, s.heads(), -1, d);
+      }
+      ctx = o.reshape(o.transpose(ctx, 0, 2, 1, 3), 0, 0, s.heads() * d);
+      String attn =
+          proj(o, w, ctx, n.layer(i, "self_attn.o_proj.weight"), s.hidden(), s.heads() * d);
+      x = g.op("Add", x, attn);
+
+      String h2 =
+          o.rmsNorm(
+              x,
+              n.layer(i, "post_attention_layernorm.weight"),
+              w.get(n.layer(i, "post_attention_layernorm.weight"), s.hidden()),
+              s.rmsEps());
+      String gate = proj(o, w, h2, n.layer(i, "mlp.gate_proj.weight"), s.intermediate(), s.hidden());
+      String up = proj(o, w, h2, n.layer(i, "mlp.up_proj.weight"), s.intermediate(), s.hidden());
+      String act = g.op("Mul", o.silu(gate), up);
+      String down =
+          proj(o, w, act, n.layer(i, "mlp.down_proj.weight"), s.hidden(), s.intermediate());
+      x = g.op("Add", x, down);
+    }
+    String normed = o.rmsNorm(x, n.finalNorm(), w.get(n.finalNorm(), s.hidden()), s.rmsEps());
+    String logits = proj(o, w, normed, n.lmHead(), s.vocab(), s.hidden());
+    g.node("Identity", List.of(logits), List.of("logits"));
+
+    g.output("logits", ElemType.FLOAT, "batch_size", "sequence_length", s.vocab());
+    List<String> presents = new ArrayList<>();
+    for (int i = 0; i < s.layers(); i++) {
+      presents.add("present." + i + ".key");
+      presents.add("present." + i + ".value");
+    }
+    for (String p : presents) {
+      g.output(p, ElemType.FLOAT, "batch_size", s.kvHeads(), "total_sequence_length", d);
+    }
+    return g;
+  }
+
+  private static String proj(GraphOps o, WeightSource w, String x, String name, int out, int in) {
+    return o.linear(x, name, w.get(name, out, in), out, in, null);
+  }
+
+  private static String rope(OnnxGraph g, String x, String cos, String sin, String rotM) {
+    String rotated = g.op("MatMul", x, rotM);
+    return g.op("Add", g.op("Mul", x, cos), g.op("Mul", rotated, sin));
+  }
+}

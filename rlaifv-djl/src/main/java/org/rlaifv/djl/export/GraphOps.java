@@ -1,0 +1,124 @@
+package org.rlaifv.djl.export;
+
+import java.util.List;
+
+/**
+ * Composite operations over an {@link OnnxGraph}: the layers of the VLM written with opset-17
+ * primitives (no native RMSNorm or rotary ops exist there).
+ */
+final class GraphOps {
+  private final OnnxGraph g;
+
+  GraphOps(OnnxGraph g) {
+    this.g = g;
+  }
+
+  OnnxGraph graph() {
+    return g;
+  }
+
+  String op(String type, String... in) {
+    return g.op(type, in);
+  }
+
+  /** {@code x @ W^T (+ b)} for a weight stored {@code [out, in]} as PyTorch and DJL keep it. */
+  String linear(String x, String name, float[] weightOutIn, int out, int in, float[] bias) {
+    float[] t = new float[weightOutIn.length];
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < in; i++) {
+        t[i * out + o] = weightOutIn[o * in + i];
+      }
+    }
+    String w = g.initializer(OnnxConstant.ofFloats(name + ".T", t, in, out));
+    String y = g.op("MatMul", x, w);
+    if (bias != null) {
+      String b = g.initializer(OnnxConstant.ofFloats(name.replace(".weight", ".bias"), bias, out));
+      y = g.op("Add", y, b);
+    }
+    return y;
+  }
+
+  /** RMSNorm over the last axis: {@code x * (mean(x^2) + eps)^-0.5 * w}. */
+  String rmsNorm(String x, String name, float[] weight, float eps) {
+    String sq = g.op("Mul", x, x);
+    String mean =
+        g.op(
+            "ReduceMean",
+            List.of(sq),
+            OnnxAttribute.ofInts("axes", -1),
+            OnnxAttribute.ofInt("keepdims", 1));
+    String r = g.op("Pow", g.op("Add", mean, g.scalar(eps)), g.scalar(-0.5f));
+    String normed = g.op("Mul", x, r);
+    String w = g.initializer(OnnxConstant.ofFloats(name, weight, weight.length));
+    return g.op("Mul", normed, w);
+  }
+
+  /** LayerNorm over the last axis with weight and bias (biased variance, as PyTorch). */
+  String layerNorm(String x, String name, float[] weight, float[] bias, float eps) {
+    String w = g.initializer(OnnxConstant.ofFloats(name + ".weight", weight, weight.length));
+    String b = g.initializer(OnnxConstant.ofFloats(name + ".bias", bias, bias.length));
+    return g.op(
+        "LayerNormalization",
+        List.of(x, w, b),
+        OnnxAttribute.ofInt("axis", -1),
+        OnnxAttribute.ofFloat("epsilon", eps));
+  }
+
+  /** SiLU: {@code x * sigmoid(x)}. */
+  String silu(String x) {
+    return g.op("Mul", x, g.op("Sigmoid", x));
+  }
+
+  /** Exact GELU: {@code 0.5 x (1 + erf(x / sqrt 2))}. */
+  String gelu(String x) {
+    String e = g.op("Erf", g.op("Div", x, g.scalar((float) Math.sqrt(2.0))));
+    return g.op("Mul", g.op("Mul", x, g.scalar(0.5f)), g.op("Add", e, g.scalar(1f)));
+  }
+
+  /** Tanh-approximated GELU. */
+  String geluTanh(String x) {
+    String x3 = g.op("Mul", g.op("Mul", x, x), x);
+    String inner =
+        g.op(
+            "Mul",
+            g.op("Add", x, g.op("Mul", x3, g.scalar(0.044715f))),
+            g.scalar((float) Math.sqrt(2.0 / Math.PI)));
+    String t = g.op("Tanh", inner);
+    return g.op("Mul", g.op("Mul", x, g.scalar(0.5f)), g.op("Add", t, g.scalar(1f)));
+  }
+
+  String reshape(String x, long... shape) {
+    return g.op("Reshape", x, g.ints(shape));
+  }
+
+  String transpose(String x, long... perm) {
+    return g.op("Transpose", List.of(x), OnnxAttribute.ofInts("perm", perm));
+  }
+
+  String unsqueeze(String x, long... axes) {
+    return g.op("Unsqueeze", x, g.ints(axes));
+  }
+
+  String softmax(String x) {
+    return g.op("Softmax", List.of(x), OnnxAttribute.ofInt("axis", -1));
+  }
+
+  String concat(long axis, String... xs) {
+    return g.op("Concat", List.of(xs), OnnxAttribute.ofInt("axis", axis));
+  }
+
+  String cast(String x, int to) {
+    return g.op("Cast", List.of(x), OnnxAttribute.ofInt("to", to));
+  }
+
+  /** One dimension of a value's shape as a 1-D int64 tensor of length 1. */
+  String dim(String x, long axis) {
+    return g.op(
+        "Shape", List.of(x), OnnxAttribute.ofInt("start", axis), OnnxAttribute.ofInt("end", axis + 1));
+  }
+
+  /** Drops axis 0 of a length-1 tensor, giving a scalar. */
+  String squeeze0(String x) {
+    return g.op("Squeeze", x, g.ints(0));
+  }
+}

@@ -1,0 +1,316 @@
+package org.rlaifv.djl.export;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Builds one ONNX graph and writes it as a {@code ModelProto} (IR version {@value #IR_VERSION},
+ * default-domain opset {@value #OPSET}), with every initializer stored inside the file.
+ *
+ * <p>Nodes are added in topological order. The helper methods ({@link #op}, {@link #constant})
+ * name their outputs uniquely, so graph code reads like the maths it encodes:
+ *
+ * <pre>{@code
+ * OnnxGraph g = new OnnxGraph("mlp");
+ * g.input("x", OnnxGraph.ElemType.FLOAT, "batch", 4);
+ * String w = g.initializer(OnnxConstant.ofFloats("w", weights, 4, 3));
+ * String y = g.op("MatMul", "x", w);
+ * g.node("Identity", List.of(y), List.of("y"));
+ * g.output("y", OnnxGraph.ElemType.FLOAT, "batch", 3);
+ * g.write(Path.of("mlp.onnx"), "rlaifv");
+ * }</pre>
+ *
+ * <p>Not thread-safe; one builder per graph.
+ */
+public final class OnnxGraph {
+  /** The ONNX IR version written into {@code ModelProto.ir_version}. */
+  public static final int IR_VERSION = 8;
+
+  /** The default-domain operator set the graphs use. */
+  public static final int OPSET = 17;
+
+  /** Element types of graph inputs and outputs. */
+  public enum ElemType {
+    /** 32-bit float. */
+    FLOAT(1),
+    /** 32-bit signed integer. */
+    INT32(6),
+    /** 64-bit signed integer. */
+    INT64(7),
+    /** Boolean. */
+    BOOL(9);
+
+    private final int code;
+
+    ElemType(int code) {
+      this.code = code;
+    }
+
+    /**
+     * Returns the ONNX {@code TensorProto.DataType} code.
+     *
+     * @return the code
+     */
+    public int code() {
+      return code;
+    }
+  }
+
+  private final String name;
+  private final List<byte[]> nodes = new ArrayList<>();
+  private final List<OnnxConstant> initializers = new ArrayList<>();
+  private final List<byte[]> inputs = new ArrayList<>();
+  private final List<byte[]> outputs = new ArrayList<>();
+  private final Set<String> names = new HashSet<>();
+  private int counter;
+
+  /**
+   * Starts an empty graph.
+   *
+   * @param name the graph name
+   */
+  public OnnxGraph(String name) {
+    this.name = Objects.requireNonNull(name, "graph name");
+  }
+
+  private static ProtoWriter valueInfo(String name, ElemType type, Object... dims) {
+    ProtoWriter shape = new ProtoWriter();
+    for (Object d : dims) {
+      ProtoWriter dim = new ProtoWriter();
+      if (d instanceof String s) {
+        dim.string(2, s);
+      } else if (d instanceof Number n) {
+        dim.varint(1, n.longValue());
+      } else {
+        throw new IllegalArgumentException(
+            "dimension of " + name + " must be a number or a symbolic name, got " + d);
+      }
+      shape.message(1, dim);
+    }
+    ProtoWriter tensorType = new ProtoWriter().varint(1, type.code()).message(2, shape);
+    ProtoWriter typeProto = new ProtoWriter().message(1, tensorType);
+    return new ProtoWriter().string(1, name).message(2, typeProto);
+  }
+
+  private void claim(String value) {
+    if (!names.add(value)) {
+      throw new IllegalArgumentException("value name " + value + " is already used in graph " + name);
+    }
+  }
+
+  /**
+   * Declares a graph input.
+   *
+   * @param name input name
+   * @param type element type
+   * @param dims each a fixed size (a {@link Number}) or a symbolic name (a {@link String})
+   * @return this graph
+   */
+  public OnnxGraph input(String name, ElemType type, Object... dims) {
+    claim(name);
+    inputs.add(valueInfo(name, type, dims).toByteArray());
+    return this;
+  }
+
+  /**
+   * Declares a graph output; a node must produce a value of this name.
+   *
+   * @param name output name
+   * @param type element type
+   * @param dims each a fixed size (a {@link Number}) or a symbolic name (a {@link String})
+   * @return this graph
+   */
+  public OnnxGraph output(String name, ElemType type, Object... dims) {
+    outputs.add(valueInfo(name, type, dims).toByteArray());
+    return this;
+  }
+
+  /**
+   * Adds an initializer (a weight or constant stored in the file).
+   *
+   * @param tensor the tensor; its name becomes a value name of the graph
+   * @return the tensor's name
+   */
+  public String initializer(OnnxConstant tensor) {
+    claim(tensor.name());
+    initializers.add(tensor);
+    return tensor.name();
+  }
+
+  /**
+   * Adds a float32 constant with a generated name.
+   *
+   * @param data the values
+   * @param shape the dimensions; empty for a scalar
+   * @return the constant's value name
+   */
+  public String constant(float[] data, long... shape) {
+    return initializer(OnnxConstant.ofFloats(fresh("const"), data, shape));
+  }
+
+  /**
+   * Adds an int64 constant with a generated name.
+   *
+   * @param data the values
+   * @param shape the dimensions; empty for a scalar
+   * @return the constant's value name
+   */
+  public String constantLongs(long[] data, long... shape) {
+    return initializer(OnnxConstant.ofLongs(fresh("const"), data, shape));
+  }
+
+  /**
+   * Adds a 1-D int64 constant.
+   *
+   * @param values the values
+   * @return the constant's value name
+   */
+  public String ints(long... values) {
+    return constantLongs(values, values.length);
+  }
+
+  /**
+   * Adds a float32 scalar constant.
+   *
+   * @param value the value
+   * @return the constant's value name
+   */
+  public String scalar(float value) {
+    return constant(new float[] {value});
+  }
+
+  /**
+   * Returns a value name not used before in this graph.
+   *
+   * @param prefix a readable prefix
+   * @return the new name
+   */
+  public String fresh(String prefix) {
+    String n;
+    do {
+      n = prefix + "_" + counter++;
+    } while (names.contains(n));
+    return n;
+  }
+
+  /**
+   * Adds a node.
+   *
+   * @param opType the operator ({@code MatMul}, {@code Softmax}, ...), default domain
+   * @param in input value names; an empty string marks an omitted optional input
+   * @param out output value names
+   * @param attributes node attributes
+   * @return this graph
+   */
+  public OnnxGraph node(
+      String opType, List<String> in, List<String> out, OnnxAttribute... attributes) {
+    ProtoWriter w = new ProtoWriter();
+    for (String i : in) {
+      w.string(1, i);
+    }
+    for (String o : out) {
+      claim(o);
+      w.string(2, o);
+    }
+    w.string(3, fresh("n_" + opType));
+    w.string(4, opType);
+    for (OnnxAttribute a : attributes) {
+      w.message(5, a.encoded());
+    }
+    nodes.add(w.toByteArray());
+    return this;
+  }
+
+  /**
+   * Adds a single-output node and returns its generated output name.
+   *
+   * @param opType the operator
+   * @param in input value names
+   * @return the output value name
+   */
+  public String op(String opType, String... in) {
+    return op(opType, List.of(in));
+  }
+
+  /**
+   * Adds a single-output node with attributes and returns its generated output name.
+   *
+   * @param opType the operator
+   * @param in input value names
+   * @param attributes node attributes
+   * @return the output value name
+   */
+  public String op(String opType, List<String> in, OnnxAttribute... attributes) {
+    String out = fresh(opType.toLowerCase(java.util.Locale.ROOT));
+    node(opType, in, List.of(out), attributes);
+    return out;
+  }
+
+  /**
+   * Encodes the graph as a complete {@code ModelProto}.
+   *
+   * @param producer the producer name recorded in the model
+   * @return the serialised model
+   */
+  public byte[] toModelBytes(String producer) {
+    long total = 0;
+    for (OnnxConstant t : initializers) {
+      total += t.byteSize() + 64;
+    }
+    if (total > Integer.MAX_VALUE - (1 << 20)) {
+      throw new IllegalStateException(
+          "graph " + name + " holds " + total + " bytes of initializers, over the 2 GB protobuf limit");
+    }
+    ProtoWriter g = new ProtoWriter((int) total + 4096);
+    for (byte[] n : nodes) {
+      g.message(1, n);
+    }
+    g.string(2, name);
+    for (OnnxConstant t : initializers) {
+      g.message(5, t.encode());
+    }
+    for (byte[] i : inputs) {
+      g.message(11, i);
+    }
+    for (byte[] o : outputs) {
+      g.message(12, o);
+    }
+    ProtoWriter opset = new ProtoWriter().string(1, "").varint(2, OPSET);
+    ProtoWriter m = new ProtoWriter(g.size() + 256);
+    m.varint(1, IR_VERSION);
+    m.string(2, producer);
+    m.string(3, "1");
+    m.message(8, opset);
+    m.message(7, g);
+    return m.toByteArray();
+  }
+
+  /**
+   * Writes the model file atomically (a temporary file renamed into place).
+   *
+   * @param file destination {@code .onnx} file
+   * @param producer the producer name recorded in the model
+   * @throws UncheckedIOException when the file cannot be written
+   */
+  public void write(Path file, String producer) {
+    byte[] bytes = toModelBytes(producer);
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      try (OutputStream os = Files.newOutputStream(tmp)) {
+        os.write(bytes);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write ONNX model " + file, e);
+    }
+  }
+}

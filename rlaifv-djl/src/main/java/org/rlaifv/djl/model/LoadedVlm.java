@@ -1,0 +1,344 @@
+package org.rlaifv.djl.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.rlaifv.Image;
+import org.rlaifv.InvalidInputException;
+import org.rlaifv.ModelFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model directory opened for use: the {@link VlmModel}, its {@link VlmTokenizer} and its {@link
+ * PromptFormat}, with helpers that turn images and text into decoder inputs.
+ *
+ * <p>The directory holds {@code config.json}, {@code model.safetensors}, {@code tokenizer.json}
+ * and {@code prompt_format.json}. Owns the model and tokenizer; the creator closes it.
+ *
+ * <pre>{@code
+ * try (LoadedVlm vlm = LoadedVlm.load(Path.of("policy"), Device.cpu())) {
+ *   long[] ids = vlm.promptIds("describe the image.");
+ * }
+ * }</pre>
+ */
+public final class LoadedVlm implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LoadedVlm.class);
+
+  /** The tokenizer file name in a model directory. */
+  public static final String TOKENIZER_FILE = "tokenizer.json";
+
+  private final VlmModel model;
+  private final VlmTokenizer tokenizer;
+  private final PromptFormat format;
+
+  private LoadedVlm(VlmModel model, VlmTokenizer tokenizer, PromptFormat format) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.format = format;
+    int tokVocab = TokenizerFiles.vocabularySize(tokenizer.file());
+    if (tokVocab > model.config().vocabSize()) {
+      throw new ModelFormatException(
+          "tokenizer " + tokenizer.file() + " uses " + tokVocab + " ids but config.json vocab_size is "
+              + model.config().vocabSize());
+    }
+  }
+
+  /**
+   * Opens a model directory.
+   *
+   * @param dir the directory
+   * @param device where the parameters live
+   * @return the opened model, closed by the caller
+   * @throws ModelFormatException naming the file (and tensor) that is missing or invalid
+   */
+  public static LoadedVlm load(Path dir, Device device) {
+    Path fmtFile = dir.resolve(PromptFormat.FILE_NAME);
+    PromptFormat format;
+    if (Files.isRegularFile(fmtFile)) {
+      format = PromptFormat.read(fmtFile);
+    } else {
+      LOG.info("{} not found; using the default prompt format", fmtFile);
+      format = PromptFormat.defaults();
+    }
+    Path tokFile = dir.resolve(TOKENIZER_FILE);
+    if (!Files.isRegularFile(tokFile)) {
+      throw new ModelFormatException("missing tokenizer file " + tokFile);
+    }
+    VlmModel model = VlmModel.load(dir, device);
+    return assemble(model, tokFile, format);
+  }
+
+  /**
+   * Creates a randomly initialised model around a tokenizer and prompt format.
+   *
+   * @param config the sizes; vocab_size must cover the tokenizer's ids
+   * @param seed initialisation seed
+   * @param tokenizerJson the tokenizer file
+   * @param format the prompt format
+   * @param device where the parameters live
+   * @return the new model, closed by the caller
+   * @throws ModelFormatException when the tokenizer is missing or does not fit the config
+   */
+  public static LoadedVlm create(
+      VlmConfig config, long seed, Path tokenizerJson, PromptFormat format, Device device) {
+    if (!Files.isRegularFile(tokenizerJson)) {
+      throw new ModelFormatException("missing tokenizer file " + tokenizerJson);
+    }
+    return assemble(VlmModel.randomInit(config, seed, device), tokenizerJson, format);
+  }
+
+  private static LoadedVlm assemble(VlmModel model, Path tokFile, PromptFormat format) {
+    VlmTokenizer tok = null;
+    try {
+      tok = VlmTokenizer.load(tokFile, format);
+      return new LoadedVlm(model, tok, format);
+    } catch (RuntimeException e) {
+      if (tok != null) {
+        tok.close();
+      }
+      model.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Writes every file of the model directory: config.json, model.safetensors, tokenizer.json and
+   * prompt_format.json (each atomically).
+   *
+   * @param dir the directory, created when absent
+   */
+  public void save(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      model.save(dir);
+      AtomicFiles.write(dir.resolve(TOKENIZER_FILE), tokenizer.json());
+      format.write(dir.resolve(PromptFormat.FILE_NAME));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write model directory " + dir, e);
+    }
+  }
+
+  /**
+   * Returns the model.
+   *
+   * @return the model, owned by this object
+   */
+  public VlmModel model() {
+    return model;
+  }
+
+  /**
+   * Returns the tokenizer.
+   *
+   * @return the tokenizer, owned by this object
+   */
+  public VlmTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  /**
+   * Returns the prompt format.
+   *
+   * @return the format
+   */
+  public PromptFormat format() {
+    return format;
+  }
+
+  /**
+   * Returns the token ids of a prompt rendered in the chat template (BOS first when the format adds
+   * it), with the image placeholder as one token.
+   *
+   * @param promptText the user text
+   * @return the ids, with exactly one image token
+   * @throws InvalidInputException when the prompt itself contains the image placeholder
+   */
+  public long[] promptIds(String promptText) {
+    return textIds(format.render(promptText));
+  }
+
+  /**
+   * Returns the token ids of an already rendered text (BOS first when the format adds it).
+   *
+   * @param rendered text in the chat template
+   * @return the ids
+   * @throws InvalidInputException when the text does not hold exactly one image token
+   */
+  public long[] textIds(String rendered) {
+    long[] body = tokenizer.encode(rendered);
+    long[] ids = body;
+    if (format.addBos()) {
+      ids = new long[body.length + 1];
+      ids[0] = tokenizer.bosId();
+      System.arraycopy(body, 0, ids, 1, body.length);
+    }
+    int images = 0;
+    for (long id : ids) {
+      if (id == tokenizer.imageId()) {
+        images++;
+      }
+    }
+    if (images != 1) {
+      throw new InvalidInputException(
+          "prompt must hold exactly one image placeholder " + format.imageToken() + " after templating, found "
+              + images + ": " + rendered);
+    }
+    return ids;
+  }
+
+  /**
+   * Returns the index of the image placeholder in a token sequence.
+   *
+   * @param ids the ids
+   * @return its index, or -1 when absent
+   */
+  public int imageIndex(long[] ids) {
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] == tokenizer.imageId()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Returns the sequence length of token ids once the image placeholder is expanded.
+   *
+   * @param ids token ids with one image token
+   * @return {@code ids.length - 1 + numImageTokens}
+   */
+  public int expandedLength(long[] ids) {
+    return ids.length - 1 + model.config().numImageTokens();
+  }
+
+  /**
+   * Converts images to the model's pixel input (resized to {@code image_size}, channels first,
+   * values in [0, 1]).
+   *
+   * @param manager owner of the result
+   * @param images the images
+   * @return {@code [B, 3, S, S]} float32
+   */
+  public NDArray pixels(NDManager manager, List<Image> images) {
+    int s = model.config().visionConfig().imageSize();
+    float[] all = new float[images.size() * 3 * s * s];
+    for (int i = 0; i < images.size(); i++) {
+      float[] chw = images.get(i).resized(s, s).toFloatChw();
+      System.arraycopy(chw, 0, all, i * chw.length, chw.length);
+    }
+    return manager.create(all, new Shape(images.size(), 3, s, s));
+  }
+
+  /**
+   * Builds right-padded decoder inputs from token sequences that each hold one image placeholder,
+   * replacing the placeholder by that row's image features.
+   *
+   * @param manager owner of the results
+   * @param imageFeatures {@code [B, numImageTokens, hidden]}, row i for sequence i
+   * @param ids one token sequence per row
+   * @return embeddings, mask and positions; padding at the right
+   */
+  public VlmInputs imageInputs(NDManager manager, NDArray imageFeatures, List<long[]> ids) {
+    int b = ids.size();
+    int n = model.config().numImageTokens();
+    int[] lengths = new int[b];
+    int[] imagePos = new int[b];
+    int maxLen = 0;
+    boolean samePos = true;
+    for (int i = 0; i < b; i++) {
+      imagePos[i] = imageIndex(ids.get(i));
+      if (imagePos[i] < 0) {
+        throw new InvalidInputException("token sequence " + i + " holds no image placeholder");
+      }
+      lengths[i] = expandedLength(ids.get(i));
+      maxLen = Math.max(maxLen, lengths[i]);
+      samePos &= imagePos[i] == imagePos[0];
+    }
+    long[] text = new long[b * maxLen];
+    java.util.Arrays.fill(text, tokenizer.padId());
+    for (int i = 0; i < b; i++) {
+      long[] row = ids.get(i);
+      int p = imagePos[i];
+      System.arraycopy(row, 0, text, i * maxLen, p);
+      System.arraycopy(row, p + 1, text, i * maxLen + p + n, row.length - p - 1);
+    }
+    NDArray textEmb = model.embed(manager.create(text, new Shape(b, maxLen)));
+    NDArray embeds;
+    if (samePos) {
+      int p = imagePos[0];
+      NDList parts = new NDList();
+      if (p > 0) {
+        parts.add(textEmb.get(new NDIndex(":, :{}", p)));
+      }
+      parts.add(imageFeatures);
+      if (p + n < maxLen) {
+        parts.add(textEmb.get(new NDIndex(":, {}:", p + n)));
+      }
+      embeds = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
+    } else {
+      NDList rows = new NDList();
+      for (int i = 0; i < b; i++) {
+        int p = imagePos[i];
+        NDList parts = new NDList();
+        if (p > 0) {
+          parts.add(textEmb.get(new NDIndex("{}, :{}", i, p)));
+        }
+        parts.add(imageFeatures.get(i));
+        if (p + n < maxLen) {
+          parts.add(textEmb.get(new NDIndex("{}, {}:", i, p + n)));
+        }
+        rows.add(NDArrays.concat(parts, 0));
+      }
+      embeds = NDArrays.stack(rows, 0);
+    }
+    return VlmInputs.rightPadded(manager, embeds, lengths);
+  }
+
+  /**
+   * Builds the inputs for one instruction: its image and prompt, batch of one.
+   *
+   * @param manager owner of the results
+   * @param image the image
+   * @param promptText the user text
+   * @return inputs for a batch of one, no padding
+   */
+  public VlmInputs promptInputs(NDManager manager, Image image, String promptText) {
+    NDArray feats = model.imageFeatures(pixels(manager, List.of(image)));
+    return imageInputs(manager, feats, List.of(promptIds(promptText)));
+  }
+
+  /**
+   * Lists the token sequences of several texts, for batching.
+   *
+   * @param texts the texts
+   * @return the ids of each text (no special tokens added)
+   */
+  public List<long[]> encodeAll(List<String> texts) {
+    List<long[]> out = new ArrayList<>(texts.size());
+    for (String t : texts) {
+      out.add(tokenizer.encode(t));
+    }
+    return out;
+  }
+
+  /** Frees the model and tokenizer. */
+  @Override
+  public void close() {
+    try {
+      tokenizer.close();
+    } finally {
+      model.close();
+    }
+  }
+}

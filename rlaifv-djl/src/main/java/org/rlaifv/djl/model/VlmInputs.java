@@ -1,0 +1,60 @@
+package org.rlaifv.djl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Decoder inputs for a batch: embeddings, attention mask and rotary positions, with each row's
+ * real length. Arrays belong to the manager they were built in.
+ *
+ * @param embeds {@code [B, T, hidden]}
+ * @param attentionMask {@code [B, T]} int64, 1 real, 0 padding
+ * @param positionIds {@code [B, T]} int64
+ * @param lengths real positions per row (padding at the right)
+ */
+public record VlmInputs(NDArray embeds, NDArray attentionMask, NDArray positionIds, int[] lengths) {
+
+  /**
+   * Copies the lengths.
+   */
+  public VlmInputs {
+    lengths = lengths.clone();
+  }
+
+  /**
+   * Returns a copy of the per-row lengths.
+   *
+   * @return real positions per row
+   */
+  @Override
+  public int[] lengths() {
+    return lengths.clone();
+  }
+
+  /**
+   * Builds mask and positions for right-padded embeddings (positions count from 0 on every row).
+   *
+   * @param manager owner of the mask and positions
+   * @param embeds {@code [B, T, hidden]}
+   * @param lengths real length of each row, at most T
+   * @return the inputs
+   */
+  public static VlmInputs rightPadded(NDManager manager, NDArray embeds, int[] lengths) {
+    int b = lengths.length;
+    int t = (int) embeds.getShape().get(1);
+    long[] mask = new long[b * t];
+    long[] pos = new long[b * t];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < t; j++) {
+        mask[i * t + j] = j < lengths[i] ? 1 : 0;
+        pos[i * t + j] = Math.min(j, Math.max(lengths[i] - 1, 0));
+      }
+    }
+    return new VlmInputs(
+        embeds,
+        manager.create(mask, new Shape(b, t)),
+        manager.create(pos, new Shape(b, t)),
+        lengths);
+  }
+}

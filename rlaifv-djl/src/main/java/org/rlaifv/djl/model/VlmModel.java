@@ -1,0 +1,596 @@
+package org.rlaifv.djl.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.rlaifv.ModelFormatException;
+
+/**
+ * A LLaVA-style vision-language model built from NDArray operations: a CLIP-style vision encoder
+ * (patch embedding, learned positions, pre-LayerNorm, transformer encoder layers with quick-GELU),
+ * a two-layer GELU projector into the decoder's embedding space, and a LLaMA-style causal decoder
+ * (RMSNorm, rotary positions, SwiGLU MLP, grouped-query attention, key/value cache).
+ *
+ * <p>Parameters carry the Hugging Face LLaVA/LLaMA/CLIP names ({@code
+ * language_model.model.layers.0.self_attn.q_proj.weight}, {@code
+ * vision_tower.vision_model.encoder.layers.0.mlp.fc1.weight}, {@code
+ * multi_modal_projector.linear_1.weight}...), are float32 and are the trainable leaves: a trainer
+ * attaches gradients to {@link #parameters()} and every method below is differentiable. Linear
+ * weights are stored {@code [out, in]} as in PyTorch.
+ *
+ * <p>Ownership: the model owns its parameters in {@link #manager()} and frees them in {@link
+ * #close()}, which the creator calls. Results of {@link #embed}, {@link #imageFeatures} and {@link
+ * #forward} belong to the manager of their first input, so callers run them inside a sub-manager
+ * of {@link #manager()} and close it afterwards. Concurrent forward calls are safe only when no
+ * trainer is updating the parameters.
+ *
+ * <pre>{@code
+ * try (VlmModel model = VlmModel.load(dir, Device.cpu());
+ *     NDManager step = model.manager().newSubManager()) {
+ *   NDArray logits = model.forward(embeds, mask, positions, null);
+ * }
+ * }</pre>
+ */
+public final class VlmModel implements AutoCloseable {
+
+  /** The weights file name in a model directory. */
+  public static final String WEIGHTS_FILE = "model.safetensors";
+
+  private static final String V = "vision_tower.vision_model.";
+  private static final String L = "language_model.model.";
+  private static final float MASKED = -1e9f;
+
+  private final VlmConfig config;
+  private final NDManager manager;
+  private final Map<String, NDArray> params;
+  private final Map<String, NDArray> paramsView;
+
+  private VlmModel(VlmConfig config, NDManager manager, Map<String, NDArray> params) {
+    this.config = config;
+    this.manager = manager;
+    this.params = params;
+    this.paramsView = Collections.unmodifiableMap(params);
+  }
+
+  /**
+   * Returns the expected parameter names and shapes for a config, in the model's order.
+   *
+   * @param c the config
+   * @return name to shape, insertion-ordered
+   */
+  public static Map<String, long[]> parameterShapes(VlmConfig c) {
+    Map<String, long[]> s = new LinkedHashMap<>();
+    VlmConfig.VisionConfig v = c.visionConfig();
+    long dv = v.hiddenSize();
+    long p = v.patchSize();
+    s.put(V + "embeddings.patch_embedding.weight", new long[] {dv, 3, p, p});
+    s.put(V + "embeddings.position_embedding.weight", new long[] {v.numPatches(), dv});
+    s.put(V + "pre_layrnorm.weight", new long[] {dv});
+    s.put(V + "pre_layrnorm.bias", new long[] {dv});
+    for (int i = 0; i < v.numHiddenLayers(); i++) {
+      String pre = V + "encoder.layers." + i + ".";
+      for (String proj : List.of("q_proj", "k_proj", "v_proj", "out_proj")) {
+        s.put(pre + "self_attn." + proj + ".weight", new long[] {dv, dv});
+        s.put(pre + "self_attn." + proj + ".bias", new long[] {dv});
+      }
+      s.put(pre + "layer_norm1.weight", new long[] {dv});
+      s.put(pre + "layer_norm1.bias", new long[] {dv});
+      s.put(pre + "mlp.fc1.weight", new long[] {v.intermediateSize(), dv});
+      s.put(pre + "mlp.fc1.bias", new long[] {v.intermediateSize()});
+      s.put(pre + "mlp.fc2.weight", new long[] {dv, v.intermediateSize()});
+      s.put(pre + "mlp.fc2.bias", new long[] {dv});
+      s.put(pre + "layer_norm2.weight", new long[] {dv});
+      s.put(pre + "layer_norm2.bias", new long[] {dv});
+    }
+    long d = c.hiddenSize();
+    s.put("multi_modal_projector.linear_1.weight", new long[] {d, dv});
+    s.put("multi_modal_projector.linear_1.bias", new long[] {d});
+    s.put("multi_modal_projector.linear_2.weight", new long[] {d, d});
+    s.put("multi_modal_projector.linear_2.bias", new long[] {d});
+    s.put(L + "embed_tokens.weight", new long[] {c.vocabSize(), d});
+    long hd = c.headDim();
+    for (int i = 0; i < c.numHiddenLayers(); i++) {
+      String pre = L + "layers." + i + ".";
+      s.put(pre + "input_layernorm.weight", new long[] {d});
+      s.put(pre + "self_attn.q_proj.weight", new long[] {c.numAttentionHeads() * hd, d});
+      s.put(pre + "self_attn.k_proj.weight", new long[] {c.numKeyValueHeads() * hd, d});
+      s.put(pre + "self_attn.v_proj.weight", new long[] {c.numKeyValueHeads() * hd, d});
+      s.put(pre + "self_attn.o_proj.weight", new long[] {d, c.numAttentionHeads() * hd});
+      s.put(pre + "post_attention_layernorm.weight", new long[] {d});
+      s.put(pre + "mlp.gate_proj.weight", new long[] {c.intermediateSize(), d});
+      s.put(pre + "mlp.up_proj.weight", new long[] {c.intermediateSize(), d});
+      s.put(pre + "mlp.down_proj.weight", new long[] {d, c.intermediateSize()});
+    }
+    s.put(L + "norm.weight", new long[] {d});
+    s.put("language_model.lm_head.weight", new long[] {c.vocabSize(), d});
+    return s;
+  }
+
+  /**
+   * Creates a model with random weights: normal(0, initializer_range) for matrices and embeddings,
+   * ones for norm scales, zeros for biases. The same config and seed give the same weights.
+   *
+   * @param config the sizes
+   * @param seed the random seed
+   * @param device where the parameters live
+   * @return a new model, closed by the caller
+   */
+  public static VlmModel randomInit(VlmConfig config, long seed, Device device) {
+    Random rng = new Random(seed);
+    Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : parameterShapes(config).entrySet()) {
+      String name = e.getKey();
+      long[] shape = e.getValue();
+      int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+      float[] data = new float[n];
+      if (name.endsWith(".bias")) {
+        // zeros
+      } else if (name.contains("norm") || name.contains("layer_norm")) {
+        Arrays.fill(data, 1f);
+      } else {
+        float std = (float) config.initializerRange();
+        for (int i = 0; i < n; i++) {
+          data[i] = (float) rng.nextGaussian() * std;
+        }
+      }
+      tensors.put(name, new SafeTensors.Tensor(shape, data));
+    }
+    return fromTensors(config, tensors, device, "random init");
+  }
+
+  /**
+   * Builds a model from tensors held in Java memory, checking names and shapes against the config.
+   *
+   * @param config the sizes
+   * @param tensors name to tensor
+   * @param device where the parameters live
+   * @param source file name used in error messages
+   * @return a new model, closed by the caller
+   * @throws ModelFormatException naming the source and tensor when one is missing, unexpected or
+   *     has the wrong shape
+   */
+  public static VlmModel fromTensors(
+      VlmConfig config, Map<String, SafeTensors.Tensor> tensors, Device device, String source) {
+    Map<String, long[]> expected = parameterShapes(config);
+    for (String name : tensors.keySet()) {
+      if (!expected.containsKey(name)) {
+        throw new ModelFormatException(
+            source + ": unexpected tensor " + name + " that config.json does not describe");
+      }
+    }
+    for (Map.Entry<String, long[]> e : expected.entrySet()) {
+      SafeTensors.Tensor t = tensors.get(e.getKey());
+      if (t == null) {
+        throw new ModelFormatException(source + ": missing tensor " + e.getKey());
+      }
+      if (!Arrays.equals(t.shape(), e.getValue())) {
+        throw new ModelFormatException(
+            source + ": tensor " + e.getKey() + " has shape " + Arrays.toString(t.shape())
+                + " but config.json implies " + Arrays.toString(e.getValue()));
+      }
+    }
+    NDManager manager = NDManager.newBaseManager(device);
+    try {
+      Map<String, NDArray> params = new LinkedHashMap<>();
+      for (String name : expected.keySet()) {
+        SafeTensors.Tensor t = tensors.get(name);
+        NDArray a = manager.create(t.data(), new Shape(t.shape()));
+        a.setName(name);
+        params.put(name, a);
+      }
+      return new VlmModel(config, manager, params);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads {@code config.json} and {@code model.safetensors} from a model directory.
+   *
+   * @param modelDir the directory
+   * @param device where the parameters live
+   * @return a new model, closed by the caller
+   * @throws ModelFormatException naming the file (and tensor) when a file is missing, corrupt,
+   *     truncated or does not match the config
+   */
+  public static VlmModel load(Path modelDir, Device device) {
+    Path cfgFile = modelDir.resolve(VlmConfig.FILE_NAME);
+    Path weights = modelDir.resolve(WEIGHTS_FILE);
+    if (!Files.isRegularFile(cfgFile)) {
+      throw new ModelFormatException("missing " + cfgFile);
+    }
+    if (!Files.isRegularFile(weights)) {
+      throw new ModelFormatException("missing " + weights);
+    }
+    VlmConfig config = VlmConfig.read(cfgFile);
+    return fromTensors(config, SafeTensors.read(weights), device, weights.toString());
+  }
+
+  /**
+   * Returns an independent copy of this model (same config and weights, new arrays), for example
+   * a frozen reference for DPO.
+   *
+   * @param device where the copy's parameters live
+   * @return a new model, closed by the caller
+   */
+  public VlmModel copy(Device device) {
+    Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      NDArray a = e.getValue();
+      tensors.put(e.getKey(), new SafeTensors.Tensor(a.getShape().getShape(), a.toFloatArray()));
+    }
+    return fromTensors(config, tensors, device, "copy");
+  }
+
+  /**
+   * Writes {@code config.json} and {@code model.safetensors} (float32) into a directory, each
+   * through a temp file and an atomic rename.
+   *
+   * @param modelDir the directory, created when absent
+   */
+  public void save(Path modelDir) {
+    Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      NDArray a = e.getValue();
+      float[] data = a.toType(DataType.FLOAT32, false).toFloatArray();
+      tensors.put(e.getKey(), new SafeTensors.Tensor(a.getShape().getShape(), data));
+    }
+    SafeTensors.write(modelDir.resolve(WEIGHTS_FILE), tensors);
+    config.write(modelDir.resolve(VlmConfig.FILE_NAME));
+  }
+
+  /**
+   * Returns the sizes.
+   *
+   * @return the config
+   */
+  public VlmConfig config() {
+    return config;
+  }
+
+  /**
+   * Returns the manager owning the parameters; open sub-managers of it for per-call work.
+   *
+   * @return the model's manager
+   */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /**
+   * Returns the device the parameters live on.
+   *
+   * @return the device
+   */
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /**
+   * Returns the parameters by Hugging Face name, in a fixed order (vision encoder, projector,
+   * decoder). The arrays are the model's own: updating them in place updates the model.
+   *
+   * @return an unmodifiable, insertion-ordered view
+   */
+  public Map<String, NDArray> parameters() {
+    return paramsView;
+  }
+
+  /**
+   * Returns the number of scalar parameters.
+   *
+   * @return the parameter count
+   */
+  public long parameterCount() {
+    return params.values().stream().mapToLong(a -> a.getShape().size()).sum();
+  }
+
+  /**
+   * Opens an empty key/value cache for this model.
+   *
+   * @param parent manager under which the cache opens its sub-manager
+   * @return a new cache, closed by the caller
+   */
+  public KvCache newCache(NDManager parent) {
+    return new KvCache(parent, config.numHiddenLayers());
+  }
+
+  private NDArray p(String name) {
+    return params.get(name);
+  }
+
+  /**
+   * Encodes images into decoder embeddings: vision encoder, then projector.
+   *
+   * @param pixels {@code [B, 3, image_size, image_size]} float32 in [0, 1]
+   * @return {@code [B, numImageTokens, hidden_size]}, owned by the pixels' manager
+   */
+  public NDArray imageFeatures(NDArray pixels) {
+    VlmConfig.VisionConfig v = config.visionConfig();
+    Shape s = pixels.getShape();
+    if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) != v.imageSize() || s.get(3) != v.imageSize()) {
+      throw new IllegalArgumentException(
+          "pixels must be [B, 3, " + v.imageSize() + ", " + v.imageSize() + "], got " + s);
+    }
+    long b = s.get(0);
+    long n = v.numPatches();
+    long dv = v.hiddenSize();
+    NDArray x =
+        Conv2d.conv2d(
+                pixels,
+                p(V + "embeddings.patch_embedding.weight"),
+                null,
+                new Shape(v.patchSize(), v.patchSize()))
+            .singletonOrThrow();
+    x = x.reshape(b, dv, n).transpose(0, 2, 1).add(p(V + "embeddings.position_embedding.weight"));
+    float eps = (float) v.layerNormEps();
+    x = layerNorm(x, V + "pre_layrnorm", eps);
+    int heads = v.numAttentionHeads();
+    long hd = dv / heads;
+    for (int i = 0; i < config.visionLayersUsed(); i++) {
+      String pre = V + "encoder.layers." + i + ".";
+      NDArray h = layerNorm(x, pre + "layer_norm1", eps);
+      NDArray q = linear(h, pre + "self_attn.q_proj").reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
+      NDArray k = linear(h, pre + "self_attn.k_proj").reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
+      NDArray val = linear(h, pre + "self_attn.v_proj").reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
+      NDArray a = attention(q, k, val, null, b, n, heads, heads, hd);
+      x = x.add(linear(a, pre + "self_attn.out_proj"));
+      h = layerNorm(x, pre + "layer_norm2", eps);
+      h = linear(h, pre + "mlp.fc1");
+      h = h.mul(Activation.sigmoid(h.mul(1.702f)));
+      x = x.add(linear(h, pre + "mlp.fc2"));
+    }
+    NDArray y = linear(x, "multi_modal_projector.linear_1");
+    y = Activation.gelu(y);
+    return linear(y, "multi_modal_projector.linear_2");
+  }
+
+  /**
+   * Looks up token embeddings.
+   *
+   * @param tokenIds {@code [B, T]} int64 token ids
+   * @return {@code [B, T, hidden_size]}, owned by the ids' manager
+   */
+  public NDArray embed(NDArray tokenIds) {
+    NDArray ids = tokenIds.getDataType() == DataType.INT64 ? tokenIds : tokenIds.toType(DataType.INT64, false);
+    return ids.getNDArrayInternal()
+        .embedding(ids, p(L + "embed_tokens.weight"), SparseFormat.DENSE)
+        .singletonOrThrow();
+  }
+
+  /**
+   * Runs the decoder and returns next-token logits at every position.
+   *
+   * @param inputsEmbeds {@code [B, T, hidden_size]} input embeddings (text and image positions)
+   * @param attentionMask {@code [B, Tpast + T]} with 1 for real positions and 0 for padding (left,
+   *     right or in between); past positions come first
+   * @param positionIds {@code [B, T]} int64 rotary positions of the new positions
+   * @param cacheOrNull a cache holding the {@code Tpast} earlier positions, appended in place; null
+   *     for an uncached forward ({@code Tpast = 0})
+   * @return logits {@code [B, T, vocab_size]}, owned by the embeddings' manager
+   */
+  public NDArray forward(
+      NDArray inputsEmbeds, NDArray attentionMask, NDArray positionIds, KvCache cacheOrNull) {
+    return logits(hiddenStates(inputsEmbeds, attentionMask, positionIds, cacheOrNull));
+  }
+
+  /**
+   * Projects final hidden states to vocabulary logits.
+   *
+   * @param hidden {@code [..., hidden_size]} output of {@link #hiddenStates}
+   * @return {@code [..., vocab_size]}, owned by the hidden states' manager
+   */
+  public NDArray logits(NDArray hidden) {
+    return Linear.linear(hidden, p("language_model.lm_head.weight")).singletonOrThrow();
+  }
+
+  /**
+   * Runs the decoder and returns the final (normed) hidden states; {@link #forward} is {@code
+   * logits(hiddenStates(...))}. Use it to project only the positions that are needed.
+   *
+   * @param inputsEmbeds {@code [B, T, hidden_size]}
+   * @param attentionMask {@code [B, Tpast + T]}, 1 real, 0 padding
+   * @param positionIds {@code [B, T]} int64 rotary positions
+   * @param cacheOrNull cache appended in place, or null
+   * @return {@code [B, T, hidden_size]}, owned by the embeddings' manager
+   */
+  public NDArray hiddenStates(
+      NDArray inputsEmbeds, NDArray attentionMask, NDArray positionIds, KvCache cacheOrNull) {
+    Shape s = inputsEmbeds.getShape();
+    if (s.dimension() != 3 || s.get(2) != config.hiddenSize()) {
+      throw new IllegalArgumentException(
+          "inputsEmbeds must be [B, T, " + config.hiddenSize() + "], got " + s);
+    }
+    long b = s.get(0);
+    long t = s.get(1);
+    int past = cacheOrNull == null ? 0 : cacheOrNull.length();
+    if (cacheOrNull != null && past > 0 && cacheOrNull.batchSize() != b) {
+      throw new IllegalArgumentException(
+          "cache holds " + cacheOrNull.batchSize() + " rows, input has " + b);
+    }
+    long tk = past + t;
+    if (!attentionMask.getShape().equals(new Shape(b, tk))) {
+      throw new IllegalArgumentException(
+          "attentionMask must be [" + b + ", " + tk + "], got " + attentionMask.getShape());
+    }
+    if (!positionIds.getShape().equals(new Shape(b, t))) {
+      throw new IllegalArgumentException(
+          "positionIds must be [" + b + ", " + t + "], got " + positionIds.getShape());
+    }
+    if (tk > config.maxPositionEmbeddings()) {
+      throw new IllegalArgumentException(
+          "sequence of " + tk + " positions exceeds max_position_embeddings "
+              + config.maxPositionEmbeddings());
+    }
+    NDManager m = inputsEmbeds.getManager();
+    float[] causal = new float[(int) (t * tk)];
+    for (int i = 0; i < t; i++) {
+      Arrays.fill(causal, (int) (i * tk), (int) (i * tk + past + i + 1), 1f);
+    }
+    NDArray allowed =
+        attentionMask.toType(DataType.FLOAT32, false).reshape(b, 1, tk).mul(m.create(causal, new Shape(1, t, tk)));
+    NDArray bias = allowed.sub(1f).mul(-MASKED).reshape(b, 1, 1, t, tk);
+
+    int hd = config.headDim();
+    int half = hd / 2;
+    float[] inv = new float[half];
+    for (int i = 0; i < half; i++) {
+      inv[i] = (float) (1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / hd));
+    }
+    NDArray freqs = positionIds.toType(DataType.FLOAT32, false).reshape(b, t, 1).mul(m.create(inv));
+    NDArray emb = freqs.concat(freqs, -1);
+    NDArray cos = emb.cos().reshape(b, 1, t, hd);
+    NDArray sin = emb.sin().reshape(b, 1, t, hd);
+    float[] rot = new float[hd * hd];
+    for (int j = 0; j < half; j++) {
+      rot[(j + half) * hd + j] = -1f;
+      rot[j * hd + j + half] = 1f;
+    }
+    NDArray rotate = m.create(rot, new Shape(hd, hd));
+
+    int heads = config.numAttentionHeads();
+    int kvHeads = config.numKeyValueHeads();
+    float eps = (float) config.rmsNormEps();
+    NDArray x = inputsEmbeds;
+    for (int i = 0; i < config.numHiddenLayers(); i++) {
+      String pre = L + "layers." + i + ".";
+      NDArray h = rmsNorm(x, pre + "input_layernorm.weight", eps);
+      NDArray q = linear(h, pre + "self_attn.q_proj").reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+      NDArray k = linear(h, pre + "self_attn.k_proj").reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
+      NDArray v = linear(h, pre + "self_attn.v_proj").reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
+      q = q.mul(cos).add(q.matMul(rotate).mul(sin));
+      k = k.mul(cos).add(k.matMul(rotate).mul(sin));
+      NDArray[] shared = null;
+      int repeats = 1;
+      if (cacheOrNull != null) {
+        shared = cacheOrNull.sharedLayer(i);
+        repeats = cacheOrNull.sharedRepeats();
+        NDArray[] kv = cacheOrNull.append(i, k, v);
+        k = kv[0];
+        v = kv[1];
+      }
+      NDArray a =
+          shared == null
+              ? attention(q, k, v, bias, b, t, heads, kvHeads, hd)
+              : sharedAttention(q, shared[0], shared[1], repeats, k, v, bias, b, t, heads, kvHeads, hd);
+      x = x.add(linear(a, pre + "self_attn.o_proj"));
+      h = rmsNorm(x, pre + "post_attention_layernorm.weight", eps);
+      NDArray gate = linear(h, pre + "mlp.gate_proj");
+      NDArray up = linear(h, pre + "mlp.up_proj");
+      NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
+      x = x.add(linear(act, pre + "mlp.down_proj"));
+    }
+    return rmsNorm(x, L + "norm.weight", eps);
+  }
+
+  /**
+   * Multi-head attention with grouped key/value heads. q: [B, H, T, hd]; k, v: [B, KV, Tk, hd];
+   * bias: [B, 1, 1, T, Tk] additive or null. Returns [B, T, H * hd].
+   */
+  private static NDArray attention(
+      NDArray q, NDArray k, NDArray v, NDArray bias, long b, long t, int heads, int kvHeads, long hd) {
+    long groups = heads / kvHeads;
+    long tk = k.getShape().get(2);
+    NDArray qs = q.mul((float) (1.0 / Math.sqrt(hd))).reshape(b, kvHeads, groups * t, hd);
+    NDArray scores = qs.matMul(work(k.transpose(0, 1, 3, 2), qs));
+    if (bias != null) {
+      scores = scores.reshape(b, kvHeads, groups, t, tk).add(bias).reshape(b, kvHeads, groups * t, tk);
+    }
+    NDArray probs = scores.softmax(-1);
+    return probs.matMul(v).reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
+  }
+
+  /**
+   * Attention over a shared prefix (sk, sv: [G, KV, Tp, hd], row j of the batch uses prefix row
+   * j / repeats, read by broadcasting) followed by the row's own keys (k, v: [B, KV, Town, hd]).
+   */
+  private static NDArray sharedAttention(
+      NDArray q, NDArray sk, NDArray sv, int repeats, NDArray k, NDArray v, NDArray bias, long b,
+      long t, int heads, int kvHeads, long hd) {
+    long groups = heads / kvHeads;
+    long g = b / repeats;
+    long tp = sk.getShape().get(2);
+    long tk = tp + k.getShape().get(2);
+    NDArray qs = q.mul((float) (1.0 / Math.sqrt(hd))).reshape(b, kvHeads, groups * t, hd);
+    NDArray skT = work(sk.transpose(0, 1, 3, 2), qs).reshape(g, 1, kvHeads, hd, tp);
+    NDArray s1 = qs.reshape(g, repeats, kvHeads, groups * t, hd).matMul(skT)
+        .reshape(b, kvHeads, groups * t, tp);
+    NDArray s2 = qs.matMul(work(k.transpose(0, 1, 3, 2), qs));
+    NDArray scores = s1.concat(s2, -1)
+        .reshape(b, kvHeads, groups, t, tk).add(bias).reshape(b, kvHeads, groups * t, tk);
+    NDArray probs = scores.softmax(-1);
+    NDArray p1 = probs.get("..., :" + tp).reshape(g, repeats, kvHeads, groups * t, tp);
+    NDArray p2 = probs.get("..., " + tp + ":");
+    NDArray svw = work(sv.reshape(g, 1, kvHeads, tp, hd), qs);
+    NDArray o = p1.matMul(svw).reshape(b, kvHeads, groups * t, hd).add(p2.matMul(v));
+    return o.reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
+  }
+
+  /** Moves an array made from a cached array into the per-call manager of {@code like}. */
+  private static NDArray work(NDArray derived, NDArray like) {
+    derived.attach(like.getManager());
+    return derived;
+  }
+
+  private NDArray linear(NDArray x, String prefix) {
+    NDArray bias = params.get(prefix + ".bias");
+    return Linear.linear(x, p(prefix + ".weight"), bias).singletonOrThrow();
+  }
+
+  private NDArray layerNorm(NDArray x, String prefix, float eps) {
+    NDArray w = p(prefix + ".weight");
+    return LayerNorm.layerNorm(x, w.getShape(), w, p(prefix + ".bias"), eps).singletonOrThrow();
+  }
+
+  private NDArray rmsNorm(NDArray x, String weight, float eps) {
+    NDArray r = x.mul(x).mean(new int[] {-1}, true).add(eps).pow(-0.5f);
+    return x.mul(r).mul(p(weight));
+  }
+
+  /**
+   * Returns rotary positions for new positions from a full attention mask: the count of real
+   * positions before each one (so padding anywhere is skipped).
+   *
+   * @param attentionMask {@code [B, Tpast + T]} 1/0 mask, int64
+   * @param newPositions {@code T}, the number of trailing positions wanted
+   * @return {@code [B, T]} int64, owned by the mask's manager
+   */
+  public static NDArray positionsFromMask(NDArray attentionMask, int newPositions) {
+    NDArray mask = attentionMask.toType(DataType.INT64, false);
+    NDArray pos = mask.cumSum(1).sub(1L).maximum(0L);
+    long total = mask.getShape().get(1);
+    return pos.get(":, " + (total - newPositions) + ":");
+  }
+
+  /**
+   * Lists parameter names.
+   *
+   * @return the names in model order
+   */
+  public List<String> parameterNames() {
+    return new ArrayList<>(params.keySet());
+  }
+
+  /** Frees the parameters. */
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

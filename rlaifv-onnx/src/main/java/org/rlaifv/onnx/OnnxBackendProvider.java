@@ -1,0 +1,82 @@
+package org.rlaifv.onnx;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.rlaifv.Checkpoint;
+import org.rlaifv.PolarJudge;
+import org.rlaifv.ResponseSampler;
+import org.rlaifv.spi.BackendOptions;
+import org.rlaifv.spi.BackendProvider;
+import org.rlaifv.spi.Capability;
+
+/**
+ * The {@code onnx} backend: sampling and polar judging with ONNX Runtime over a model directory
+ * exported in the Optimum layout (see {@link OrtModel}). It cannot train: {@link #newDpoTrainer}
+ * fails at once and names the backends that can (use {@code djl}).
+ *
+ * <p>Registered in {@code META-INF/services/org.rlaifv.spi.BackendProvider}; select it with
+ * {@code Backends.get("onnx")} or {@code -Drlaifv.backend=onnx}.
+ *
+ * <pre>{@code
+ * BackendProvider onnx = Backends.get("onnx");
+ * try (PolarJudge judge = onnx.newJudge(Checkpoint.of(exportDir), BackendOptions.defaults())) {
+ *   List<ClaimVerdict> verdicts = judge.judge(image, questions);
+ * }
+ * }</pre>
+ */
+public final class OnnxBackendProvider implements BackendProvider {
+  /** The backend's name. */
+  public static final String NAME = "onnx";
+
+  /** Creates the provider (called by {@link java.util.ServiceLoader}). */
+  public OnnxBackendProvider() {}
+
+  /**
+   * Returns {@code "onnx"}.
+   *
+   * @return the name
+   */
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * Returns SAMPLING, JUDGING and KV_CACHE, plus CUDA when the ONNX Runtime on the class path has
+   * the CUDA execution provider and a GPU is visible; never TRAINING.
+   *
+   * @return the capabilities
+   */
+  @Override
+  public Set<Capability> capabilities() {
+    Set<Capability> caps = EnumSet.of(Capability.SAMPLING, Capability.JUDGING, Capability.KV_CACHE);
+    if (OrtOptions.cudaUsable()) {
+      caps.add(Capability.CUDA);
+    }
+    return caps;
+  }
+
+  /**
+   * Opens an ONNX Runtime sampler over an exported policy.
+   *
+   * @param policy the exported model directory
+   * @param options device, threads and {@code onnx.*} properties
+   * @return a new sampler, closed by the caller
+   */
+  @Override
+  public ResponseSampler newSampler(Checkpoint policy, BackendOptions options) {
+    return OrtResponseSampler.open(policy, options);
+  }
+
+  /**
+   * Opens an ONNX Runtime polar judge over an exported labeler.
+   *
+   * @param labeler the exported model directory
+   * @param options device, threads, batch size, abstention threshold and {@code onnx.*} properties
+   * @return a new judge, closed by the caller
+   */
+  @Override
+  public PolarJudge newJudge(Checkpoint labeler, BackendOptions options) {
+    return OrtPolarJudge.open(labeler, options);
+  }
+}

@@ -1,0 +1,234 @@
+package org.rlaifv.onnx;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import org.rlaifv.Checkpoint;
+import org.rlaifv.Claim;
+import org.rlaifv.Image;
+import org.rlaifv.InvalidInputException;
+import org.rlaifv.PolarJudge;
+import org.rlaifv.PolarQuestion;
+import org.rlaifv.Prompt;
+import org.rlaifv.Response;
+import org.rlaifv.ResponseSampler;
+import org.rlaifv.SamplingParams;
+import org.rlaifv.spi.BackendOptions;
+import org.rlaifv.spi.BackendProvider;
+import org.rlaifv.spi.Backends;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures ONNX Runtime judging and sampling against the {@code djl} backend on the same model in
+ * the same run, giving the figures {@code bench} reports: {@value #JUDGE_CLAIMS_PER_S}, {@value
+ * #SAMPLER_TOKENS_PER_S}, {@value #JUDGE_VS_DJL} and {@value #SAMPLER_VS_DJL} (plus the DJL
+ * figures they are divided by).
+ *
+ * <p>The judge workload per image is {@code claimsPerImage} polar questions (by default 8
+ * responses x 4 claims) judged in one call; the sampler workload per prompt is {@code
+ * samplesPerPrompt} samples of at most {@code maxNewTokens} tokens. Both backends see the same
+ * images, questions, prompts and seeds; each is warmed up, then timed in several rounds that
+ * alternate between the backends, and the best round of each is kept, so that load from other
+ * processes affects both alike. The DJL side is found through the backend SPI, so {@code
+ * rlaifv-djl} must be on the class path at run time.
+ *
+ * <pre>{@code
+ * Map<String, Double> figures =
+ *     OnnxBench.run(Checkpoint.of(modelDir), Checkpoint.of(onnxDir), OnnxBench.Settings.defaults());
+ * }</pre>
+ */
+public final class OnnxBench {
+  /** ONNX Runtime judged claims per second. */
+  public static final String JUDGE_CLAIMS_PER_S = "onnx.judge_claims_per_s";
+
+  /** ONNX Runtime sampled tokens per second. */
+  public static final String SAMPLER_TOKENS_PER_S = "onnx.sampler_tokens_per_s";
+
+  /** ONNX Runtime judging throughput divided by DJL's. */
+  public static final String JUDGE_VS_DJL = "onnx.judge_vs_djl";
+
+  /** ONNX Runtime sampling throughput divided by DJL's. */
+  public static final String SAMPLER_VS_DJL = "onnx.sampler_vs_djl";
+
+  /** DJL judged claims per second, measured in the same run. */
+  public static final String DJL_JUDGE_CLAIMS_PER_S = "djl.judge_claims_per_s";
+
+  /** DJL sampled tokens per second, measured in the same run. */
+  public static final String DJL_SAMPLER_TOKENS_PER_S = "djl.sampler_tokens_per_s";
+
+  private static final Logger LOG = LoggerFactory.getLogger(OnnxBench.class);
+  private static final String[] COLOURS = {"red", "green", "blue", "yellow"};
+  private static final String[] SHAPES = {"circle", "square", "triangle", "cross"};
+  private static final String[] PLACES = {"top left", "top right", "bottom left", "bottom right"};
+
+  private OnnxBench() {}
+
+  /**
+   * The workload sizes.
+   *
+   * @param images images judged and prompts sampled in each timed round
+   * @param warmupImages images run untimed first
+   * @param rounds timed rounds per backend; the fastest is reported
+   * @param claimsPerImage polar questions per image, judged in one call
+   * @param samplesPerPrompt responses per prompt
+   * @param maxNewTokens most tokens per response
+   * @param options device, threads and batch size, used by both backends
+   */
+  public record Settings(
+      int images,
+      int warmupImages,
+      int rounds,
+      int claimsPerImage,
+      int samplesPerPrompt,
+      int maxNewTokens,
+      BackendOptions options) {
+
+    /** Validates the sizes. */
+    public Settings {
+      Objects.requireNonNull(options, "options");
+      if (images < 1 || warmupImages < 0 || rounds < 1 || claimsPerImage < 1
+          || samplesPerPrompt < 1 || maxNewTokens < 1) {
+        throw new InvalidInputException(
+            "bench sizes must be positive (warm-up may be 0): images "
+                + images
+                + ", warm-up "
+                + warmupImages
+                + ", rounds "
+                + rounds
+                + ", claims "
+                + claimsPerImage
+                + ", samples "
+                + samplesPerPrompt
+                + ", tokens "
+                + maxNewTokens);
+      }
+    }
+
+    /**
+     * Returns the default workload: 2 warm-up images, then best of 3 rounds of 4 images each, 32
+     * claims per image (8 responses x 4 claims), 8 samples of up to 48 tokens, one intra-op
+     * thread (tiny models are dominated by per-op overhead, not arithmetic).
+     *
+     * @return the defaults
+     */
+    public static Settings defaults() {
+      return new Settings(4, 2, 3, 32, 8, 48, BackendOptions.defaults().withThreads(1));
+    }
+  }
+
+  /**
+   * Runs the judge and sampler benchmarks on both backends.
+   *
+   * @param model the DJL model directory
+   * @param exported the same model exported to ONNX
+   * @param settings the workload
+   * @return the figures by name, in a stable order
+   * @throws org.rlaifv.BackendException when the {@code djl} backend is not on the class path
+   */
+  public static Map<String, Double> run(Checkpoint model, Checkpoint exported, Settings settings) {
+    BackendProvider djl = Backends.get("djl");
+    BackendOptions o = settings.options();
+    List<Image> images = new ArrayList<>();
+    for (int i = 0; i < settings.warmupImages() + settings.images(); i++) {
+      images.add(randomImage(i));
+    }
+    List<PolarQuestion> questions = questions(settings.claimsPerImage());
+    SamplingParams params =
+        SamplingParams.builder()
+            .n(settings.samplesPerPrompt())
+            .temperature(1.0)
+            .maxNewTokens(settings.maxNewTokens())
+            .baseSeed(17)
+            .build();
+
+    double djlJudge = 0;
+    double ortJudge = 0;
+    try (PolarJudge d = djl.newJudge(model, o);
+        PolarJudge j = OrtPolarJudge.open(exported, o)) {
+      List<Image> warm = images.subList(0, settings.warmupImages());
+      List<Image> timed = images.subList(settings.warmupImages(), images.size());
+      judgeRate(d, warm, questions);
+      judgeRate(j, warm, questions);
+      for (int r = 0; r < settings.rounds(); r++) {
+        djlJudge = Math.max(djlJudge, judgeRate(d, timed, questions));
+        ortJudge = Math.max(ortJudge, judgeRate(j, timed, questions));
+      }
+    }
+    double djlSampler = 0;
+    double ortSampler = 0;
+    try (ResponseSampler d = djl.newSampler(model, o);
+        ResponseSampler s = OrtResponseSampler.open(exported, o)) {
+      List<Image> warm = images.subList(0, settings.warmupImages());
+      List<Image> timed = images.subList(settings.warmupImages(), images.size());
+      samplerRate(d, warm, params);
+      samplerRate(s, warm, params);
+      for (int r = 0; r < settings.rounds(); r++) {
+        djlSampler = Math.max(djlSampler, samplerRate(d, timed, params));
+        ortSampler = Math.max(ortSampler, samplerRate(s, timed, params));
+      }
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put(JUDGE_CLAIMS_PER_S, ortJudge);
+    out.put(SAMPLER_TOKENS_PER_S, ortSampler);
+    out.put(JUDGE_VS_DJL, ortJudge / djlJudge);
+    out.put(SAMPLER_VS_DJL, ortSampler / djlSampler);
+    out.put(DJL_JUDGE_CLAIMS_PER_S, djlJudge);
+    out.put(DJL_SAMPLER_TOKENS_PER_S, djlSampler);
+    LOG.info("ONNX bench: {}", out);
+    return out;
+  }
+
+  private static double judgeRate(
+      PolarJudge judge, List<Image> images, List<PolarQuestion> questions) {
+    long start = System.nanoTime();
+    long claims = 0;
+    for (Image image : images) {
+      claims += judge.judge(image, questions).size();
+    }
+    return claims / seconds(start);
+  }
+
+  private static double samplerRate(
+      ResponseSampler sampler, List<Image> images, SamplingParams params) {
+    long start = System.nanoTime();
+    long tokens = 0;
+    for (int i = 0; i < images.size(); i++) {
+      for (Response r :
+          sampler.sample(new Prompt("bench" + i, images.get(i), "describe the image."), params)) {
+        tokens += r.tokenCount();
+      }
+    }
+    return tokens / seconds(start);
+  }
+
+  private static double seconds(long startNanos) {
+    return Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+  }
+
+  /** ShapesWorld-style polar questions, about 12 tokens each. */
+  static List<PolarQuestion> questions(int n) {
+    List<PolarQuestion> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String q =
+          "is there a "
+              + COLOURS[i % 4]
+              + " "
+              + SHAPES[(i / 4) % 4]
+              + " on the "
+              + PLACES[(i / 16) % 4]
+              + " ?";
+      out.add(new PolarQuestion(new Claim(q), q));
+    }
+    return out;
+  }
+
+  private static Image randomImage(int seed) {
+    byte[] rgb = new byte[32 * 32 * 3];
+    new Random(seed).nextBytes(rgb);
+    return new Image(32, 32, rgb);
+  }
+}

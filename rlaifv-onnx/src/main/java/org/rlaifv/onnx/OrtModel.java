@@ -1,0 +1,528 @@
+package org.rlaifv.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.rlaifv.BackendException;
+import org.rlaifv.InvalidInputException;
+import org.rlaifv.ModelFormatException;
+import org.rlaifv.spi.BackendOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A VLM exported to ONNX in the Optimum layout, loaded into three ONNX Runtime sessions: {@value
+ * #VISION} ({@code pixel_values -> image_features}), {@value #EMBED} ({@code input_ids ->
+ * inputs_embeds}) and {@value #DECODER} (inputs_embeds, attention_mask, position_ids and
+ * past_key_values.N.key/value in; logits and present.N.key/value out).
+ *
+ * <p>Opening checks every graph's input and output names and fixed dimensions against {@code
+ * config.json} and fails with a {@link ModelFormatException} naming the file and the input.
+ *
+ * <pre>{@code
+ * try (OrtModel model = OrtModel.open(dir, BackendOptions.defaults())) {
+ *   float[] features = model.imageFeatures(pixels);
+ * }
+ * }</pre>
+ *
+ * <p>The model owns its sessions and closes them in {@link #close()}; whoever opened it closes it.
+ * Runs may be issued from several threads (ONNX Runtime sessions are thread-safe), but {@link
+ * OrtKvCache} objects are not shared between threads.
+ */
+public final class OrtModel implements AutoCloseable {
+  /** File name of the vision encoder graph. */
+  public static final String VISION = "vision_encoder.onnx";
+
+  /** File name of the token embedding graph. */
+  public static final String EMBED = "embed_tokens.onnx";
+
+  /** File name of the decoder graph. */
+  public static final String DECODER = "decoder_model_merged.onnx";
+
+  /** File name of the model config. */
+  public static final String CONFIG = "config.json";
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrtModel.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path directory;
+  private final OrtEnvironment env;
+  private final OrtSession vision;
+  private final OrtSession embed;
+  private final OrtSession decoder;
+  private final int hidden;
+  private final int layers;
+  private final int kvHeads;
+  private final int headDim;
+  private final int vocab;
+  private final int imageSize;
+  private final int imageTokens;
+  private boolean closed;
+
+  private OrtModel(
+      Path directory,
+      OrtEnvironment env,
+      OrtSession vision,
+      OrtSession embed,
+      OrtSession decoder,
+      JsonNode config) {
+    this.directory = directory;
+    this.env = env;
+    this.vision = vision;
+    this.embed = embed;
+    this.decoder = decoder;
+    this.hidden = intField(config, "hidden_size");
+    this.layers = intField(config, "num_hidden_layers");
+    int heads = intField(config, "num_attention_heads");
+    this.kvHeads =
+        config.has("num_key_value_heads") ? intField(config, "num_key_value_heads") : heads;
+    this.headDim = hidden / heads;
+    this.vocab = intField(config, "vocab_size");
+    JsonNode v = config.path("vision_config");
+    this.imageSize = intField(v, "image_size");
+    int patch = intField(v, "patch_size");
+    this.imageTokens = (imageSize / patch) * (imageSize / patch);
+  }
+
+  /**
+   * Opens the model directory.
+   *
+   * @param directory directory holding the three graphs and config.json
+   * @param options device, threads and {@code onnx.*} properties
+   * @return the model, owned (and closed) by the caller
+   * @throws ModelFormatException naming the file (and input) when a graph or the config is
+   *     missing or does not match
+   * @throws BackendException when ONNX Runtime cannot create a session or the device is absent
+   */
+  public static OrtModel open(Path directory, BackendOptions options) {
+    Path configFile = directory.resolve(CONFIG);
+    JsonNode config;
+    try {
+      config = JSON.readTree(Files.readAllBytes(configFile));
+    } catch (IOException e) {
+      throw new ModelFormatException("cannot read " + configFile + ": " + e.getMessage(), e);
+    }
+    for (String f : new String[] {VISION, EMBED, DECODER}) {
+      if (!Files.isRegularFile(directory.resolve(f))) {
+        throw new ModelFormatException(
+            "missing ONNX graph " + directory.resolve(f) + "; export the model to " + directory);
+      }
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtSession vision = null;
+    OrtSession embed = null;
+    OrtSession decoder = null;
+    try (OrtSession.SessionOptions so = OrtOptions.create(options)) {
+      vision = session(env, directory.resolve(VISION), so);
+      embed = session(env, directory.resolve(EMBED), so);
+      decoder = session(env, directory.resolve(DECODER), so);
+      OrtModel m = new OrtModel(directory, env, vision, embed, decoder, config);
+      m.validate();
+      LOG.debug(
+          "opened ONNX model {} ({} layers, hidden {}, vocab {}) on {}",
+          directory,
+          m.layers,
+          m.hidden,
+          m.vocab,
+          options.device());
+      return m;
+    } catch (RuntimeException e) {
+      closeQuietly(vision);
+      closeQuietly(embed);
+      closeQuietly(decoder);
+      throw e;
+    }
+  }
+
+  private static OrtSession session(OrtEnvironment env, Path file, OrtSession.SessionOptions so) {
+    try {
+      return env.createSession(file.toString(), so);
+    } catch (OrtException e) {
+      throw new ModelFormatException(
+          "ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(OrtSession s) {
+    if (s != null) {
+      try {
+        s.close();
+      } catch (OrtException e) {
+        LOG.warn("closing an ONNX Runtime session failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  private static int intField(JsonNode node, String name) {
+    JsonNode f = node.get(name);
+    if (f == null || !f.isIntegralNumber() || f.intValue() <= 0) {
+      throw new ModelFormatException(
+          CONFIG + ": field " + name + " must be a positive integer, got " + f);
+    }
+    return f.intValue();
+  }
+
+  private void validate() {
+    long any = -1;
+    expect(VISION, vision, true, "pixel_values", any, 3, imageSize, imageSize);
+    expect(VISION, vision, false, "image_features", any, imageTokens, hidden);
+    expect(EMBED, embed, true, "input_ids", any, any);
+    expect(EMBED, embed, false, "inputs_embeds", any, any, hidden);
+    expect(DECODER, decoder, true, "inputs_embeds", any, any, hidden);
+    expect(DECODER, decoder, true, "attention_mask", any, any);
+    expect(DECODER, decoder, true, "position_ids", any, any);
+    expect(DECODER, decoder, false, "logits", any, any, vocab);
+    for (int i = 0; i < layers; i++) {
+      for (String kv : new String[] {"key", "value"}) {
+        expect(DECODER, decoder, true, "past_key_values." + i + "." + kv, any, kvHeads, any, headDim);
+        expect(DECODER, decoder, false, "present." + i + "." + kv, any, kvHeads, any, headDim);
+      }
+    }
+    int pastInputs =
+        (int) decoder.getInputNames().stream().filter(n -> n.startsWith("past_key_values.")).count();
+    if (pastInputs != 2 * layers) {
+      throw new ModelFormatException(
+          directory.resolve(DECODER)
+              + ": has "
+              + pastInputs
+              + " past_key_values inputs, expected "
+              + 2 * layers
+              + " for num_hidden_layers "
+              + layers
+              + " in "
+              + CONFIG);
+    }
+  }
+
+  private void expect(
+      String file, OrtSession s, boolean input, String name, long... dims) {
+    Path path = directory.resolve(file);
+    Map<String, NodeInfo> infos;
+    try {
+      infos = input ? s.getInputInfo() : s.getOutputInfo();
+    } catch (OrtException e) {
+      throw new BackendException("cannot inspect " + path + ": " + e.getMessage(), e);
+    }
+    String kind = input ? "input" : "output";
+    NodeInfo info = infos.get(name);
+    if (info == null) {
+      throw new ModelFormatException(
+          path + ": missing " + kind + " '" + name + "' (has " + infos.keySet() + ")");
+    }
+    if (!(info.getInfo() instanceof TensorInfo t)) {
+      throw new ModelFormatException(path + ": " + kind + " '" + name + "' is not a tensor");
+    }
+    long[] shape = t.getShape();
+    boolean ok = shape.length == dims.length;
+    for (int i = 0; ok && i < dims.length; i++) {
+      ok = dims[i] < 0 || shape[i] < 0 || shape[i] == dims[i];
+    }
+    if (!ok) {
+      throw new ModelFormatException(
+          path
+              + ": "
+              + kind
+              + " '"
+              + name
+              + "' has shape "
+              + Arrays.toString(shape)
+              + ", expected "
+              + Arrays.toString(dims).replace("-1", "?")
+              + " from "
+              + CONFIG);
+    }
+  }
+
+  /**
+   * Returns the decoder width.
+   *
+   * @return hidden_size
+   */
+  public int hiddenSize() {
+    return hidden;
+  }
+
+  /**
+   * Returns the vocabulary size.
+   *
+   * @return vocab_size
+   */
+  public int vocabSize() {
+    return vocab;
+  }
+
+  /**
+   * Returns the side length images are resized to.
+   *
+   * @return vision_config.image_size
+   */
+  public int imageSize() {
+    return imageSize;
+  }
+
+  /**
+   * Returns the number of decoder positions one image occupies.
+   *
+   * @return the image token count
+   */
+  public int imageTokens() {
+    return imageTokens;
+  }
+
+  /**
+   * Returns the model directory.
+   *
+   * @return the directory
+   */
+  public Path directory() {
+    return directory;
+  }
+
+  OrtEnvironment env() {
+    return env;
+  }
+
+  /**
+   * Encodes one image.
+   *
+   * @param pixelsChw {@code 3 x imageSize x imageSize} values, channel-major
+   * @return {@code imageTokens x hiddenSize} features, row-major
+   */
+  public float[] imageFeatures(float[] pixelsChw) {
+    check();
+    if (pixelsChw.length != 3 * imageSize * imageSize) {
+      throw new InvalidInputException(
+          "pixel_values must hold 3x" + imageSize + "x" + imageSize + " values, got "
+              + pixelsChw.length);
+    }
+    try (OnnxTensor px =
+            OnnxTensor.createTensor(
+                env, direct(pixelsChw), new long[] {1, 3, imageSize, imageSize});
+        OrtSession.Result r = vision.run(Map.of("pixel_values", px))) {
+      return floats(r.get(0));
+    } catch (OrtException e) {
+      throw failure(VISION, e);
+    }
+  }
+
+  /**
+   * Looks up token embeddings.
+   *
+   * @param ids token ids, {@code batch x seq}, row-major
+   * @param batch number of rows
+   * @param seq tokens per row
+   * @return {@code batch x seq x hiddenSize} embeddings, row-major
+   */
+  public float[] embed(long[] ids, int batch, int seq) {
+    check();
+    for (long id : ids) {
+      if (id < 0 || id >= vocab) {
+        throw new InvalidInputException("token id " + id + " is outside [0, " + vocab + ")");
+      }
+    }
+    try (OnnxTensor t = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {batch, seq});
+        OrtSession.Result r = embed.run(Map.of("input_ids", t))) {
+      return floats(r.get(0));
+    } catch (OrtException e) {
+      throw failure(EMBED, e);
+    }
+  }
+
+  /**
+   * Creates an empty key/value cache.
+   *
+   * @param batch rows
+   * @return the cache, owned by the caller
+   */
+  public OrtKvCache emptyCache(int batch) {
+    check();
+    return OrtKvCache.empty(env, layers, batch, kvHeads, headDim);
+  }
+
+  /**
+   * Runs the decoder over new positions, continuing from a cache.
+   *
+   * @param embeds {@code batch x seq x hiddenSize} input embeddings
+   * @param batch rows
+   * @param seq new positions per row
+   * @param attentionMask {@code batch x (past + seq)} ones for real tokens, zeros for padding
+   * @param positionIds {@code batch x seq} rotary positions
+   * @param past the cache to continue from (not closed here; length 0 for a fresh start)
+   * @return the logits and the new cache, owned by the caller
+   */
+  public DecoderOutput decode(
+      float[] embeds, int batch, int seq, long[] attentionMask, long[] positionIds, OrtKvCache past) {
+    check();
+    int total = past.length() + seq;
+    if (past.batch() != batch
+        || embeds.length != batch * seq * hidden
+        || attentionMask.length != batch * total
+        || positionIds.length != batch * seq) {
+      throw new InvalidInputException(
+          "decoder inputs disagree: batch "
+              + batch
+              + ", seq "
+              + seq
+              + ", cache "
+              + past.batch()
+              + "x"
+              + past.length()
+              + ", embeds "
+              + embeds.length
+              + ", mask "
+              + attentionMask.length
+              + ", positions "
+              + positionIds.length);
+    }
+    Map<String, OnnxTensor> feeds = new HashMap<>();
+    OrtSession.Result result = null;
+    try (OnnxTensor e =
+            OnnxTensor.createTensor(env, direct(embeds), new long[] {batch, seq, hidden});
+        OnnxTensor m =
+            OnnxTensor.createTensor(env, LongBuffer.wrap(attentionMask), new long[] {batch, total});
+        OnnxTensor p =
+            OnnxTensor.createTensor(env, LongBuffer.wrap(positionIds), new long[] {batch, seq})) {
+      feeds.put("inputs_embeds", e);
+      feeds.put("attention_mask", m);
+      feeds.put("position_ids", p);
+      for (int i = 0; i < layers; i++) {
+        feeds.put("past_key_values." + i + ".key", past.key(i));
+        feeds.put("past_key_values." + i + ".value", past.value(i));
+      }
+      result = decoder.run(feeds);
+      float[] logits = floats(result.get("logits").orElseThrow());
+      OnnxTensor[] present = new OnnxTensor[2 * layers];
+      for (int i = 0; i < layers; i++) {
+        present[2 * i] = (OnnxTensor) result.get("present." + i + ".key").orElseThrow();
+        present[2 * i + 1] = (OnnxTensor) result.get("present." + i + ".value").orElseThrow();
+      }
+      OrtKvCache cache = new OrtKvCache(present, result, batch, total, kvHeads, headDim);
+      result = null;
+      return new DecoderOutput(logits, batch, seq, vocab, cache);
+    } catch (OrtException e) {
+      throw failure(DECODER, e);
+    } finally {
+      if (result != null) {
+        result.close();
+      }
+    }
+  }
+
+  private static FloatBuffer direct(float[] values) {
+    FloatBuffer b =
+        ByteBuffer.allocateDirect(4 * values.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    b.put(values).rewind();
+    return b;
+  }
+
+  private static float[] floats(OnnxValue v) {
+    FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
+    float[] out = new float[fb.remaining()];
+    fb.get(out);
+    return out;
+  }
+
+  private BackendException failure(String file, OrtException e) {
+    return new BackendException(
+        "ONNX Runtime failed running " + directory.resolve(file) + ": " + e.getMessage(), e);
+  }
+
+  private void check() {
+    if (closed) {
+      throw new IllegalStateException("ONNX model " + directory + " is closed");
+    }
+  }
+
+  /** Closes the three sessions; idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeQuietly(vision);
+    closeQuietly(embed);
+    closeQuietly(decoder);
+  }
+
+  /**
+   * One decoder run's result: logits for every new position and the extended cache.
+   *
+   * <p>Closing it closes the cache; take the cache with {@link #cache()} and close that instead to
+   * keep it beyond the logits.
+   */
+  public static final class DecoderOutput implements AutoCloseable {
+    private final float[] logits;
+    private final int batch;
+    private final int seq;
+    private final int vocab;
+    private final OrtKvCache cache;
+    private boolean taken;
+
+    DecoderOutput(float[] logits, int batch, int seq, int vocab, OrtKvCache cache) {
+      this.logits = logits;
+      this.batch = batch;
+      this.seq = seq;
+      this.vocab = vocab;
+      this.cache = cache;
+    }
+
+    /**
+     * Copies the logits of one position.
+     *
+     * @param row batch row
+     * @param position index among the new positions
+     * @return {@code vocabSize} logits
+     */
+    public float[] logits(int row, int position) {
+      if (row < 0 || row >= batch || position < 0 || position >= seq) {
+        throw new IndexOutOfBoundsException("row " + row + ", position " + position);
+      }
+      int from = (row * seq + position) * vocab;
+      return Arrays.copyOfRange(logits, from, from + vocab);
+    }
+
+    /**
+     * Returns the extended cache, still owned (and closed) by this output.
+     *
+     * @return the cache
+     */
+    public OrtKvCache cache() {
+      return cache;
+    }
+
+    /**
+     * Hands the cache over to the caller, who then closes it; closing this output no longer does.
+     *
+     * @return the cache
+     */
+    public OrtKvCache takeCache() {
+      taken = true;
+      return cache;
+    }
+
+    /** Closes the cache unless it was taken. */
+    @Override
+    public void close() {
+      if (!taken) {
+        cache.close();
+      }
+    }
+  }
+}

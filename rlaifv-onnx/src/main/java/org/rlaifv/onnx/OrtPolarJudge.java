@@ -1,0 +1,261 @@
+package org.rlaifv.onnx;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.rlaifv.BackendException;
+import org.rlaifv.Checkpoint;
+import org.rlaifv.ClaimVerdict;
+import org.rlaifv.Image;
+import org.rlaifv.ModelFormatException;
+import org.rlaifv.PolarJudge;
+import org.rlaifv.PolarQuestion;
+import org.rlaifv.spi.BackendOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The labeler on ONNX Runtime: answers every polar question about one image from one cached
+ * prefix, behaving as the DJL judge does on the same weights.
+ *
+ * <p>Each question is asked as {@code "{question} Please answer yes or no."} inside the labeler's
+ * chat template. The image and the token prefix all questions share are encoded and prefilled
+ * once; the cache is copied to batches of at most {@link BackendOptions#batchSize()} questions,
+ * which continue from it right-padded in one decoder run each. At each question's last position
+ * (the first answer position) the softmax over the full vocabulary gives {@code pYes = P(yes) +
+ * P(Yes)} and {@code pNo = P(no) + P(No)}, with the ids looked up as the words would be tokenized
+ * after the prompt. A verdict abstains when {@code pYes + pNo} is under {@link
+ * BackendOptions#abstainBelow()}. When the template puts the image after the question, nothing
+ * image-bearing is shared and each question runs on its own.
+ *
+ * <pre>{@code
+ * try (PolarJudge judge = OrtPolarJudge.open(Checkpoint.of(labelerOnnxDir), BackendOptions.defaults())) {
+ *   List<ClaimVerdict> v = judge.judge(image, questions);
+ * }
+ * }</pre>
+ *
+ * <p>Owns the model sessions; the creator closes the judge. Concurrent {@link #judge} calls are
+ * safe (each uses its own caches).
+ */
+public final class OrtPolarJudge implements PolarJudge {
+  /** The instruction appended to every question. */
+  public static final String ANSWER_INSTRUCTION = " Please answer yes or no.";
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrtPolarJudge.class);
+
+  private final OrtVlm vlm;
+  private final double abstainBelow;
+  private final int batchSize;
+  private final int[] yesIds;
+  private final int[] noIds;
+
+  private OrtPolarJudge(OrtVlm vlm, BackendOptions options) {
+    this.vlm = vlm;
+    this.abstainBelow = options.abstainBelow();
+    this.batchSize = options.batchSize();
+    this.yesIds = answerIds("yes", "Yes");
+    this.noIds = answerIds("no", "No");
+    for (int y : yesIds) {
+      for (int n : noIds) {
+        if (y == n) {
+          throw new ModelFormatException(
+              "tokenizer " + vlm.model.directory().resolve(OrtTokenizer.TOKENIZER)
+                  + " gives yes and no the same first token " + y);
+        }
+      }
+    }
+  }
+
+  /**
+   * Opens a judge over an exported labeler directory.
+   *
+   * @param labeler the exported model (graphs, config.json, tokenizer.json, prompt_format.json)
+   * @param options device, threads, batch size, abstention threshold, {@code onnx.*} properties
+   * @return the judge, closed by the caller
+   * @throws ModelFormatException naming the file (and input) when the directory is incomplete or
+   *     a graph does not match the config
+   */
+  public static OrtPolarJudge open(Checkpoint labeler, BackendOptions options) {
+    OrtVlm vlm = OrtVlm.open(labeler.directory(), options);
+    try {
+      return new OrtPolarJudge(vlm, options);
+    } catch (RuntimeException e) {
+      vlm.close();
+      throw e;
+    }
+  }
+
+  /** First token id of each word as it would follow a rendered question. */
+  private int[] answerIds(String... words) {
+    String rendered = vlm.tokenizer.render("is it" + ANSWER_INSTRUCTION);
+    long[] base = vlm.textIds(rendered);
+    Set<Integer> ids = new LinkedHashSet<>();
+    Long unk = null;
+    try {
+      unk = vlm.tokenizer.tokenId("<unk>");
+    } catch (ModelFormatException e) {
+      // the tokenizer has no <unk> token
+    }
+    for (String w : words) {
+      long[] full = vlm.textIds(rendered + " " + w);
+      long id;
+      if (full.length > base.length && Arrays.equals(Arrays.copyOf(full, base.length), base)) {
+        id = full[base.length];
+      } else {
+        id = vlm.tokenizer.encode(w)[0];
+      }
+      if (unk != null && id == unk) {
+        LOG.warn("the labeler's tokenizer has no token for '{}'; it is left out of the answer mass", w);
+        continue;
+      }
+      ids.add((int) id);
+    }
+    if (ids.isEmpty()) {
+      throw new ModelFormatException(
+          "tokenizer in " + vlm.model.directory() + " has no token for any of " + Arrays.toString(words));
+    }
+    return ids.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static String questionText(PolarQuestion question) {
+    return question.question().strip() + ANSWER_INSTRUCTION;
+  }
+
+  /**
+   * Answers every question about one image from one cached prefix.
+   *
+   * @param image the image
+   * @param questions the questions
+   * @return one verdict per question, in order
+   */
+  @Override
+  public List<ClaimVerdict> judge(Image image, List<PolarQuestion> questions) {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(questions, "questions");
+    if (questions.isEmpty()) {
+      return List.of();
+    }
+    List<long[]> ids = new ArrayList<>(questions.size());
+    int shared = Integer.MAX_VALUE;
+    for (PolarQuestion q : questions) {
+      long[] seq = vlm.promptIds(questionText(q));
+      if (!ids.isEmpty()) {
+        shared = Math.min(shared, commonPrefix(ids.get(0), seq));
+      }
+      shared = Math.min(shared, seq.length - 1);
+      ids.add(seq);
+    }
+    float[] features = vlm.imageFeatures(image);
+    int imagePos = vlm.imageIndex(ids.get(0));
+    double[][] probs = new double[questions.size()][];
+    if (shared <= imagePos) {
+      for (int i = 0; i < ids.size(); i++) {
+        OrtVlm.Inputs in = vlm.imageInputs(features, List.of(ids.get(i)));
+        try (OrtKvCache empty = vlm.model.emptyCache(1);
+            OrtModel.DecoderOutput o =
+                vlm.model.decode(in.embeds, 1, in.seq, in.mask, in.positions, empty)) {
+          probs[i] = yesNo(o.logits(0, in.seq - 1));
+        }
+      }
+      return verdicts(questions, probs);
+    }
+    OrtVlm.Inputs pre = vlm.imageInputs(features, List.of(Arrays.copyOf(ids.get(0), shared)));
+    try (OrtKvCache empty = vlm.model.emptyCache(1);
+        OrtModel.DecoderOutput prefix =
+            vlm.model.decode(pre.embeds, 1, pre.seq, pre.mask, pre.positions, empty)) {
+      int past = prefix.cache().length();
+      for (int start = 0; start < ids.size(); start += batchSize) {
+        int c = Math.min(batchSize, ids.size() - start);
+        int maxLen = 0;
+        for (int i = 0; i < c; i++) {
+          maxLen = Math.max(maxLen, ids.get(start + i).length - shared);
+        }
+        long[] tok = new long[c * maxLen];
+        long[] mask = new long[c * (past + maxLen)];
+        long[] pos = new long[c * maxLen];
+        int[] len = new int[c];
+        Arrays.fill(tok, vlm.tokenizer.padId);
+        for (int i = 0; i < c; i++) {
+          long[] seq = ids.get(start + i);
+          len[i] = seq.length - shared;
+          System.arraycopy(seq, shared, tok, i * maxLen, len[i]);
+          Arrays.fill(mask, i * (past + maxLen), i * (past + maxLen) + past + len[i], 1L);
+          for (int j = 0; j < maxLen; j++) {
+            pos[i * maxLen + j] = past + Math.min(j, len[i] - 1);
+          }
+        }
+        float[] embeds = vlm.model.embed(tok, c, maxLen);
+        try (OrtKvCache rows = prefix.cache().repeatRows(vlm.model.env(), c);
+            OrtModel.DecoderOutput o = vlm.model.decode(embeds, c, maxLen, mask, pos, rows)) {
+          for (int i = 0; i < c; i++) {
+            probs[start + i] = yesNo(o.logits(i, len[i] - 1));
+          }
+        }
+      }
+    }
+    return verdicts(questions, probs);
+  }
+
+  private double[] yesNo(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float l : logits) {
+      max = Math.max(max, l);
+    }
+    double sum = 0;
+    for (float l : logits) {
+      sum += Math.exp(l - max);
+    }
+    double yes = 0;
+    double no = 0;
+    for (int id : yesIds) {
+      yes += Math.exp(logits[id] - max) / sum;
+    }
+    for (int id : noIds) {
+      no += Math.exp(logits[id] - max) / sum;
+    }
+    return new double[] {yes, no};
+  }
+
+  private List<ClaimVerdict> verdicts(List<PolarQuestion> questions, double[][] probs) {
+    List<ClaimVerdict> out = new ArrayList<>(questions.size());
+    for (int i = 0; i < questions.size(); i++) {
+      if (!Double.isFinite(probs[i][0]) || !Double.isFinite(probs[i][1])) {
+        throw new BackendException(
+            "the labeler produced non-finite probabilities for '"
+                + questions.get(i).question()
+                + "'; its weights may be corrupt or diverged");
+      }
+      double yes = clamp(probs[i][0]);
+      double no = clamp(probs[i][1]);
+      double sum = yes + no;
+      if (sum > 1) {
+        yes /= sum;
+        no /= sum;
+      }
+      out.add(ClaimVerdict.of(questions.get(i), yes, no, abstainBelow));
+    }
+    return out;
+  }
+
+  private static double clamp(double p) {
+    return Math.max(0, Math.min(1, p));
+  }
+
+  private static int commonPrefix(long[] a, long[] b) {
+    int n = Math.min(a.length, b.length);
+    int i = 0;
+    while (i < n && a[i] == b[i]) {
+      i++;
+    }
+    return i;
+  }
+
+  /** Closes the model sessions and the tokenizer. */
+  @Override
+  public void close() {
+    vlm.close();
+  }
+}

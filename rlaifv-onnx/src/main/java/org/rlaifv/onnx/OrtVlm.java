@@ -1,0 +1,154 @@
+package org.rlaifv.onnx;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.rlaifv.Image;
+import org.rlaifv.InvalidInputException;
+import org.rlaifv.spi.BackendOptions;
+
+/**
+ * An exported model with its tokenizer: builds the decoder inputs exactly as the DJL backend does
+ * (template rendered, tokenized as one text, BOS prepended when the format says so, the image
+ * placeholder replaced by the image's features, right padding).
+ *
+ * <p>Owns the model and tokenizer; closed by its creator.
+ */
+final class OrtVlm implements AutoCloseable {
+  final OrtModel model;
+  final OrtTokenizer tokenizer;
+
+  private OrtVlm(OrtModel model, OrtTokenizer tokenizer) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+  }
+
+  static OrtVlm open(Path dir, BackendOptions options) {
+    OrtTokenizer tok = OrtTokenizer.load(dir);
+    try {
+      OrtModel m = OrtModel.open(dir, options);
+      return new OrtVlm(m, tok);
+    } catch (RuntimeException e) {
+      tok.close();
+      throw e;
+    }
+  }
+
+  /** Token ids of a rendered text, BOS first when the format adds it, one image placeholder. */
+  long[] textIds(String rendered) {
+    long[] body = tokenizer.encode(rendered);
+    long[] ids = body;
+    if (tokenizer.addBos) {
+      ids = new long[body.length + 1];
+      ids[0] = tokenizer.bosId;
+      System.arraycopy(body, 0, ids, 1, body.length);
+    }
+    int images = 0;
+    for (long id : ids) {
+      if (id == tokenizer.imageId) {
+        images++;
+      }
+    }
+    if (images != 1) {
+      throw new InvalidInputException(
+          "prompt must hold exactly one image placeholder "
+              + tokenizer.imageToken
+              + " after templating, found "
+              + images
+              + ": "
+              + rendered);
+    }
+    return ids;
+  }
+
+  long[] promptIds(String promptText) {
+    return textIds(tokenizer.render(promptText));
+  }
+
+  int imageIndex(long[] ids) {
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] == tokenizer.imageId) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Image features {@code [N * hidden]} of one image. */
+  float[] imageFeatures(Image image) {
+    int s = model.imageSize();
+    return model.imageFeatures(image.resized(s, s).toFloatChw());
+  }
+
+  /** Right-padded decoder inputs for sequences with one image placeholder each. */
+  Inputs imageInputs(float[] features, List<long[]> ids) {
+    int b = ids.size();
+    int n = model.imageTokens();
+    int h = model.hiddenSize();
+    int[] lengths = new int[b];
+    int[] imagePos = new int[b];
+    int maxLen = 0;
+    for (int i = 0; i < b; i++) {
+      imagePos[i] = imageIndex(ids.get(i));
+      if (imagePos[i] < 0) {
+        throw new InvalidInputException("token sequence " + i + " holds no image placeholder");
+      }
+      lengths[i] = ids.get(i).length - 1 + n;
+      maxLen = Math.max(maxLen, lengths[i]);
+    }
+    long[] text = new long[b * maxLen];
+    Arrays.fill(text, tokenizer.padId);
+    for (int i = 0; i < b; i++) {
+      long[] row = ids.get(i);
+      int p = imagePos[i];
+      System.arraycopy(row, 0, text, i * maxLen, p);
+      System.arraycopy(row, p + 1, text, i * maxLen + p + n, row.length - p - 1);
+    }
+    float[] embeds = model.embed(text, b, maxLen);
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(features, 0, embeds, (i * maxLen + imagePos[i]) * h, n * h);
+    }
+    return Inputs.rightPadded(embeds, b, maxLen, lengths);
+  }
+
+  @Override
+  public void close() {
+    try {
+      model.close();
+    } finally {
+      tokenizer.close();
+    }
+  }
+
+  /** Decoder inputs of a batch (row-major arrays) and each row's real length. */
+  static final class Inputs {
+    final float[] embeds;
+    final long[] mask;
+    final long[] positions;
+    final int batch;
+    final int seq;
+    final int[] lengths;
+
+    Inputs(float[] embeds, long[] mask, long[] positions, int batch, int seq, int[] lengths) {
+      this.embeds = embeds;
+      this.mask = mask;
+      this.positions = positions;
+      this.batch = batch;
+      this.seq = seq;
+      this.lengths = lengths;
+    }
+
+    /** Mask and positions for right padding, as the DJL backend builds them. */
+    static Inputs rightPadded(float[] embeds, int b, int t, int[] lengths) {
+      long[] mask = new long[b * t];
+      long[] pos = new long[b * t];
+      for (int i = 0; i < b; i++) {
+        for (int j = 0; j < t; j++) {
+          mask[i * t + j] = j < lengths[i] ? 1 : 0;
+          pos[i * t + j] = Math.min(j, Math.max(lengths[i] - 1, 0));
+        }
+      }
+      return new Inputs(embeds, mask, pos, b, t, lengths);
+    }
+  }
+}
