@@ -23,6 +23,25 @@ public final class Devices {
   }
 
   /**
+   * Sets PyTorch's intra-op thread count (process-wide) when {@code threads} is positive; 0 leaves
+   * the engine's choice.
+   *
+   * @param threads the thread count, or 0
+   * @throws BackendException when the engine cannot be loaded
+   */
+  public static void applyThreads(int threads) {
+    if (threads <= 0) {
+      return;
+    }
+    try {
+      Engine.getEngine("PyTorch");
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      throw new BackendException("cannot set PyTorch threads to " + threads + ": " + e, e);
+    }
+  }
+
+  /**
    * Resolves a device name: {@code cpu}, {@code cuda}, {@code cuda:N} or {@code auto} (the first
    * GPU when one is visible, else the CPU).
    *

@@ -15,7 +15,8 @@ import org.rlaifv.spi.Capability;
  *
  * <p>Declares SAMPLING, JUDGING, KV_CACHE and TRAINING, plus CUDA when the engine sees a GPU. The
  * device comes from {@link BackendOptions#device()}: {@code cpu}, {@code cuda}, {@code cuda:N} or
- * {@code auto}; a requested GPU that is absent is a {@link org.rlaifv.BackendException}. Roles it
+ * {@code auto}; a requested GPU that is absent is a {@link org.rlaifv.BackendException}. A positive
+ * {@link BackendOptions#threads()} sets PyTorch's intra-op thread count, which is process-wide. Roles it
  * creates own the model they open and free it when closed.
  */
 public class DjlBackendProvider implements BackendProvider {
@@ -72,6 +73,7 @@ public class DjlBackendProvider implements BackendProvider {
    */
   @Override
   public ResponseSampler newSampler(Checkpoint policy, BackendOptions options) {
+    Devices.applyThreads(options.threads());
     LoadedVlm vlm = LoadedVlm.load(policy.directory(), Devices.resolve(options.device()));
     return new DjlResponseSampler(vlm, options, true);
   }
@@ -87,6 +89,7 @@ public class DjlBackendProvider implements BackendProvider {
    */
   @Override
   public PolarJudge newJudge(Checkpoint labeler, BackendOptions options) {
+    Devices.applyThreads(options.threads());
     LoadedVlm vlm = LoadedVlm.load(labeler.directory(), Devices.resolve(options.device()));
     try {
       return new DjlPolarJudge(vlm, options, true);

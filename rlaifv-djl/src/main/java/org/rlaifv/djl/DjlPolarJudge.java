@@ -174,7 +174,7 @@ public final class DjlPolarJudge implements PolarJudge {
       for (int start = 0; start < ids.size(); start += batchSize) {
         int c = Math.min(batchSize, ids.size() - start);
         try (NDManager step = m.newSubManager();
-            KvCache rows = prefix.copyBatch(c)) {
+            KvCache rows = KvCache.sharing(prefix, c)) {
           int maxLen = 0;
           for (int i = 0; i < c; i++) {
             maxLen = Math.max(maxLen, ids.get(start + i).length - shared);
@@ -254,6 +254,11 @@ public final class DjlPolarJudge implements PolarJudge {
   private List<ClaimVerdict> verdicts(List<PolarQuestion> questions, double[][] probs) {
     List<ClaimVerdict> out = new ArrayList<>(questions.size());
     for (int i = 0; i < questions.size(); i++) {
+      if (!Double.isFinite(probs[i][0]) || !Double.isFinite(probs[i][1])) {
+        throw new BackendException(
+            "the labeler produced non-finite probabilities for '" + questions.get(i).question()
+                + "'; its weights may be corrupt or diverged");
+      }
       double yes = clamp(probs[i][0]);
       double no = clamp(probs[i][1]);
       double sum = yes + no;

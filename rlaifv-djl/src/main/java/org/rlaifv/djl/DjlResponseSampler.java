@@ -1,14 +1,15 @@
 package org.rlaifv.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.rlaifv.BackendException;
+import org.rlaifv.Image;
 import org.rlaifv.Prompt;
 import org.rlaifv.Response;
 import org.rlaifv.ResponseSampler;
@@ -22,7 +23,10 @@ import org.rlaifv.spi.BackendOptions;
 /**
  * Samples candidate responses from a {@link LoadedVlm} with one shared prefill per prompt: the
  * image and prompt are encoded once, the key/value cache is copied n ways and the n continuations
- * are decoded as one batch (rows that finish leave the batch).
+ * are decoded as one batch (rows that finish leave the batch; the prefix is read by broadcasting
+ * until then, see {@link KvCache#sharing}). {@link #sampleAll} also prefills
+ * several prompts together and decodes all their samples as one batch of at most {@link
+ * BackendOptions#batchSize()} rows.
  *
  * <p>Sample {@code i} draws from its own random stream seeded with {@code params.seedFor(i)}, so
  * re-running a seed reproduces its text whatever else is in the batch. Decoding stops at the
@@ -74,25 +78,75 @@ public final class DjlResponseSampler implements ResponseSampler {
    */
   @Override
   public List<Response> sample(Prompt prompt, SamplingParams params) {
+    return sampleAll(List.of(prompt), params).get(0);
+  }
+
+  /**
+   * Samples every prompt: prompts are prefilled together (right-padded, so padding sits between
+   * a prompt and its continuation and is masked), each prompt's cache rows are copied n ways, and
+   * all rows decode as one batch of at most {@link BackendOptions#batchSize()} rows.
+   *
+   * @param prompts the prompts
+   * @param params decoding parameters
+   * @return one list per prompt, in prompt order
+   */
+  @Override
+  public List<List<Response>> sampleAll(List<Prompt> prompts, SamplingParams params) {
+    List<List<Response>> out = new ArrayList<>(prompts.size());
+    int perGroup = Math.max(1, batchSize / params.n());
+    for (int g = 0; g < prompts.size(); g += perGroup) {
+      List<Prompt> group = prompts.subList(g, Math.min(prompts.size(), g + perGroup));
+      Response[][] res = new Response[group.size()][params.n()];
+      try {
+        sampleGroup(group, params, res);
+      } catch (ai.djl.engine.EngineException e) {
+        throw new BackendException(
+            "sampling prompt " + group.get(0).id() + " failed: " + e.getMessage(), e);
+      }
+      for (Response[] r : res) {
+        out.add(List.of(r));
+      }
+    }
+    return out;
+  }
+
+  private void sampleGroup(List<Prompt> group, SamplingParams params, Response[][] out) {
     VlmModel model = vlm.model();
-    Response[] out = new Response[params.n()];
+    int g = group.size();
     try (NDManager m = model.manager().newSubManager();
         KvCache prefix = model.newCache(m)) {
-      float[] first = prefill(m, prompt, prefix);
+      List<long[]> ids = new ArrayList<>(g);
+      List<Image> images = new ArrayList<>(g);
+      for (Prompt p : group) {
+        ids.add(vlm.promptIds(p.text()));
+        images.add(p.image());
+      }
+      NDArray feats = model.imageFeatures(vlm.pixels(m, images));
+      VlmInputs in = vlm.imageInputs(m, feats, ids);
+      int[] lengths = in.lengths();
+      float[] first = lastLogits(model, in, prefix, lengths);
+      long[] mask = in.attentionMask().toLongArray();
+      int width = (int) in.attentionMask().getShape().get(1);
       for (int start = 0; start < params.n(); start += batchSize) {
         int count = Math.min(batchSize, params.n() - start);
-        int[] indices = new int[count];
-        for (int i = 0; i < count; i++) {
-          indices[i] = start + i;
+        int rowsN = g * count;
+        Row[] rows = new Row[rowsN];
+        for (int p = 0; p < g; p++) {
+          long[] pm = java.util.Arrays.copyOfRange(mask, p * width, (p + 1) * width);
+          for (int k = 0; k < count; k++) {
+            rows[p * count + k] = new Row(p, start + k, pm, lengths[p], params);
+          }
         }
-        try (KvCache rows = prefix.copyBatch(count)) {
-          decode(m, rows, first, prompt, params, indices, out);
+        try (KvCache cache = KvCache.sharing(prefix, count)) {
+          decode(m, cache, first, rows, params);
+        }
+        for (Row r : rows) {
+          String text = r.text != null ? r.text : vlm.tokenizer().decode(java.util.Arrays.copyOf(r.tokens, r.count));
+          out[r.prompt][r.index] =
+              new Response(group.get(r.prompt).id(), r.index, text.strip(), params.seedFor(r.index), r.count);
         }
       }
-    } catch (ai.djl.engine.EngineException e) {
-      throw new BackendException("sampling prompt " + prompt.id() + " failed: " + e.getMessage(), e);
     }
-    return List.of(out);
   }
 
   /**
@@ -110,125 +164,129 @@ public final class DjlResponseSampler implements ResponseSampler {
     for (int i = 0; i < params.n(); i++) {
       try (NDManager m = model.manager().newSubManager();
           KvCache cache = model.newCache(m)) {
-        float[] first = prefill(m, prompt, cache);
-        decode(m, cache, first, prompt, params, new int[] {i}, out);
+        VlmInputs in = vlm.promptInputs(m, prompt.image(), prompt.text());
+        int[] lengths = in.lengths();
+        float[] first = lastLogits(model, in, cache, lengths);
+        Row row = new Row(0, i, in.attentionMask().toLongArray(), lengths[0], params);
+        decode(m, cache, first, new Row[] {row}, params);
+        String text = row.text != null ? row.text : vlm.tokenizer().decode(java.util.Arrays.copyOf(row.tokens, row.count));
+        out[i] = new Response(prompt.id(), i, text.strip(), params.seedFor(i), row.count);
       }
     }
     return List.of(out);
   }
 
-  /** Runs image + prompt through the model into the cache; returns the last position's logits. */
-  private float[] prefill(NDManager m, Prompt prompt, KvCache cache) {
-    VlmModel model = vlm.model();
-    VlmInputs in = vlm.promptInputs(m, prompt.image(), prompt.text());
+  /** Prefills into the cache; returns each row's logits at its last real position, [rows * V]. */
+  private static float[] lastLogits(VlmModel model, VlmInputs in, KvCache cache, int[] lengths) {
     NDArray hidden = model.hiddenStates(in.embeds(), in.attentionMask(), in.positionIds(), cache);
-    long t = hidden.getShape().get(1);
-    return model.logits(hidden.get(":, " + (t - 1) + ", :")).toFloatArray();
+    NDList last = new NDList(lengths.length);
+    for (int i = 0; i < lengths.length; i++) {
+      last.add(hidden.get(i, lengths[i] - 1));
+    }
+    return model.logits(NDArrays.stack(last, 0)).toFloatArray();
+  }
+
+  /** Decoding state of one sample. */
+  private static final class Row {
+    final int prompt;
+    final int index;
+    final long[] prefixMask;
+    final SplittableRandom rng;
+    final long[] tokens;
+    int count;
+    long position;
+    long last;
+    String text;
+
+    Row(int prompt, int index, long[] prefixMask, int length, SamplingParams params) {
+      this.prompt = prompt;
+      this.index = index;
+      this.prefixMask = prefixMask;
+      this.rng = new SplittableRandom(params.seedFor(index));
+      this.tokens = new long[params.maxNewTokens()];
+      this.position = length;
+    }
   }
 
   /**
-   * Decodes rows that share first-step logits; rows map to sample indices. Finished rows leave the
-   * cache batch.
+   * Decodes rows from their prompts' first-step logits; finished rows leave the cache batch.
+   * Cache row j belongs to rows[j] at the start.
    */
-  private void decode(
-      NDManager m, KvCache rows, float[] first, Prompt prompt, SamplingParams params, int[] indices,
-      Response[] out) {
+  private void decode(NDManager m, KvCache cache, float[] first, Row[] rows, SamplingParams params) {
     VlmModel model = vlm.model();
     int vocab = model.config().vocabSize();
-    int n = indices.length;
-    SplittableRandom[] rng = new SplittableRandom[n];
-    long[][] tokens = new long[n][params.maxNewTokens()];
-    int[] count = new int[n];
-    String[] text = new String[n];
-    for (int r = 0; r < n; r++) {
-      rng[r] = new SplittableRandom(params.seedFor(indices[r]));
-    }
     long eos = vlm.tokenizer().eosId();
-    int[] active = new int[n]; // active[j] = row r decoded at batch position j
-    int activeCount = 0;
-    long[] last = new long[n];
-    for (int r = 0; r < n; r++) {
-      long tok = Sampling.pick(first, 0, vocab, params, rng[r]);
-      if (!accept(r, tok, eos, tokens, count, text, params)) {
-        active[activeCount++] = r;
-        last[r] = tok;
+    List<Row> active = new ArrayList<>(rows.length);
+    int[] keep = new int[rows.length];
+    int kept = 0;
+    for (int j = 0; j < rows.length; j++) {
+      Row r = rows[j];
+      long tok = Sampling.pick(first, r.prompt * vocab, vocab, params, r.rng);
+      if (!accept(r, tok, eos, params)) {
+        active.add(r);
+        keep[kept++] = j;
       }
     }
-    if (activeCount < n) {
-      rows.select(Arrays.copyOf(active, activeCount));
+    if (kept < rows.length && kept > 0) {
+      cache.select(java.util.Arrays.copyOf(keep, kept));
     }
-    while (activeCount > 0) {
+    while (!active.isEmpty()) {
+      int a = active.size();
       float[] logits;
       try (NDManager step = m.newSubManager()) {
-        long[] ids = new long[activeCount];
-        for (int j = 0; j < activeCount; j++) {
-          ids[j] = last[active[j]];
+        int past = cache.length();
+        long[] ids = new long[a];
+        long[] pos = new long[a];
+        long[] mask = new long[a * (past + 1)];
+        for (int j = 0; j < a; j++) {
+          Row r = active.get(j);
+          ids[j] = r.last;
+          pos[j] = r.position;
+          int w = r.prefixMask.length;
+          System.arraycopy(r.prefixMask, 0, mask, j * (past + 1), w);
+          java.util.Arrays.fill(mask, j * (past + 1) + w, (j + 1) * (past + 1), 1L);
         }
-        int past = rows.length();
-        NDArray emb = model.embed(step.create(ids, new Shape(activeCount, 1)));
-        NDArray mask = step.ones(new Shape(activeCount, past + 1), DataType.INT64);
-        NDArray pos = step.full(new Shape(activeCount, 1), past, DataType.INT64);
-        logits = model.forward(emb, mask, pos, rows).toFloatArray();
+        NDArray emb = model.embed(step.create(ids, new Shape(a, 1)));
+        logits =
+            model.forward(emb, step.create(mask, new Shape(a, past + 1)), step.create(pos, new Shape(a, 1)), cache)
+                .toFloatArray();
       }
-      int[] keepPos = new int[activeCount];
-      int kept = 0;
-      int[] nextActive = new int[activeCount];
-      for (int j = 0; j < activeCount; j++) {
-        int r = active[j];
-        long tok = Sampling.pick(logits, j * vocab, vocab, params, rng[r]);
-        if (!accept(r, tok, eos, tokens, count, text, params)) {
-          keepPos[kept] = j;
-          nextActive[kept++] = r;
-          last[r] = tok;
+      List<Row> next = new ArrayList<>(a);
+      kept = 0;
+      for (int j = 0; j < a; j++) {
+        Row r = active.get(j);
+        r.position++;
+        long tok = Sampling.pick(logits, j * vocab, vocab, params, r.rng);
+        if (!accept(r, tok, eos, params)) {
+          next.add(r);
+          keep[kept++] = j;
         }
       }
-      if (kept > 0 && kept < activeCount) {
-        rows.select(Arrays.copyOf(keepPos, kept));
+      if (kept > 0 && kept < a) {
+        cache.select(java.util.Arrays.copyOf(keep, kept));
       }
-      active = nextActive;
-      activeCount = kept;
-    }
-    for (int r = 0; r < n; r++) {
-      String t = text[r] != null ? text[r] : vlm.tokenizer().decode(Arrays.copyOf(tokens[r], count[r]));
-      int i = indices[r];
-      out[i] = new Response(prompt.id(), i, t.strip(), params.seedFor(i), count[r]);
+      active = next;
     }
   }
 
   /** Records a token; returns true when the row is finished (EOS, stop sequence, length). */
-  private boolean accept(
-      int r, long tok, long eos, long[][] tokens, int[] count, String[] text, SamplingParams params) {
+  private boolean accept(Row r, long tok, long eos, SamplingParams params) {
     if (tok == eos) {
       return true;
     }
-    tokens[r][count[r]++] = tok;
+    r.tokens[r.count++] = tok;
+    r.last = tok;
     if (!params.stopSequences().isEmpty()) {
-      String t = vlm.tokenizer().decode(Arrays.copyOf(tokens[r], count[r]));
+      String t = vlm.tokenizer().decode(java.util.Arrays.copyOf(r.tokens, r.count));
       for (String stop : params.stopSequences()) {
         int at = t.indexOf(stop);
         if (at >= 0) {
-          text[r] = t.substring(0, at);
+          r.text = t.substring(0, at);
           return true;
         }
       }
     }
-    return count[r] >= params.maxNewTokens();
-  }
-
-  /**
-   * Samples every prompt, one shared prefill each.
-   *
-   * @param prompts the prompts
-   * @param params decoding parameters
-   * @return one list per prompt, in prompt order
-   */
-  @Override
-  public List<List<Response>> sampleAll(List<Prompt> prompts, SamplingParams params) {
-    List<List<Response>> out = new ArrayList<>(prompts.size());
-    for (Prompt p : prompts) {
-      out.add(sample(p, params));
-    }
-    return out;
+    return r.count >= params.maxNewTokens();
   }
 
   /** Closes the model when this sampler owns it. */

@@ -2,6 +2,7 @@ package org.rlaifv.djl;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.rlaifv.BackendException;
 import org.rlaifv.SamplingParams;
 
 /** Picks a token from one row of logits with temperature, top-k and top-p, using a row's RNG. */
@@ -10,6 +11,12 @@ final class Sampling {
 
   static int pick(float[] logits, int offset, int vocab, SamplingParams params, SplittableRandom rng) {
     if (params.greedy()) {
+      for (int i = 0; i < vocab; i++) {
+        if (Float.isNaN(logits[offset + i])) {
+          throw new BackendException(
+              "the model produced NaN logits while sampling; its weights may be corrupt or diverged");
+        }
+      }
       int best = 0;
       float bestV = Float.NEGATIVE_INFINITY;
       for (int i = 0; i < vocab; i++) {
@@ -24,6 +31,10 @@ final class Sampling {
     double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < vocab; i++) {
       max = Math.max(max, logits[offset + i] * invT);
+    }
+    if (!Double.isFinite(max)) {
+      throw new BackendException(
+          "the model produced non-finite logits while sampling; its weights may be corrupt or diverged");
     }
     double[] p = new double[vocab];
     for (int i = 0; i < vocab; i++) {

@@ -113,6 +113,23 @@ class DjlRolesTest {
   }
 
   @Test
+  void batchedPromptsGiveTheSameSamplesAsOnePromptAtATime() {
+    List<Prompt> prompts = List.of(
+        new Prompt("a", TinyVlms.image(11, 16), "describe the image ."),
+        new Prompt("b", TinyVlms.image(12, 16), "is there a red circle on the top left of the image ?"),
+        new Prompt("c", TinyVlms.image(13, 16), "describe ."));
+    SamplingParams params = SamplingParams.builder().n(3).temperature(1.0).maxNewTokens(8).baseSeed(9).build();
+    try (DjlResponseSampler s = new DjlResponseSampler(vlm, BackendOptions.defaults(), false)) {
+      List<List<Response>> all = s.sampleAll(prompts, params);
+      assertEquals(3, all.size());
+      for (int i = 0; i < prompts.size(); i++) {
+        assertEquals(s.sample(prompts.get(i), params), all.get(i), "prompt " + i);
+        assertEquals(prompts.get(i).id(), all.get(i).get(0).promptId());
+      }
+    }
+  }
+
+  @Test
   void stopSequencesAndGreedy() {
     Prompt p = new Prompt("p2", TinyVlms.image(8, 16), "describe the image .");
     try (DjlResponseSampler s = new DjlResponseSampler(vlm, BackendOptions.defaults().withBatchSize(2), false)) {

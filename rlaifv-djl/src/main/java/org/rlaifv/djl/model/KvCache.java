@@ -23,6 +23,8 @@ public final class KvCache implements AutoCloseable {
   private final NDManager manager;
   private final NDArray[] keys;
   private final NDArray[] values;
+  private KvCache shared;
+  private int repeats = 1;
 
   /**
    * Creates an empty cache.
@@ -42,6 +44,10 @@ public final class KvCache implements AutoCloseable {
    * @return the past length, 0 when empty
    */
   public int length() {
+    return (shared == null ? 0 : shared.length()) + ownLength();
+  }
+
+  private int ownLength() {
     return keys[0] == null ? 0 : (int) keys[0].getShape().get(2);
   }
 
@@ -51,7 +57,74 @@ public final class KvCache implements AutoCloseable {
    * @return the batch size, 0 when empty
    */
   public int batchSize() {
-    return keys[0] == null ? 0 : (int) keys[0].getShape().get(0);
+    if (keys[0] != null) {
+      return (int) keys[0].getShape().get(0);
+    }
+    return shared == null ? 0 : shared.batchSize() * repeats;
+  }
+
+  /**
+   * Returns a new, empty cache that continues from {@code prefix} without copying it: row {@code
+   * j} of the new cache sees prefix row {@code j / n} as its past. Attention reads the prefix by
+   * broadcasting, so n continuations of one prefill cost no copy of the prefix; only the new
+   * positions are stored per row. The prefix must stay open and unchanged while the new cache is
+   * used; {@link #select} and {@link #copyBatch} first materialise the prefix into the new cache.
+   *
+   * @param prefix the shared past, not itself sharing
+   * @param n rows per prefix row, at least 1
+   * @return a new cache, closed by the caller (closing it leaves the prefix open)
+   */
+  public static KvCache sharing(KvCache prefix, int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("rows per prefix row must be at least 1, got " + n);
+    }
+    if (prefix.shared != null) {
+      throw new IllegalArgumentException("the prefix cache must not itself share a prefix");
+    }
+    KvCache out = new KvCache(prefix.manager.getParentManager(), prefix.keys.length);
+    out.shared = prefix;
+    out.repeats = n;
+    return out;
+  }
+
+  /** The shared prefix's keys and values of a layer, or null when this cache shares nothing. */
+  NDArray[] sharedLayer(int layer) {
+    return shared == null ? null : new NDArray[] {shared.keys[layer], shared.values[layer]};
+  }
+
+  /** Rows per shared prefix row. */
+  int sharedRepeats() {
+    return repeats;
+  }
+
+  /** Copies the shared prefix into this cache's own arrays and stops sharing. */
+  private void materialise() {
+    if (shared == null) {
+      return;
+    }
+    for (int i = 0; i < keys.length; i++) {
+      NDArray sk = shared.keys[i].repeat(0, repeats);
+      NDArray sv = shared.values[i].repeat(0, repeats);
+      sk.attach(manager);
+      sv.attach(manager);
+      if (keys[i] != null) {
+        NDArray k = sk.concat(keys[i], 2);
+        NDArray v = sv.concat(values[i], 2);
+        k.attach(manager);
+        v.attach(manager);
+        keys[i].close();
+        values[i].close();
+        sk.close();
+        sv.close();
+        keys[i] = k;
+        values[i] = v;
+      } else {
+        keys[i] = sk;
+        values[i] = sv;
+      }
+    }
+    shared = null;
+    repeats = 1;
   }
 
   /**
@@ -73,7 +146,8 @@ public final class KvCache implements AutoCloseable {
   }
 
   /**
-   * Appends one layer's new keys and values and returns the full keys and values of that layer.
+   * Appends one layer's new keys and values and returns this cache's own full keys and values of
+   * that layer (without a shared prefix).
    *
    * @param layer the layer index
    * @param k new keys {@code [B, kvHeads, T, headDim]}
@@ -115,6 +189,7 @@ public final class KvCache implements AutoCloseable {
     if (n < 1) {
       throw new IllegalArgumentException("copies must be at least 1, got " + n);
     }
+    materialise();
     KvCache out = new KvCache(manager.getParentManager(), keys.length);
     for (int i = 0; i < keys.length; i++) {
       if (keys[i] == null) {
@@ -134,6 +209,7 @@ public final class KvCache implements AutoCloseable {
    * @param rows row indices into the current batch
    */
   public void select(int[] rows) {
+    materialise();
     if (keys[0] == null) {
       return;
     }

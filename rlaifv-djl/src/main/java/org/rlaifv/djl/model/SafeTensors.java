@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rlaifv.ModelFormatException;
@@ -87,8 +86,7 @@ public final class SafeTensors {
       long dataStart = 8 + headerLen;
       long dataLen = size - dataStart;
       Map<String, Tensor> out = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : header.properties()) {
         String name = e.getKey();
         if (name.equals("__metadata__")) {
           continue;

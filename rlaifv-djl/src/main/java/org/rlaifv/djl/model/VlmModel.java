@@ -224,6 +224,22 @@ public final class VlmModel implements AutoCloseable {
   }
 
   /**
+   * Returns an independent copy of this model (same config and weights, new arrays), for example
+   * a frozen reference for DPO.
+   *
+   * @param device where the copy's parameters live
+   * @return a new model, closed by the caller
+   */
+  public VlmModel copy(Device device) {
+    Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      NDArray a = e.getValue();
+      tensors.put(e.getKey(), new SafeTensors.Tensor(a.getShape().getShape(), a.toFloatArray()));
+    }
+    return fromTensors(config, tensors, device, "copy");
+  }
+
+  /**
    * Writes {@code config.json} and {@code model.safetensors} (float32) into a directory, each
    * through a temp file and an atomic rename.
    *
@@ -461,12 +477,19 @@ public final class VlmModel implements AutoCloseable {
       NDArray v = linear(h, pre + "self_attn.v_proj").reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
       q = q.mul(cos).add(q.matMul(rotate).mul(sin));
       k = k.mul(cos).add(k.matMul(rotate).mul(sin));
+      NDArray[] shared = null;
+      int repeats = 1;
       if (cacheOrNull != null) {
+        shared = cacheOrNull.sharedLayer(i);
+        repeats = cacheOrNull.sharedRepeats();
         NDArray[] kv = cacheOrNull.append(i, k, v);
         k = kv[0];
         v = kv[1];
       }
-      NDArray a = attention(q, k, v, bias, b, t, heads, kvHeads, hd);
+      NDArray a =
+          shared == null
+              ? attention(q, k, v, bias, b, t, heads, kvHeads, hd)
+              : sharedAttention(q, shared[0], shared[1], repeats, k, v, bias, b, t, heads, kvHeads, hd);
       x = x.add(linear(a, pre + "self_attn.o_proj"));
       h = rmsNorm(x, pre + "post_attention_layernorm.weight", eps);
       NDArray gate = linear(h, pre + "mlp.gate_proj");
@@ -486,12 +509,44 @@ public final class VlmModel implements AutoCloseable {
     long groups = heads / kvHeads;
     long tk = k.getShape().get(2);
     NDArray qs = q.mul((float) (1.0 / Math.sqrt(hd))).reshape(b, kvHeads, groups * t, hd);
-    NDArray scores = qs.matMul(k.transpose(0, 1, 3, 2));
+    NDArray scores = qs.matMul(work(k.transpose(0, 1, 3, 2), qs));
     if (bias != null) {
       scores = scores.reshape(b, kvHeads, groups, t, tk).add(bias).reshape(b, kvHeads, groups * t, tk);
     }
     NDArray probs = scores.softmax(-1);
     return probs.matMul(v).reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
+  }
+
+  /**
+   * Attention over a shared prefix (sk, sv: [G, KV, Tp, hd], row j of the batch uses prefix row
+   * j / repeats, read by broadcasting) followed by the row's own keys (k, v: [B, KV, Town, hd]).
+   */
+  private static NDArray sharedAttention(
+      NDArray q, NDArray sk, NDArray sv, int repeats, NDArray k, NDArray v, NDArray bias, long b,
+      long t, int heads, int kvHeads, long hd) {
+    long groups = heads / kvHeads;
+    long g = b / repeats;
+    long tp = sk.getShape().get(2);
+    long tk = tp + k.getShape().get(2);
+    NDArray qs = q.mul((float) (1.0 / Math.sqrt(hd))).reshape(b, kvHeads, groups * t, hd);
+    NDArray skT = work(sk.transpose(0, 1, 3, 2), qs).reshape(g, 1, kvHeads, hd, tp);
+    NDArray s1 = qs.reshape(g, repeats, kvHeads, groups * t, hd).matMul(skT)
+        .reshape(b, kvHeads, groups * t, tp);
+    NDArray s2 = qs.matMul(work(k.transpose(0, 1, 3, 2), qs));
+    NDArray scores = s1.concat(s2, -1)
+        .reshape(b, kvHeads, groups, t, tk).add(bias).reshape(b, kvHeads, groups * t, tk);
+    NDArray probs = scores.softmax(-1);
+    NDArray p1 = probs.get("..., :" + tp).reshape(g, repeats, kvHeads, groups * t, tp);
+    NDArray p2 = probs.get("..., " + tp + ":");
+    NDArray svw = work(sv.reshape(g, 1, kvHeads, tp, hd), qs);
+    NDArray o = p1.matMul(svw).reshape(b, kvHeads, groups * t, hd).add(p2.matMul(v));
+    return o.reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
+  }
+
+  /** Moves an array made from a cached array into the per-call manager of {@code like}. */
+  private static NDArray work(NDArray derived, NDArray like) {
+    derived.attach(like.getManager());
+    return derived;
   }
 
   private NDArray linear(NDArray x, String prefix) {

@@ -38,6 +38,17 @@ public final class VlmTokenizer implements AutoCloseable {
   }
 
   /**
+   * Loads a tokenizer.json with the default special tokens ({@code <s> </s> <pad> <image>}).
+   *
+   * @param tokenizerJson the file
+   * @return the tokenizer, closed by the caller
+   * @throws ModelFormatException naming the file when it is missing or unreadable
+   */
+  public static VlmTokenizer load(Path tokenizerJson) {
+    return load(tokenizerJson, PromptFormat.defaults());
+  }
+
+  /**
    * Loads a tokenizer.json.
    *
    * @param tokenizerJson the file

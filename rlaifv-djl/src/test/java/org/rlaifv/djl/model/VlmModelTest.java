@@ -50,6 +50,41 @@ class VlmModelTest {
   }
 
   @Test
+  void sharedPrefixCacheMatchesCopiedCacheAndSurvivesSelect() {
+    try (LoadedVlm vlm = TinyVlms.create(dir, 4);
+        NDManager m = vlm.model().manager().newSubManager()) {
+      VlmModel model = vlm.model();
+      VlmInputs in = vlm.promptInputs(m, TinyVlms.image(2, 16), "describe the image .");
+      try (KvCache prefix = model.newCache(m)) {
+        model.forward(in.embeds(), in.attentionMask(), in.positionIds(), prefix);
+        int past = prefix.length();
+        try (KvCache copied = prefix.copyBatch(3); KvCache shared = KvCache.sharing(prefix, 3)) {
+          assertEquals(3, shared.batchSize());
+          assertEquals(past, shared.length());
+          for (int step = 0; step < 3; step++) {
+            int rows = step < 2 ? 3 : 2;
+            long[] ids = new long[rows];
+            for (int r = 0; r < rows; r++) {
+              ids[r] = 5 + r + step;
+            }
+            NDArray emb = model.embed(m.create(ids, new Shape(rows, 1)));
+            NDArray mask = m.ones(new Shape(rows, past + step + 1), ai.djl.ndarray.types.DataType.INT64);
+            NDArray pos = m.full(new Shape(rows, 1), past + step, ai.djl.ndarray.types.DataType.INT64);
+            NDArray a = model.forward(emb, mask, pos, copied);
+            NDArray b = model.forward(emb, mask, pos, shared);
+            assertTrue(maxAbs(a.sub(b)) <= 1e-5, "step " + step);
+            if (step == 1) {
+              copied.select(new int[] {2, 0});
+              shared.select(new int[] {2, 0});
+            }
+          }
+        }
+        assertEquals(past, prefix.length());
+      }
+    }
+  }
+
+  @Test
   void paddingAnywhereDoesNotChangeRealPositions() {
     try (LoadedVlm vlm = TinyVlms.create(dir, 2);
         NDManager m = vlm.model().manager().newSubManager()) {
@@ -84,6 +119,18 @@ class VlmModelTest {
         assertArrayEquals(vlm.tokenizer().encode("there is a red circle ."),
             back.tokenizer().encode("there is a red circle ."));
       }
+    }
+  }
+
+  @Test
+  void copyIsIndependentAndEqual() {
+    try (LoadedVlm vlm = TinyVlms.create(dir, 8);
+        VlmModel copy = vlm.model().copy(vlm.model().device())) {
+      String name = "multi_modal_projector.linear_1.weight";
+      NDArray orig = vlm.model().parameters().get(name);
+      assertArrayEquals(orig.toFloatArray(), copy.parameters().get(name).toFloatArray());
+      orig.subi(1f);
+      assertTrue(orig.toFloatArray()[0] != copy.parameters().get(name).toFloatArray()[0]);
     }
   }
 
