@@ -1,0 +1,862 @@
+package org.rlaifv.core.loop;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.rlaifv.Candidates;
+import org.rlaifv.Checkpoint;
+import org.rlaifv.CheckpointSelector;
+import org.rlaifv.ClaimVerdict;
+import org.rlaifv.DpoConfig;
+import org.rlaifv.DpoTrainer;
+import org.rlaifv.InvalidInputException;
+import org.rlaifv.PairSelector;
+import org.rlaifv.PreferencePair;
+import org.rlaifv.Prompt;
+import org.rlaifv.Response;
+import org.rlaifv.ResponseSampler;
+import org.rlaifv.ResponseScorer;
+import org.rlaifv.RlaifvException;
+import org.rlaifv.SamplingParams;
+import org.rlaifv.ScoredResponse;
+import org.rlaifv.Seeds;
+import org.rlaifv.TrainingListener;
+import org.rlaifv.TrainingMetrics;
+import org.rlaifv.TrainingRequest;
+import org.rlaifv.TrainingResult;
+import org.rlaifv.core.io.IterationRecord;
+import org.rlaifv.core.io.Json;
+import org.rlaifv.core.io.PairProvenance;
+import org.rlaifv.core.io.PairRecord;
+import org.rlaifv.core.io.PartialStage;
+import org.rlaifv.core.io.PromptResponses;
+import org.rlaifv.core.io.PromptScores;
+import org.rlaifv.core.io.RunDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RLAIF-V alignment loop: for each iteration, sample candidates from the current policy, score
+ * them with the labeler, select preference pairs, train with DPO, and select the checkpoint that
+ * becomes the next policy.
+ *
+ * <pre>{@code
+ * LoopResult result = AlignmentLoop.builder()
+ *     .initialPolicy(Checkpoint.of(Path.of("models/sft")))
+ *     .sampler(policy -> backend.newSampler(policy, options))   // opened per iteration
+ *     .scorer(scorer)                                           // or policy -> ... for self-feedback
+ *     .pairSelector(pairSelector)
+ *     .trainer(trainer)
+ *     .samplingParams(SamplingParams.builder().n(8).build())
+ *     .dpoConfig(DpoConfig.builder().nllWeight(1.0).build())
+ *     .iterations(4)
+ *     .runDirectory(Path.of("runs/demo"))
+ *     .listener(new LoopListener() {
+ *       @Override public void onIterationEnd(IterationSummary s) { log.info("{}", s); }
+ *     })
+ *     .build()
+ *     .run(prompts);
+ * Checkpoint aligned = result.finalPolicy();
+ * }</pre>
+ *
+ * <p><b>Iterations.</b> Iteration k (from 1) samples from policy_k; its training reference is
+ * policy_k too (the policy that started the iteration), so the reference of iteration k+1 is the
+ * checkpoint selected at iteration k. The sampling seed of iteration k is {@code Seeds.mix(seed,
+ * samplingParams.baseSeed(), k)}, and prompt {@code p} is sampled with base seed {@code
+ * Seeds.mix(iterationSeed, p.id())}: iterations differ, reruns are identical, and a prompt's
+ * samples do not depend on the other prompts. An iteration without pairs skips training (logged
+ * and recorded) and keeps its policy.
+ *
+ * <p><b>Run directory and resume.</b> Every stage's output is kept in the {@link RunDirectory}
+ * ({@code iter-K/responses.jsonl}, {@code scores.jsonl}, {@code pairs.jsonl}, {@code train/},
+ * {@code training.jsonl}, {@code selected.json}). Running again on the same directory with the same
+ * configuration and prompts resumes: finished stages are read back, an interrupted sample or score
+ * stage continues after its last finished prompt, and the files come out byte-identical to an
+ * uninterrupted run's. A different configuration in an existing directory is refused. Raising
+ * {@code iterations} on a finished run continues it.
+ *
+ * <p><b>Ownership.</b> Samplers made by the sampler factory are closed after the sample stage;
+ * scorers made by the scorer factory are closed after the score stage when they implement {@link
+ * AutoCloseable}. A fixed scorer, the pair selector, the trainer and the listeners belong to the
+ * caller. An instance runs one {@link #run} at a time.
+ *
+ * <p><b>Cancellation.</b> Interrupting the thread that runs the loop stops it at the next prompt or
+ * stage boundary with an {@link RlaifvException} (the interrupt flag stays set); the run directory
+ * stays resumable. An exception from a role or a listener stops it likewise.
+ */
+public final class AlignmentLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(AlignmentLoop.class);
+
+  private final Builder config;
+
+  private AlignmentLoop(Builder b) {
+    this.config = b.copy();
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder holding this loop's settings.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    return config.copy();
+  }
+
+  /**
+   * Runs (or resumes) the loop over the prompts.
+   *
+   * @param prompts the instructions, with unique ids
+   * @return per-iteration summaries and the final policy
+   * @throws InvalidInputException when the prompt list is empty, holds a duplicate id (named), or
+   *     the run directory belongs to another configuration; also for invalid output of a role
+   *     (wrong number of responses, responses to another prompt)
+   * @throws org.rlaifv.TrainingDivergedException when training diverges; rerunning resumes at the
+   *     training stage
+   */
+  public synchronized LoopResult run(List<Prompt> prompts) {
+    Objects.requireNonNull(prompts, "prompts");
+    List<Prompt> ps = validatePrompts(prompts);
+    ObjectNode snapshot = configSnapshot(ps);
+    String runId = config.runId != null ? config.runId : defaultRunId(snapshot);
+    Map<String, String> provenance = new TreeMap<>(config.provenance);
+    provenance.put("createdAt", Instant.now().toString());
+    provenance.put("java.version", System.getProperty("java.version", "unknown"));
+    String sdk = AlignmentLoop.class.getPackage().getImplementationVersion();
+    provenance.put("sdk.version", sdk == null ? "development" : sdk);
+    provenance.put("initialPolicy.path", config.initialPolicy.directory().toString());
+    RunDirectory run = RunDirectory.open(config.runDirectory, runId, snapshot, provenance);
+    Attempt attempt = new Attempt(run, ps);
+    return attempt.runAll();
+  }
+
+  private static List<Prompt> validatePrompts(List<Prompt> prompts) {
+    if (prompts.isEmpty()) {
+      throw new InvalidInputException("the alignment loop needs at least one prompt");
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      Prompt p = prompts.get(i);
+      if (p == null) {
+        throw new InvalidInputException("prompt list contains null at index " + i);
+      }
+      Integer prev = seen.put(p.id(), i);
+      if (prev != null) {
+        throw new InvalidInputException(
+            "duplicate prompt id '" + p.id() + "' at indices " + prev + " and " + i
+                + "; prompt ids must be unique within a run");
+      }
+    }
+    return List.copyOf(prompts);
+  }
+
+  private ObjectNode configSnapshot(List<Prompt> prompts) {
+    ObjectNode node = Json.mapper().createObjectNode();
+    node.set("samplingParams", Json.toTree(config.samplingParams));
+    node.set("dpoConfig", Json.toTree(config.dpoConfig));
+    node.put("seed", config.seed);
+    node.put("initialPolicy", config.initialPolicy.id());
+    ObjectNode p = node.putObject("prompts");
+    p.put("count", prompts.size());
+    p.put("sha256", promptDigest(prompts));
+    return node;
+  }
+
+  private static String promptDigest(List<Prompt> prompts) {
+    MessageDigest md = sha256();
+    for (Prompt p : prompts) {
+      md.update((p.id() + "\u0000" + p.text() + "\u0000" + p.image().contentHash() + "\n")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static String defaultRunId(ObjectNode snapshot) {
+    byte[] digest = sha256().digest(Json.toJson(snapshot).getBytes(StandardCharsets.UTF_8));
+    return "run-" + HexFormat.of().formatHex(digest).substring(0, 16);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
+  /** The state of one call to {@link #run}. */
+  private final class Attempt {
+    private final RunDirectory run;
+    private final List<Prompt> prompts;
+    private final Map<String, Prompt> byId = new LinkedHashMap<>();
+
+    Attempt(RunDirectory run, List<Prompt> prompts) {
+      this.run = run;
+      this.prompts = prompts;
+      for (Prompt p : prompts) {
+        byId.put(p.id(), p);
+      }
+    }
+
+    LoopResult runAll() {
+      Checkpoint policy = config.initialPolicy;
+      List<IterationSummary> summaries = new ArrayList<>();
+      for (int k = 1; k <= config.iterations; k++) {
+        IterationRecord rec = run.iteration(k).orElse(null);
+        IterationSummary summary;
+        if (rec != null && rec.finished()) {
+          summary = Json.fromTree(rec.summary(), IterationSummary.class)
+              .withCheckpoints(rec.policy(), rec.reference(), rec.selectedCheckpoint().orElseThrow());
+          LOG.info("iteration {} of run {} already finished; selected {}", k, run.runId(),
+              summary.selected().id());
+        } else {
+          summary = iterate(k, policy);
+        }
+        summaries.add(summary);
+        policy = summary.selected();
+      }
+      return new LoopResult(run.runId(), run.root(), summaries, policy);
+    }
+
+    private IterationSummary iterate(int k, Checkpoint policy) {
+      long start = System.nanoTime();
+      Checkpoint reference = policy;
+      long samplingSeed = Seeds.mix(config.seed, config.samplingParams.baseSeed(), k);
+      run.startIteration(k, policy, reference, samplingSeed);
+      LOG.info("iteration {} of run {}: policy {}, reference {}", k, run.runId(), policy.id(),
+          reference.id());
+      List<PromptResponses> responses = sample(k, policy, samplingSeed);
+      List<PromptScores> scores = score(k, policy, responses);
+      List<PreferencePair> pairs = pair(k, policy, reference, samplingSeed, scores);
+      List<Checkpoint> trained = train(k, policy, reference, pairs);
+      Checkpoint selected = select(k, policy, trained);
+      IterationSummary summary = summarize(k, policy, reference, selected, responses, scores,
+          pairs.size(), trained.isEmpty(), (System.nanoTime() - start) / 1e9);
+      // Stored with run-relative checkpoint paths, like the rest of the manifest.
+      run.finishIteration(k, Json.toTree(summary.withCheckpoints(run.relativize(policy),
+          run.relativize(reference), run.relativize(selected))));
+      for (LoopListener l : config.listeners) {
+        l.onIterationEnd(summary);
+      }
+      LOG.info("iteration {} finished: {} responses, {} scored, mean score {}, {} pairs, selected {}",
+          k, summary.responses(), summary.scored(), summary.meanScore(), summary.pairs(),
+          selected.id());
+      return summary;
+    }
+
+    private List<PromptResponses> sample(int k, Checkpoint policy, long samplingSeed) {
+      Stage stage = Stage.SAMPLE;
+      startStage(k, stage, prompts.size());
+      if (run.stageDone(k, stage.key())) {
+        List<PromptResponses> done = run.readStage(k, stage.key(), PromptResponses.class);
+        checkAligned(done.stream().map(PromptResponses::promptId).toList(), k, stage, true);
+        endStage(k, stage, countResponses(done), 0, true);
+        return done;
+      }
+      long t0 = System.nanoTime();
+      try (PartialStage<PromptResponses> partial =
+          run.resumePartial(k, stage.key(), stage.fileName(), PromptResponses.class)) {
+        checkAligned(partial.records().stream().map(PromptResponses::promptId).toList(), k, stage,
+            false);
+        int from = partial.records().size();
+        if (from > 0) {
+          LOG.info("iteration {} sample stage: {} of {} prompts recovered from {}", k, from,
+              prompts.size(), partial.partialFile());
+        }
+        if (from < prompts.size()) {
+          try (ResponseSampler sampler = Objects.requireNonNull(
+              config.samplerFactory.apply(policy), "sampler factory returned null")) {
+            for (int i = from; i < prompts.size(); i++) {
+              checkInterrupted(k, stage);
+              Prompt p = prompts.get(i);
+              SamplingParams params = config.samplingParams.toBuilder()
+                  .baseSeed(Seeds.mix(samplingSeed, p.id())).build();
+              List<Response> out = sampler.sample(p, params);
+              checkResponses(p, params, out);
+              partial.append(new PromptResponses(p.id(), out));
+              progress(k, stage, i + 1);
+            }
+          }
+        }
+        partial.complete();
+        List<PromptResponses> all = List.copyOf(partial.records());
+        endStage(k, stage, countResponses(all), seconds(t0), false);
+        return all;
+      }
+    }
+
+    private List<PromptScores> score(int k, Checkpoint policy, List<PromptResponses> responses) {
+      Stage stage = Stage.SCORE;
+      startStage(k, stage, prompts.size());
+      if (run.stageDone(k, stage.key())) {
+        List<PromptScores> done = run.readStage(k, stage.key(), PromptScores.class);
+        checkAligned(done.stream().map(PromptScores::promptId).toList(), k, stage, true);
+        endStage(k, stage, countScored(done), 0, true);
+        return done;
+      }
+      long t0 = System.nanoTime();
+      try (PartialStage<PromptScores> partial =
+          run.resumePartial(k, stage.key(), stage.fileName(), PromptScores.class)) {
+        checkAligned(partial.records().stream().map(PromptScores::promptId).toList(), k, stage,
+            false);
+        int from = partial.records().size();
+        if (from < prompts.size()) {
+          ResponseScorer scorer = config.fixedScorer != null
+              ? config.fixedScorer
+              : Objects.requireNonNull(config.scorerFactory.apply(policy),
+                  "scorer factory returned null");
+          try {
+            for (int i = from; i < prompts.size(); i++) {
+              checkInterrupted(k, stage);
+              Prompt p = prompts.get(i);
+              List<Response> rs = responses.get(i).responses();
+              List<ScoredResponse> out = scorer.scoreAll(p, rs);
+              checkScores(p, rs, out);
+              partial.append(new PromptScores(p.id(), out));
+              progress(k, stage, i + 1);
+            }
+          } finally {
+            if (config.fixedScorer == null && scorer instanceof AutoCloseable c) {
+              closeQuietly(c);
+            }
+          }
+        }
+        partial.complete();
+        List<PromptScores> all = List.copyOf(partial.records());
+        endStage(k, stage, countScored(all), seconds(t0), false);
+        return all;
+      }
+    }
+
+    private List<PreferencePair> pair(int k, Checkpoint policy, Checkpoint reference,
+        long samplingSeed, List<PromptScores> scores) {
+      Stage stage = Stage.PAIR;
+      startStage(k, stage, -1);
+      if (run.stageDone(k, stage.key())) {
+        List<PreferencePair> pairs = new ArrayList<>();
+        for (PairRecord r : run.readStage(k, stage.key(), PairRecord.class)) {
+          pairs.add(r.toPair(byId));
+        }
+        endStage(k, stage, pairs.size(), 0, true);
+        return pairs;
+      }
+      long t0 = System.nanoTime();
+      List<Candidates> groups = new ArrayList<>(prompts.size());
+      for (int i = 0; i < prompts.size(); i++) {
+        groups.add(new Candidates(prompts.get(i), scores.get(i).scored()));
+      }
+      List<PreferencePair> pairs = List.copyOf(config.pairSelector.select(groups));
+      PairProvenance prov = new PairProvenance(run.runId(), k, policy.id(), reference.id(),
+          config.seed, samplingSeed);
+      List<PairRecord> records = new ArrayList<>(pairs.size());
+      for (PreferencePair pair : pairs) {
+        if (byId.get(pair.prompt().id()) == null) {
+          throw new InvalidInputException(
+              "pair selector returned a pair for unknown prompt " + pair.prompt().id());
+        }
+        records.add(PairRecord.of(pair, prov));
+      }
+      run.writeStage(k, stage.key(), stage.fileName(), records);
+      endStage(k, stage, pairs.size(), seconds(t0), false);
+      return pairs;
+    }
+
+    private List<Checkpoint> train(
+        int k, Checkpoint policy, Checkpoint reference, List<PreferencePair> pairs) {
+      Stage stage = Stage.TRAIN;
+      startStage(k, stage, -1);
+      if (run.stageDone(k, stage.key())) {
+        List<Checkpoint> trained = run.iteration(k).orElseThrow().trainedCheckpoints();
+        endStage(k, stage, trained.size(), 0, true);
+        return trained;
+      }
+      long t0 = System.nanoTime();
+      if (pairs.isEmpty()) {
+        LOG.warn("iteration {} of run {} has no preference pairs: training skipped, policy {} kept",
+            k, run.runId(), policy.id());
+        run.recordTraining(k, List.of(), true);
+        run.recordEmptyStage(k, stage.key());
+        endStage(k, stage, 0, seconds(t0), false);
+        return List.of();
+      }
+      TrainingRequest request = new TrainingRequest(policy, reference, pairs, config.dpoConfig,
+          run.trainDirectory(k), new ListenerAdapter(k));
+      TrainingResult result = config.trainer.train(request);
+      run.recordTraining(k, result.checkpoints(), false);
+      run.writeStage(k, stage.key(), stage.fileName(), result.history());
+      endStage(k, stage, result.checkpoints().size(), seconds(t0), false);
+      return result.checkpoints();
+    }
+
+    private Checkpoint select(int k, Checkpoint policy, List<Checkpoint> trained) {
+      Stage stage = Stage.SELECT;
+      startStage(k, stage, 1);
+      if (run.stageDone(k, stage.key())) {
+        Checkpoint c = run.resolve(run.readStageJson(k, stage.key(), Checkpoint.class));
+        endStage(k, stage, 1, 0, true);
+        return c;
+      }
+      long t0 = System.nanoTime();
+      Checkpoint chosen;
+      if (trained.isEmpty()) {
+        chosen = policy;
+      } else {
+        Checkpoint pick = Objects.requireNonNull(config.checkpointSelector.select(k, trained),
+            "checkpoint selector returned null");
+        if (trained.stream().noneMatch(c -> sameCheckpoint(c, pick))) {
+          throw new InvalidInputException("checkpoint selector chose " + pick.id()
+              + ", which is not among the checkpoints of iteration " + k);
+        }
+        chosen = pick;
+      }
+      run.recordSelected(k, chosen);
+      run.writeStageJson(k, stage.key(), stage.fileName(), run.relativize(chosen));
+      endStage(k, stage, 1, seconds(t0), false);
+      return chosen;
+    }
+
+    private IterationSummary summarize(int k, Checkpoint policy, Checkpoint reference,
+        Checkpoint selected, List<PromptResponses> responses, List<PromptScores> scores, int pairs,
+        boolean skipped, double seconds) {
+      int scored = 0;
+      int claims = 0;
+      int abstained = 0;
+      long scoreSum = 0;
+      for (PromptScores ps : scores) {
+        for (ScoredResponse s : ps.scored()) {
+          claims += s.verdicts().size();
+          for (ClaimVerdict v : s.verdicts()) {
+            if (v.abstained()) {
+              abstained++;
+            }
+          }
+          if (s.scored()) {
+            scored++;
+            scoreSum += s.score();
+          }
+        }
+      }
+      double mean = scored == 0 ? Double.NaN : (double) scoreSum / scored;
+      return new IterationSummary(k, policy, reference, selected, prompts.size(),
+          countResponses(responses), scored, mean, claims, abstained, pairs, skipped, seconds);
+    }
+
+    private void checkAligned(List<String> ids, int k, Stage stage, boolean complete) {
+      if (complete && ids.size() != prompts.size()) {
+        throw new InvalidInputException("iteration " + k + " " + stage.fileName() + " in "
+            + run.root() + " holds " + ids.size() + " prompts, expected " + prompts.size());
+      }
+      if (ids.size() > prompts.size()) {
+        throw new InvalidInputException("iteration " + k + " partial " + stage.fileName()
+            + " in " + run.root() + " holds more prompts than the run has");
+      }
+      for (int i = 0; i < ids.size(); i++) {
+        if (!ids.get(i).equals(prompts.get(i).id())) {
+          throw new InvalidInputException("iteration " + k + " " + stage.fileName() + " in "
+              + run.root() + " line " + (i + 1) + " holds prompt " + ids.get(i) + ", expected "
+              + prompts.get(i).id() + "; the prompts differ from those the run started with");
+        }
+      }
+    }
+
+    private void checkResponses(Prompt p, SamplingParams params, List<Response> out) {
+      if (out == null || out.size() != params.n()) {
+        throw new InvalidInputException("sampler returned " + (out == null ? "null" : out.size())
+            + " responses to prompt " + p.id() + ", expected " + params.n());
+      }
+      for (int i = 0; i < out.size(); i++) {
+        Response r = out.get(i);
+        if (!r.promptId().equals(p.id()) || r.index() != i || r.seed() != params.seedFor(i)) {
+          throw new InvalidInputException("sampler returned response " + r.index() + " to prompt "
+              + r.promptId() + " with seed " + r.seed() + " at position " + i + " for prompt "
+              + p.id() + "; expected index " + i + " and seed " + params.seedFor(i));
+        }
+      }
+    }
+
+    private void checkScores(Prompt p, List<Response> in, List<ScoredResponse> out) {
+      if (out == null || out.size() != in.size()) {
+        throw new InvalidInputException("scorer returned " + (out == null ? "null" : out.size())
+            + " scored responses for prompt " + p.id() + ", expected " + in.size());
+      }
+      for (int i = 0; i < out.size(); i++) {
+        if (!out.get(i).response().equals(in.get(i))) {
+          throw new InvalidInputException("scorer returned another response at position " + i
+              + " for prompt " + p.id());
+        }
+      }
+    }
+
+    private void checkInterrupted(int k, Stage stage) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new RlaifvException("alignment run " + run.runId() + " interrupted in iteration " + k
+            + ", stage " + stage.key() + "; run it again on " + run.root() + " to resume");
+      }
+    }
+
+    private void startStage(int k, Stage stage, int total) {
+      checkInterrupted(k, stage);
+      for (LoopListener l : config.listeners) {
+        l.onStageStart(k, stage, total);
+      }
+    }
+
+    private void progress(int k, Stage stage, int done) {
+      for (LoopListener l : config.listeners) {
+        l.onStageProgress(k, stage, done, prompts.size());
+      }
+    }
+
+    private void endStage(int k, Stage stage, int items, double seconds, boolean resumed) {
+      StageSummary s = new StageSummary(k, stage, items, seconds, resumed);
+      LOG.info("iteration {} stage {}: {} items in {} s{}", k, stage.key(), items,
+          String.format(java.util.Locale.ROOT, "%.2f", seconds), resumed ? " (read back)" : "");
+      for (LoopListener l : config.listeners) {
+        l.onStageEnd(k, stage, s);
+      }
+    }
+  }
+
+  /** Forwards the trainer's callbacks to the loop's listeners. */
+  private final class ListenerAdapter implements TrainingListener {
+    private final int iteration;
+
+    ListenerAdapter(int iteration) {
+      this.iteration = iteration;
+    }
+
+    @Override
+    public void onStep(TrainingMetrics metrics, long totalSteps) {
+      for (LoopListener l : config.listeners) {
+        l.onTrainingStep(iteration, metrics, totalSteps);
+      }
+    }
+
+    @Override
+    public void onEpoch(TrainingMetrics metrics) {
+      for (LoopListener l : config.listeners) {
+        l.onTrainingEpoch(iteration, metrics);
+      }
+    }
+
+    @Override
+    public void onCheckpoint(Checkpoint checkpoint) {
+      for (LoopListener l : config.listeners) {
+        l.onCheckpoint(iteration, checkpoint);
+      }
+    }
+  }
+
+  private static boolean sameCheckpoint(Checkpoint a, Checkpoint b) {
+    return a.id().equals(b.id())
+        && a.directory().toAbsolutePath().normalize()
+            .equals(b.directory().toAbsolutePath().normalize());
+  }
+
+  private static int countResponses(List<PromptResponses> rs) {
+    int n = 0;
+    for (PromptResponses r : rs) {
+      n += r.responses().size();
+    }
+    return n;
+  }
+
+  private static int countScored(List<PromptScores> ss) {
+    int n = 0;
+    for (PromptScores s : ss) {
+      n += s.scored().size();
+    }
+    return n;
+  }
+
+  private static double seconds(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new RlaifvException("cannot close scorer: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Builder for {@link AlignmentLoop}. Required: {@link #initialPolicy}, {@link #sampler}, one of
+   * the {@code scorer} methods, {@link #pairSelector}, {@link #trainer}, {@link #runDirectory}.
+   * Validation happens in {@link #build()}.
+   */
+  public static final class Builder {
+    private Checkpoint initialPolicy;
+    private Function<Checkpoint, ? extends ResponseSampler> samplerFactory;
+    private Function<Checkpoint, ? extends ResponseScorer> scorerFactory;
+    private ResponseScorer fixedScorer;
+    private PairSelector pairSelector;
+    private DpoTrainer trainer;
+    private SamplingParams samplingParams = SamplingParams.builder().build();
+    private DpoConfig dpoConfig = DpoConfig.builder().build();
+    private int iterations = 4;
+    private Path runDirectory;
+    private CheckpointSelector checkpointSelector = CheckpointSelector.last();
+    private List<LoopListener> listeners = new ArrayList<>();
+    private long seed;
+    private String runId;
+    private Map<String, String> provenance = new TreeMap<>();
+
+    private Builder() {}
+
+    /**
+     * Sets the policy the first iteration samples from and trains.
+     *
+     * @param initialPolicy the starting checkpoint (for example the SFT model)
+     * @return this builder
+     */
+    public Builder initialPolicy(Checkpoint initialPolicy) {
+      this.initialPolicy = initialPolicy;
+      return this;
+    }
+
+    /**
+     * Sets how a sampler is opened for a policy. Called once per iteration that has sampling to do,
+     * with that iteration's policy; the loop closes the sampler after the sample stage.
+     *
+     * @param factory opens a sampler over the given policy checkpoint
+     * @return this builder
+     */
+    public Builder sampler(Function<Checkpoint, ? extends ResponseSampler> factory) {
+      this.samplerFactory = factory;
+      return this;
+    }
+
+    /**
+     * Sets how a scorer is made for a policy. Called once per iteration that has scoring to do, with
+     * that iteration's policy, so a self-feedback baseline can judge with the policy itself; the loop
+     * closes the scorer after the score stage when it implements {@link AutoCloseable}. Replaces a
+     * scorer set with {@link #scorer(ResponseScorer)}.
+     *
+     * @param factory makes a scorer given the current policy
+     * @return this builder
+     */
+    public Builder scorer(Function<Checkpoint, ? extends ResponseScorer> factory) {
+      this.scorerFactory = factory;
+      this.fixedScorer = null;
+      return this;
+    }
+
+    /**
+     * Sets one scorer used by every iteration (the labeler does not change). The caller owns and
+     * closes it. Replaces a scorer factory.
+     *
+     * @param scorer the scorer
+     * @return this builder
+     */
+    public Builder scorer(ResponseScorer scorer) {
+      this.fixedScorer = scorer;
+      this.scorerFactory = null;
+      return this;
+    }
+
+    /**
+     * Sets the pair selector.
+     *
+     * @param pairSelector chooses preference pairs among each prompt's scored candidates
+     * @return this builder
+     */
+    public Builder pairSelector(PairSelector pairSelector) {
+      this.pairSelector = pairSelector;
+      return this;
+    }
+
+    /**
+     * Sets the DPO trainer.
+     *
+     * @param trainer trains the policy on each iteration's pairs
+     * @return this builder
+     */
+    public Builder trainer(DpoTrainer trainer) {
+      this.trainer = trainer;
+      return this;
+    }
+
+    /**
+     * Sets the decoding parameters (default: {@code SamplingParams.builder().build()}, the
+     * reference's n = 10, temperature 0.7, 512 new tokens). The loop derives each prompt's base
+     * seed from these, the loop seed and the iteration.
+     *
+     * @param samplingParams the parameters
+     * @return this builder
+     */
+    public Builder samplingParams(SamplingParams samplingParams) {
+      this.samplingParams = samplingParams;
+      return this;
+    }
+
+    /**
+     * Sets the DPO configuration passed to the trainer every iteration (default: {@code
+     * DpoConfig.builder().build()}).
+     *
+     * @param dpoConfig the configuration
+     * @return this builder
+     */
+    public Builder dpoConfig(DpoConfig dpoConfig) {
+      this.dpoConfig = dpoConfig;
+      return this;
+    }
+
+    /**
+     * Sets the number of iterations (default 4, as the reference).
+     *
+     * @param iterations at least 0
+     * @return this builder
+     */
+    public Builder iterations(int iterations) {
+      this.iterations = iterations;
+      return this;
+    }
+
+    /**
+     * Sets the run directory that keeps every iteration's data and makes the run resumable.
+     *
+     * @param runDirectory the directory (created when absent)
+     * @return this builder
+     */
+    public Builder runDirectory(Path runDirectory) {
+      this.runDirectory = runDirectory;
+      return this;
+    }
+
+    /**
+     * Sets how the next policy is chosen among the checkpoints training wrote (default: the last).
+     *
+     * @param checkpointSelector the selector, for example one that scores a validation split
+     * @return this builder
+     */
+    public Builder checkpointSelector(CheckpointSelector checkpointSelector) {
+      this.checkpointSelector = checkpointSelector;
+      return this;
+    }
+
+    /**
+     * Adds a listener; several may be added and are called in the order added.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(LoopListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Sets the loop seed (default 0), from which every iteration's sampling seed is derived.
+     *
+     * @param seed any value
+     * @return this builder
+     */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Sets the run id recorded in the manifest and in every pair's provenance. By default it is
+     * derived from the configuration and the prompts, so the same setup gets the same id.
+     *
+     * @param runId a non-blank id
+     * @return this builder
+     */
+    public Builder runId(String runId) {
+      this.runId = runId;
+      return this;
+    }
+
+    /**
+     * Adds a provenance fact recorded in the manifest when the run directory is created (for
+     * example the labeler's model id).
+     *
+     * @param key the fact's name
+     * @param value its value
+     * @return this builder
+     */
+    public Builder provenance(String key, String value) {
+      this.provenance.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Builds the loop after checking that every required part is set.
+     *
+     * @return the loop
+     * @throws InvalidInputException naming the missing or invalid setting
+     */
+    public AlignmentLoop build() {
+      require(initialPolicy, "initialPolicy");
+      require(samplerFactory, "sampler");
+      if (scorerFactory == null && fixedScorer == null) {
+        throw new InvalidInputException("AlignmentLoop needs a scorer: call scorer(...)");
+      }
+      require(pairSelector, "pairSelector");
+      require(trainer, "trainer");
+      require(samplingParams, "samplingParams");
+      require(dpoConfig, "dpoConfig");
+      require(runDirectory, "runDirectory");
+      require(checkpointSelector, "checkpointSelector");
+      if (iterations < 0) {
+        throw new InvalidInputException("AlignmentLoop.iterations must be >= 0, got " + iterations);
+      }
+      if (runId != null && (runId.isBlank() || runId.contains("\n"))) {
+        throw new InvalidInputException("AlignmentLoop.runId must be a non-blank single line");
+      }
+      return new AlignmentLoop(this);
+    }
+
+    private static void require(Object value, String name) {
+      if (value == null) {
+        throw new InvalidInputException("AlignmentLoop needs " + name + ": call " + name + "(...)");
+      }
+    }
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.initialPolicy = initialPolicy;
+      b.samplerFactory = samplerFactory;
+      b.scorerFactory = scorerFactory;
+      b.fixedScorer = fixedScorer;
+      b.pairSelector = pairSelector;
+      b.trainer = trainer;
+      b.samplingParams = samplingParams;
+      b.dpoConfig = dpoConfig;
+      b.iterations = iterations;
+      b.runDirectory = runDirectory;
+      b.checkpointSelector = checkpointSelector;
+      b.listeners = new ArrayList<>(listeners);
+      b.seed = seed;
+      b.runId = runId;
+      b.provenance = new TreeMap<>(provenance);
+      return b;
+    }
+  }
+}
