@@ -256,6 +256,27 @@ public final class DpoBench {
   }
 
   /**
+   * Returns synthetic pairs of random words from the vocabulary {@code w0, w1, ...,
+   * w(vocabularyWords - 1)} (words a tokenizer lacks become its unknown token).
+   *
+   * @param n number of pairs
+   * @param vocabularyWords number of distinct words, &gt;= 1
+   * @param promptWords words per prompt, &gt;= 1
+   * @param responseWords words per response
+   * @param imageSize side of the random images
+   * @param seed the seed
+   * @return the pairs
+   */
+  public static List<PreferencePair> syntheticPairs(
+      int n, int vocabularyWords, int promptWords, int responseWords, int imageSize, long seed) {
+    List<String> words = new ArrayList<>(vocabularyWords);
+    for (int i = 0; i < vocabularyWords; i++) {
+      words.add("w" + i);
+    }
+    return syntheticPairs(words, n, promptWords, responseWords, imageSize, seed);
+  }
+
+  /**
    * Returns synthetic pairs: random images, prompts and responses of random words.
    *
    * @param words the vocabulary to draw from, not empty
