@@ -156,8 +156,9 @@ public final class KvCache implements AutoCloseable {
    */
   NDArray[] append(int layer, NDArray k, NDArray v) {
     if (keys[layer] == null) {
-      keys[layer] = k.duplicate();
-      values[layer] = v.duplicate();
+      // k and v are fresh per-call results: the cache takes them over instead of copying.
+      keys[layer] = k;
+      values[layer] = v;
       keys[layer].attach(manager);
       values[layer].attach(manager);
     } else {
