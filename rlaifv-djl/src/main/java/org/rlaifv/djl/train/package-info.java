@@ -1,0 +1,17 @@
+/**
+ * Training on DJL's PyTorch engine: DPO ({@link org.rlaifv.djl.train.DjlDpoTrainer}), supervised
+ * fine-tuning ({@link org.rlaifv.djl.train.DjlSftTrainer}), the optimizer and schedules they share
+ * ({@link org.rlaifv.djl.train.AdamW}, {@link org.rlaifv.djl.train.LrScheduler}, {@link
+ * org.rlaifv.djl.train.Gradients}), the DPO loss on NDArrays ({@link
+ * org.rlaifv.djl.train.DjlDpoLoss}), self-feedback best-of-N ({@link
+ * org.rlaifv.djl.train.ImplicitRewardRanker}) and the training benchmark ({@link
+ * org.rlaifv.djl.train.DpoBench}).
+ *
+ * <p>Native memory: every training step runs in its own sub-manager and {@link ai.djl.ndarray.NDScope},
+ * so the model's manager holds the same number of arrays after each step; optimizer state is created
+ * once, outside any step scope. DJL's PyTorch engine allows one gradient collector at a time, so one
+ * training run per JVM runs at a time.
+ *
+ * <p>Parameters and return values are non-null unless a method says otherwise.
+ */
+package org.rlaifv.djl.train;
