@@ -354,7 +354,7 @@ public final class VlmModel implements AutoCloseable {
       x = x.add(linear(a, pre + "self_attn.out_proj"));
       h = layerNorm(x, pre + "layer_norm2", eps);
       h = linear(h, pre + "mlp.fc1");
-      h = h.mul(Activation.sigmoid(h.mul(1.702f)));
+      h = h.mul(Activation.sigmoid(h.mul(Scalars.of(h, 1.702f))));
       x = x.add(linear(h, pre + "mlp.fc2"));
     }
     NDArray y = linear(x, "multi_modal_projector.linear_1");
@@ -508,7 +508,7 @@ public final class VlmModel implements AutoCloseable {
       NDArray q, NDArray k, NDArray v, NDArray bias, long b, long t, int heads, int kvHeads, long hd) {
     long groups = heads / kvHeads;
     long tk = k.getShape().get(2);
-    NDArray qs = q.mul((float) (1.0 / Math.sqrt(hd))).reshape(b, kvHeads, groups * t, hd);
+    NDArray qs = q.mul(Scalars.of(q, (float) (1.0 / Math.sqrt(hd)))).reshape(b, kvHeads, groups * t, hd);
     NDArray scores = qs.matMul(work(k.transpose(0, 1, 3, 2), qs));
     if (bias != null) {
       scores = scores.reshape(b, kvHeads, groups, t, tk).add(bias).reshape(b, kvHeads, groups * t, tk);
@@ -529,7 +529,7 @@ public final class VlmModel implements AutoCloseable {
     long tp = sk.getShape().get(2);
     long tk = tp + k.getShape().get(2);
     long gt = groups * t;
-    NDArray qs = q.mul((float) (1.0 / Math.sqrt(hd))).reshape(b, kvHeads, gt, hd);
+    NDArray qs = q.mul(Scalars.of(q, (float) (1.0 / Math.sqrt(hd)))).reshape(b, kvHeads, gt, hd);
     // Fold the rows that share a prefix row into the query axis, so the prefix keys are used in
     // place: a broadcast matmul would materialise the prefix once per row.
     NDArray qFold =
@@ -575,7 +575,7 @@ public final class VlmModel implements AutoCloseable {
   }
 
   private NDArray rmsNorm(NDArray x, String weight, float eps) {
-    NDArray r = x.mul(x).mean(new int[] {-1}, true).add(eps).pow(-0.5f);
+    NDArray r = x.mul(x).mean(new int[] {-1}, true).add(eps).pow(Scalars.of(x, -0.5f));
     return x.mul(r).mul(p(weight));
   }
 
