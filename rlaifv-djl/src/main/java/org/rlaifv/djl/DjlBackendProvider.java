@@ -3,9 +3,11 @@ package org.rlaifv.djl;
 import java.util.EnumSet;
 import java.util.Set;
 import org.rlaifv.Checkpoint;
+import org.rlaifv.DpoTrainer;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.ResponseSampler;
 import org.rlaifv.djl.model.LoadedVlm;
+import org.rlaifv.djl.train.DjlDpoTrainer;
 import org.rlaifv.spi.BackendOptions;
 import org.rlaifv.spi.BackendProvider;
 import org.rlaifv.spi.Capability;
@@ -48,14 +50,19 @@ public class DjlBackendProvider implements BackendProvider {
   }
 
   /**
-   * Returns SAMPLING, JUDGING, KV_CACHE, TRAINING, and CUDA when a GPU is visible.
+   * Returns SAMPLING, JUDGING, KV_CACHE, TRAINING, EXPORT_ONNX, and CUDA when a GPU is visible.
    *
    * @return the capabilities
    */
   @Override
   public Set<Capability> capabilities() {
     Set<Capability> caps =
-        EnumSet.of(Capability.SAMPLING, Capability.JUDGING, Capability.KV_CACHE, Capability.TRAINING);
+        EnumSet.of(
+            Capability.SAMPLING,
+            Capability.JUDGING,
+            Capability.KV_CACHE,
+            Capability.TRAINING,
+            Capability.EXPORT_ONNX);
     if (Devices.gpuCount() > 0) {
       caps.add(Capability.CUDA);
     }
@@ -97,5 +104,17 @@ public class DjlBackendProvider implements BackendProvider {
       vlm.close();
       throw e;
     }
+  }
+
+  /**
+   * Creates a DPO trainer running on the options' device.
+   *
+   * @param options device, thread count and reference batch size
+   * @return a new trainer; it loads and frees models per {@code train} call, so it needs no close
+   * @throws org.rlaifv.BackendException when the device is absent
+   */
+  @Override
+  public DpoTrainer newDpoTrainer(BackendOptions options) {
+    return new DjlDpoTrainer(options);
   }
 }

@@ -23,7 +23,7 @@ import org.rlaifv.spi.BackendOptions;
 /**
  * Samples candidate responses from a {@link LoadedVlm} with one shared prefill per prompt: the
  * image and prompt are encoded once, the key/value cache is copied n ways and the n continuations
- * are decoded as one batch (rows that finish leave the batch; the prefix is read by broadcasting
+ * are decoded as one batch (rows that finish leave the batch; the prefix is read in place
  * until then, see {@link KvCache#sharing}). {@link #sampleAll} also prefills
  * several prompts together and decodes all their samples as one batch of at most {@link
  * BackendOptions#batchSize()} rows.

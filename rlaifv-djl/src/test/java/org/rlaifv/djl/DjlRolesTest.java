@@ -185,6 +185,8 @@ class DjlRolesTest {
       }
       assertEquals(1, j.judge(p.image(), questions("is there a red circle ?")).size());
     }
+    assertTrue(djl.newDpoTrainer(BackendOptions.defaults())
+        instanceof org.rlaifv.djl.train.DjlDpoTrainer);
     if (Devices.gpuCount() == 0) {
       assertTrue(!djl.hasCapability(Capability.CUDA));
       BackendException e = assertThrows(BackendException.class,

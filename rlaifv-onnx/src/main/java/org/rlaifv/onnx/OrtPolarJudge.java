@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.rlaifv.BackendException;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.ClaimVerdict;
 import org.rlaifv.Image;
@@ -221,6 +222,12 @@ public final class OrtPolarJudge implements PolarJudge {
   private List<ClaimVerdict> verdicts(List<PolarQuestion> questions, double[][] probs) {
     List<ClaimVerdict> out = new ArrayList<>(questions.size());
     for (int i = 0; i < questions.size(); i++) {
+      if (!Double.isFinite(probs[i][0]) || !Double.isFinite(probs[i][1])) {
+        throw new BackendException(
+            "the labeler produced non-finite probabilities for '"
+                + questions.get(i).question()
+                + "'; its weights may be corrupt or diverged");
+      }
       double yes = clamp(probs[i][0]);
       double no = clamp(probs[i][1]);
       double sum = yes + no;

@@ -2,6 +2,7 @@ package org.rlaifv.onnx;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.rlaifv.BackendException;
 import org.rlaifv.SamplingParams;
 
 /**
@@ -12,7 +13,8 @@ import org.rlaifv.SamplingParams;
  * or top-p filters, ids are ordered by weight (descending, ties by id) and the top-k prefix, then
  * the smallest prefix holding {@code topP} of its mass, is kept; one {@link
  * SplittableRandom#nextDouble()} per draw selects by cumulative weight. Each sample owns one
- * {@link SplittableRandom} seeded with its own seed.
+ * {@link SplittableRandom} seeded with its own seed. NaN or non-finite logits raise a {@link
+ * BackendException}.
  */
 final class TokenPicker {
   private TokenPicker() {}
@@ -20,6 +22,12 @@ final class TokenPicker {
   static int pick(float[] logits, SamplingParams params, SplittableRandom rng) {
     int vocab = logits.length;
     if (params.greedy()) {
+      for (float l : logits) {
+        if (Float.isNaN(l)) {
+          throw new BackendException(
+              "the model produced NaN logits while sampling; its weights may be corrupt or diverged");
+        }
+      }
       int best = 0;
       float bestV = Float.NEGATIVE_INFINITY;
       for (int i = 0; i < vocab; i++) {
@@ -34,6 +42,10 @@ final class TokenPicker {
     double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < vocab; i++) {
       max = Math.max(max, logits[i] * invT);
+    }
+    if (!Double.isFinite(max)) {
+      throw new BackendException(
+          "the model produced non-finite logits while sampling; its weights may be corrupt or diverged");
     }
     double[] p = new double[vocab];
     for (int i = 0; i < vocab; i++) {

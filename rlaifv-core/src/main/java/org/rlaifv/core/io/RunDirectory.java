@@ -444,17 +444,19 @@ public final class RunDirectory {
   }
 
   /**
-   * Returns a checkpoint whose path is relative to the run directory when it lies inside it.
+   * Returns a checkpoint whose path is relative to the run directory when it lies inside it, and
+   * absolute otherwise (a relative path outside the run directory would be read back against the
+   * run directory by {@link #resolve(Checkpoint)}).
    *
    * @param checkpoint the checkpoint
-   * @return the checkpoint with a relative path, or unchanged
+   * @return the checkpoint with a run-relative or absolute path
    */
   public Checkpoint relativize(Checkpoint checkpoint) {
     Path abs = checkpoint.directory().toAbsolutePath().normalize();
     if (abs.startsWith(root)) {
       return new Checkpoint(checkpoint.id(), root.relativize(abs));
     }
-    return checkpoint;
+    return new Checkpoint(checkpoint.id(), abs);
   }
 
   /**

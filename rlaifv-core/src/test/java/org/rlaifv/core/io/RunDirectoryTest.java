@@ -33,6 +33,19 @@ class RunDirectoryTest {
   }
 
   @Test
+  void checkpointsOutsideTheRunAreStoredAbsoluteSoTheyResolveBackToThemselves() {
+    RunDirectory run = open(tmp.resolve("run"));
+    Checkpoint relative = new Checkpoint("sft", Path.of("models/policy"));
+    Checkpoint stored = run.relativize(relative);
+    assertTrue(stored.directory().isAbsolute(), stored.toString());
+    assertEquals(
+        relative.directory().toAbsolutePath().normalize(), run.resolve(stored).directory());
+    Checkpoint inside = new Checkpoint("c", tmp.resolve("run/iter-1/train/checkpoint-4"));
+    assertEquals(Path.of("iter-1/train/checkpoint-4"), run.relativize(inside).directory());
+    assertEquals(inside.directory(), run.resolve(run.relativize(inside)).directory());
+  }
+
+  @Test
   void partialStageResumesAfterItsLastLine() {
     Path dir = tmp.resolve("run");
     RunDirectory run = open(dir);

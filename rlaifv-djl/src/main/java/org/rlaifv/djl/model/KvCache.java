@@ -65,10 +65,11 @@ public final class KvCache implements AutoCloseable {
 
   /**
    * Returns a new, empty cache that continues from {@code prefix} without copying it: row {@code
-   * j} of the new cache sees prefix row {@code j / n} as its past. Attention reads the prefix by
-   * broadcasting, so n continuations of one prefill cost no copy of the prefix; only the new
-   * positions are stored per row. The prefix must stay open and unchanged while the new cache is
-   * used; {@link #select} and {@link #copyBatch} first materialise the prefix into the new cache.
+   * j} of the new cache sees prefix row {@code j / n} as its past. Attention reads the prefix in
+   * place (the n rows are folded into the query axis), so n continuations of one prefill cost no
+   * copy of the prefix; only the new positions are stored per row. The prefix must stay open and
+   * unchanged while the new cache is used; {@link #select} and {@link #copyBatch} first
+   * materialise the prefix into the new cache.
    *
    * @param prefix the shared past, not itself sharing
    * @param n rows per prefix row, at least 1
@@ -156,8 +157,9 @@ public final class KvCache implements AutoCloseable {
    */
   NDArray[] append(int layer, NDArray k, NDArray v) {
     if (keys[layer] == null) {
-      keys[layer] = k.duplicate();
-      values[layer] = v.duplicate();
+      // k and v are fresh per-call results: the cache takes them over instead of copying.
+      keys[layer] = k;
+      values[layer] = v;
       keys[layer].attach(manager);
       values[layer].attach(manager);
     } else {

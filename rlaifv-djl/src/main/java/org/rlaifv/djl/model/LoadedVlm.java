@@ -113,6 +113,17 @@ public final class LoadedVlm implements AutoCloseable {
   }
 
   /**
+   * Returns an independent copy (weights copied, tokenizer reopened from the same file), for
+   * example a frozen DPO reference that {@link TeacherForcing} can run.
+   *
+   * @param device where the copy's parameters live
+   * @return a new opened model, closed by the caller
+   */
+  public LoadedVlm copy(Device device) {
+    return assemble(model.copy(device), tokenizer.file(), format);
+  }
+
+  /**
    * Writes every file of the model directory: config.json, model.safetensors, tokenizer.json and
    * prompt_format.json (each atomically).
    *

@@ -65,9 +65,10 @@ public record VlmConfig(
               JsonFactory.builder()
                   .streamReadConstraints(
                       StreamReadConstraints.builder()
-                          .maxDocumentLength(1L << 20)
-                          .maxNestingDepth(32)
-                          .maxStringLength(1 << 16)
+                          // large enough for real tokenizer.json files and safetensors headers
+                          .maxDocumentLength(SafeTensors.MAX_HEADER_BYTES)
+                          .maxNestingDepth(64)
+                          .maxStringLength(1 << 20)
                           .build())
                   .build())
           .enable(SerializationFeature.INDENT_OUTPUT);

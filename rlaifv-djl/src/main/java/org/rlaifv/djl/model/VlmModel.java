@@ -354,7 +354,7 @@ public final class VlmModel implements AutoCloseable {
       x = x.add(linear(a, pre + "self_attn.out_proj"));
       h = layerNorm(x, pre + "layer_norm2", eps);
       h = linear(h, pre + "mlp.fc1");
-      h = h.mul(Activation.sigmoid(h.mul(1.702f)));
+      h = h.mul(Activation.sigmoid(h.mul(Scalars.of(h, 1.702f))));
       x = x.add(linear(h, pre + "mlp.fc2"));
     }
     NDArray y = linear(x, "multi_modal_projector.linear_1");
@@ -508,7 +508,7 @@ public final class VlmModel implements AutoCloseable {
       NDArray q, NDArray k, NDArray v, NDArray bias, long b, long t, int heads, int kvHeads, long hd) {
     long groups = heads / kvHeads;
     long tk = k.getShape().get(2);
-    NDArray qs = q.mul((float) (1.0 / Math.sqrt(hd))).reshape(b, kvHeads, groups * t, hd);
+    NDArray qs = q.mul(Scalars.of(q, (float) (1.0 / Math.sqrt(hd)))).reshape(b, kvHeads, groups * t, hd);
     NDArray scores = qs.matMul(work(k.transpose(0, 1, 3, 2), qs));
     if (bias != null) {
       scores = scores.reshape(b, kvHeads, groups, t, tk).add(bias).reshape(b, kvHeads, groups * t, tk);
@@ -528,18 +528,33 @@ public final class VlmModel implements AutoCloseable {
     long g = b / repeats;
     long tp = sk.getShape().get(2);
     long tk = tp + k.getShape().get(2);
-    NDArray qs = q.mul((float) (1.0 / Math.sqrt(hd))).reshape(b, kvHeads, groups * t, hd);
-    NDArray skT = work(sk.transpose(0, 1, 3, 2), qs).reshape(g, 1, kvHeads, hd, tp);
-    NDArray s1 = qs.reshape(g, repeats, kvHeads, groups * t, hd).matMul(skT)
-        .reshape(b, kvHeads, groups * t, tp);
+    long gt = groups * t;
+    NDArray qs = q.mul(Scalars.of(q, (float) (1.0 / Math.sqrt(hd)))).reshape(b, kvHeads, gt, hd);
+    // Fold the rows that share a prefix row into the query axis, so the prefix keys are used in
+    // place: a broadcast matmul would materialise the prefix once per row.
+    NDArray qFold =
+        qs.reshape(g, repeats, kvHeads, gt, hd).transpose(0, 2, 1, 3, 4).reshape(g, kvHeads, repeats * gt, hd);
+    NDArray s1 =
+        qFold.matMul(work(sk.transpose(0, 1, 3, 2), qs))
+            .reshape(g, kvHeads, repeats, gt, tp)
+            .transpose(0, 2, 1, 3, 4)
+            .reshape(b, kvHeads, gt, tp);
     NDArray s2 = qs.matMul(work(k.transpose(0, 1, 3, 2), qs));
-    NDArray scores = s1.concat(s2, -1)
-        .reshape(b, kvHeads, groups, t, tk).add(bias).reshape(b, kvHeads, groups * t, tk);
+    NDArray scores =
+        s1.concat(s2, -1).reshape(b, kvHeads, groups, t, tk).add(bias).reshape(b, kvHeads, gt, tk);
     NDArray probs = scores.softmax(-1);
-    NDArray p1 = probs.get("..., :" + tp).reshape(g, repeats, kvHeads, groups * t, tp);
+    NDArray p1 =
+        probs.get("..., :" + tp)
+            .reshape(g, repeats, kvHeads, gt, tp)
+            .transpose(0, 2, 1, 3, 4)
+            .reshape(g, kvHeads, repeats * gt, tp);
     NDArray p2 = probs.get("..., " + tp + ":");
-    NDArray svw = work(sv.reshape(g, 1, kvHeads, tp, hd), qs);
-    NDArray o = p1.matMul(svw).reshape(b, kvHeads, groups * t, hd).add(p2.matMul(v));
+    NDArray o1 =
+        p1.matMul(sv)
+            .reshape(g, kvHeads, repeats, gt, hd)
+            .transpose(0, 2, 1, 3, 4)
+            .reshape(b, kvHeads, gt, hd);
+    NDArray o = o1.add(p2.matMul(v));
     return o.reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
   }
 
@@ -560,7 +575,7 @@ public final class VlmModel implements AutoCloseable {
   }
 
   private NDArray rmsNorm(NDArray x, String weight, float eps) {
-    NDArray r = x.mul(x).mean(new int[] {-1}, true).add(eps).pow(-0.5f);
+    NDArray r = x.mul(x).mean(new int[] {-1}, true).add(eps).pow(Scalars.of(x, -0.5f));
     return x.mul(r).mul(p(weight));
   }
 

@@ -5,6 +5,7 @@ import ai.djl.nn.Activation;
 import java.util.Objects;
 import org.rlaifv.DpoLossType;
 import org.rlaifv.InvalidInputException;
+import org.rlaifv.djl.model.Scalars;
 
 /**
  * The DPO loss variants on NDArrays, differentiable with respect to the policy log-probs (the
@@ -71,7 +72,7 @@ public final class DjlDpoLoss {
     // Float scalars: a double would promote 0-d (and, in PyTorch, only 0-d) operands to float64.
     float b = (float) beta;
     float eps = (float) labelSmoothing;
-    NDArray h = z.mul(b);
+    NDArray h = z.mul(Scalars.of(z, b));
     NDArray losses =
         switch (type) {
           case SIGMOID -> Activation.softPlus(h.neg());
@@ -79,11 +80,11 @@ public final class DjlDpoLoss {
           case HINGE -> Activation.relu(h.neg().add(1f));
           case ROBUST ->
               Activation.softPlus(h.neg())
-                  .mul(1f - eps)
-                  .sub(Activation.softPlus(h).mul(eps))
-                  .div(1f - 2f * eps);
+                  .mul(Scalars.of(h, 1f - eps))
+                  .sub(Activation.softPlus(h).mul(Scalars.of(h, eps)))
+                  .div(Scalars.of(h, 1f - 2f * eps));
           case LABEL_SMOOTHED ->
-              Activation.softPlus(h.neg()).mul(1f - eps).add(Activation.softPlus(h).mul(eps));
+              Activation.softPlus(h.neg()).mul(Scalars.of(h, 1f - eps)).add(Activation.softPlus(h).mul(Scalars.of(h, eps)));
         };
     NDArray chosenRewards = chosenRatio.stopGradient().mul(b);
     NDArray rejectedRewards = rejectedRatio.stopGradient().mul(b);

@@ -89,14 +89,16 @@ public final class DjlDpoTrainer implements DpoTrainer {
   }
 
   /**
-   * Creates a trainer from backend options: their device, and their batch size for the reference
-   * pass.
+   * Creates a trainer from backend options: their device, their batch size for the reference pass,
+   * and their thread count (PyTorch's intra-op threads are process-wide; 0 leaves the engine's
+   * choice), as the backend's other roles apply them.
    *
-   * @param options device and batch size
+   * @param options device, batch size and threads
    * @throws org.rlaifv.BackendException when the requested device is absent
    */
   public DjlDpoTrainer(BackendOptions options) {
     this(org.rlaifv.djl.Devices.resolve(options.device()), options.batchSize());
+    org.rlaifv.djl.Devices.applyThreads(options.threads());
   }
 
   /**

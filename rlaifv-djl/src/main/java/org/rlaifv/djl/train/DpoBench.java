@@ -230,11 +230,38 @@ public final class DpoBench {
   }
 
   /**
-   * Returns synthetic pairs of random words from a word-level vocabulary {@code w0, w1, ...}.
+   * Measures a model on synthetic pairs of random vocabulary words and returns the bench figures:
+   * what the {@code bench} command reports (with {@code dpo.mfu} = {@code dpo.train_gflops} /
+   * {@code matmul_gflops} measured in the same run).
+   *
+   * @param policy the model (trained in place; pass a throwaway)
+   * @param words words its tokenizer knows, used to build prompts and responses
+   * @param batchPairs pairs per step, &gt;= 1
+   * @param promptWords words per prompt
+   * @param responseWords words per response
+   * @param steps timed steps (after 2 untimed ones)
+   * @return {@code dpo.pairs_per_s} and {@code dpo.train_gflops}
+   */
+  public static Map<String, Double> figures(
+      LoadedVlm policy,
+      List<String> words,
+      int batchPairs,
+      int promptWords,
+      int responseWords,
+      int steps) {
+    int side = policy.model().config().visionConfig().imageSize();
+    List<PreferencePair> pairs =
+        syntheticPairs(words, 2 * batchPairs, promptWords, responseWords, side, 7);
+    return measure(policy, pairs, batchPairs, 2, steps).figures();
+  }
+
+  /**
+   * Returns synthetic pairs of random words from the vocabulary {@code w0, w1, ...,
+   * w(vocabularyWords - 1)} (words a tokenizer lacks become its unknown token).
    *
    * @param n number of pairs
-   * @param vocabularyWords number of words the tokenizer holds
-   * @param promptWords words per prompt
+   * @param vocabularyWords number of distinct words, &gt;= 1
+   * @param promptWords words per prompt, &gt;= 1
    * @param responseWords words per response
    * @param imageSize side of the random images
    * @param seed the seed
@@ -242,28 +269,51 @@ public final class DpoBench {
    */
   public static List<PreferencePair> syntheticPairs(
       int n, int vocabularyWords, int promptWords, int responseWords, int imageSize, long seed) {
+    List<String> words = new ArrayList<>(vocabularyWords);
+    for (int i = 0; i < vocabularyWords; i++) {
+      words.add("w" + i);
+    }
+    return syntheticPairs(words, n, promptWords, responseWords, imageSize, seed);
+  }
+
+  /**
+   * Returns synthetic pairs: random images, prompts and responses of random words.
+   *
+   * @param words the vocabulary to draw from, not empty
+   * @param n number of pairs
+   * @param promptWords words per prompt, &gt;= 1
+   * @param responseWords words per response
+   * @param imageSize side of the random images
+   * @param seed the seed
+   * @return the pairs
+   */
+  public static List<PreferencePair> syntheticPairs(
+      List<String> words, int n, int promptWords, int responseWords, int imageSize, long seed) {
+    if (words.isEmpty() || promptWords < 1) {
+      throw new InvalidInputException("synthetic pairs need words and at least one prompt word");
+    }
     Random rnd = new Random(seed);
     List<PreferencePair> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       byte[] px = new byte[imageSize * imageSize * 3];
       rnd.nextBytes(px);
       Prompt prompt = new Prompt("bench" + i, new Image(imageSize, imageSize, px),
-          words(rnd, vocabularyWords, promptWords));
-      Response a = new Response(prompt.id(), 0, words(rnd, vocabularyWords, responseWords), 2L * i, 0);
-      Response b = new Response(prompt.id(), 1, words(rnd, vocabularyWords, responseWords), 2L * i + 1, 0);
+          words(rnd, words, promptWords));
+      Response a = new Response(prompt.id(), 0, words(rnd, words, responseWords), 2L * i, 0);
+      Response b = new Response(prompt.id(), 1, words(rnd, words, responseWords), 2L * i + 1, 0);
       out.add(new PreferencePair(prompt, new ScoredResponse(a, List.<ClaimVerdict>of()),
           new ScoredResponse(b, List.<ClaimVerdict>of())));
     }
     return out;
   }
 
-  private static String words(Random rnd, int vocabulary, int count) {
+  private static String words(Random rnd, List<String> vocabulary, int count) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < count; i++) {
       if (i > 0) {
         sb.append(' ');
       }
-      sb.append('w').append(rnd.nextInt(vocabulary));
+      sb.append(vocabulary.get(rnd.nextInt(vocabulary.size())));
     }
     return sb.toString();
   }
@@ -286,13 +336,13 @@ public final class DpoBench {
     String preset = args[0];
     Path outFile = Path.of(args[1]);
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-    int words = 1000;
     Path tmp = Files.createTempDirectory("dpo-bench");
     Path tok = tmp.resolve("tokenizer.json");
-    List<String> vocab = new ArrayList<>();
-    for (int i = 0; i < words; i++) {
-      vocab.add("w" + i);
+    List<String> words = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      words.add("w" + i);
     }
+    List<String> vocab = new ArrayList<>(words);
     vocab.addAll(List.of("USER", ":", "ASSISTANT"));
     int v = TokenizerFiles.writeWordLevel(tok, vocab);
     VlmConfig cfg;
@@ -319,7 +369,7 @@ public final class DpoBench {
     }
     Result r;
     try (LoadedVlm vlm = LoadedVlm.create(cfg, 1, tok, PromptFormat.defaults(), Device.cpu())) {
-      List<PreferencePair> pairs = syntheticPairs(4 * batch, words, promptWords, responseWords, image, 7);
+      List<PreferencePair> pairs = syntheticPairs(words, 4 * batch, promptWords, responseWords, image, 7);
       r = measure(vlm, pairs, batch, 2, steps);
     } finally {
       AtomicDirectories.deleteRecursively(tmp);

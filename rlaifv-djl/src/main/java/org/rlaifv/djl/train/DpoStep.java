@@ -13,6 +13,7 @@ import java.util.List;
 import org.rlaifv.DpoConfig;
 import org.rlaifv.Image;
 import org.rlaifv.djl.model.LoadedVlm;
+import org.rlaifv.djl.model.Scalars;
 import org.rlaifv.djl.model.TeacherForcing;
 import org.rlaifv.djl.model.TeacherForcingBatch;
 
@@ -85,7 +86,7 @@ final class DpoStep {
         // Per-token mean over all chosen tokens of the micro-batch (TRL's RPO term).
         NDArray chosenTokens = counts.get(new NDIndex("0:{}", b)).sum();
         nll = sums.get(new NDIndex("0:{}", b)).sum().neg().div(chosenTokens.maximum(1f));
-        loss = loss.add(nll.mul((float) cfg.nllWeight()));
+        loss = loss.add(nll.mul(Scalars.of(nll, (float) cfg.nllWeight())));
       }
       // One host transfer for every metric of the micro-batch.
       NDList parts =
@@ -102,7 +103,7 @@ final class DpoStep {
       if (!Float.isFinite(v[0])) {
         return v[0];
       }
-      gc.backward(groupSize == 1 ? loss : loss.div((float) groupSize));
+      gc.backward(groupSize == 1 ? loss : loss.div(Scalars.of(loss, groupSize)));
       double rc = 0;
       double rr = 0;
       double acc = 0;

@@ -39,7 +39,9 @@ public final class Gradients {
       for (NDArray p : parameters) {
         NDArray g = p.getGradient();
         g.attach(tmp);
-        squares.add(g.square().sum());
+        // Squares summed in float64: a float32 sum overflows to infinity for norms above ~1e19,
+        // which would report a large but finite gradient as divergence.
+        squares.add(g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).square().sum());
       }
       NDArray total = squares.size() == 1 ? squares.get(0) : NDArrays.stack(squares).sum();
       return Math.sqrt(total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());

@@ -12,6 +12,13 @@
  * once, outside any step scope. DJL's PyTorch engine allows one gradient collector at a time, so one
  * training run per JVM runs at a time.
  *
+ * <p>Autograd lifetime: every array the graph saves for the backward pass must stay reachable until
+ * that pass ends. Arrays a step creates live in its sub-manager, which closes after backward; but
+ * DJL's {@code Number} overloads ({@code x.mul(2f)}, {@code x.pow(-0.5f)}, {@code x.div(n)}) build a
+ * scalar in a Java buffer and free it at once, so differentiable code takes its constants from
+ * {@link org.rlaifv.djl.model.Scalars#of} instead (a collection between forward and backward
+ * otherwise turns gradients into garbage, Inf or NaN).
+ *
  * <p>Parameters and return values are non-null unless a method says otherwise.
  */
 package org.rlaifv.djl.train;

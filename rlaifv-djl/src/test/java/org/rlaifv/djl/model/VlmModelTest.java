@@ -125,7 +125,9 @@ class VlmModelTest {
   @Test
   void copyIsIndependentAndEqual() {
     try (LoadedVlm vlm = TinyVlms.create(dir, 8);
+        LoadedVlm whole = vlm.copy(vlm.model().device());
         VlmModel copy = vlm.model().copy(vlm.model().device())) {
+      assertArrayEquals(vlm.promptIds("describe ."), whole.promptIds("describe ."));
       String name = "multi_modal_projector.linear_1.weight";
       NDArray orig = vlm.model().parameters().get(name);
       assertArrayEquals(orig.toFloatArray(), copy.parameters().get(name).toFloatArray());

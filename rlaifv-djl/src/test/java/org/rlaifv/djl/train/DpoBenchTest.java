@@ -42,4 +42,13 @@ class DpoBenchTest {
       assertEquals(r.figures().get("dpo.pairs_per_s"), r.pairsPerSecond());
     }
   }
+
+  @Test
+  void figuresRunOnSyntheticPairsOfTheModelsWords() {
+    try (LoadedVlm vlm = TrainFixtures.create(dir, 2)) {
+      var f = DpoBench.figures(vlm, TrainFixtures.WORDS, 2, 3, 6, 1);
+      assertEquals(java.util.Set.of("dpo.pairs_per_s", "dpo.train_gflops"), f.keySet());
+      assertTrue(f.get("dpo.pairs_per_s") > 0);
+    }
+  }
 }

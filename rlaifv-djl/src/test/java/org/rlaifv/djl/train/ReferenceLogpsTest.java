@@ -46,6 +46,36 @@ class ReferenceLogpsTest {
     }
   }
 
+  @Test
+  void aFailedWriteLeavesNeitherTargetNorTemporary(@TempDir Path dir) throws Exception {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> AtomicDirectories.write(dir, "checkpoint-3", d -> {
+          write(d.resolve("half.txt"), "partial");
+          throw new IllegalStateException("disk full");
+        }));
+    try (var s = Files.list(dir)) {
+      assertEquals(0, s.count());
+    }
+  }
+
+  @Test
+  void reportWritesOneJsonObjectPerLine(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve(TrainingReport.FILE_NAME);
+    try (TrainingReport r = new TrainingReport(file)) {
+      r.step(new org.rlaifv.TrainingMetrics(1, 0.5, java.util.Map.of("loss", 0.69, "grad_norm", Double.NaN)));
+      r.epoch(new org.rlaifv.TrainingMetrics(2, 1.0, java.util.Map.of("loss", 0.5)));
+    }
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var lines = Files.readAllLines(file);
+    assertEquals(2, lines.size());
+    var first = json.readTree(lines.get(0));
+    assertEquals("step", first.get("kind").asText());
+    assertEquals(1, first.get("step").asLong());
+    assertEquals(0.69, first.get("loss").asDouble(), 0.0);
+    assertEquals("NaN", first.get("grad_norm").asText());
+    assertEquals("epoch", json.readTree(lines.get(1)).get("kind").asText());
+  }
+
   private static void write(Path p, String s) {
     try {
       Files.writeString(p, s);
