@@ -111,8 +111,10 @@ final class BenchCommand {
       bar.step();
       bar.message("ShapesWorld ONNX Runtime");
       Path shapesOnnx = tmp.resolve("shapes-onnx");
-      OnnxExporter.export(models.resolve(ShapesModels.POLICY), shapesOnnx);
-      shapes.put("onnx", onnx(OnnxBench.run(Checkpoint.of(models.resolve(ShapesModels.POLICY)),
+      // The labeler is the frozen model ONNX Runtime serves in every iteration (the policy has
+      // the same architecture, so the sampler figure holds for it too).
+      OnnxExporter.export(models.resolve(ShapesModels.LABELER), shapesOnnx);
+      shapes.put("onnx", onnx(OnnxBench.run(Checkpoint.of(models.resolve(ShapesModels.LABELER)),
           Checkpoint.of(shapesOnnx), settings(quick))));
       bar.step();
       root.put("shapesworld", shapes);
