@@ -25,7 +25,6 @@ import org.rlaifv.Prompt;
 import org.rlaifv.ResponseScorer;
 import org.rlaifv.SamplingParams;
 import org.rlaifv.Seeds;
-import org.rlaifv.TrainingDivergedException;
 import org.rlaifv.core.DivideAndConquerScorer;
 import org.rlaifv.core.RlaifvPairSelector;
 import org.rlaifv.core.loop.AlignmentLoop;
@@ -58,11 +57,6 @@ public final class ShapesDemo {
 
   /** Base seed of the test scenes: the same for every demo seed, so runs compare. */
   public static final long TEST_SEED = 0x7E57L;
-
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShapesDemo.class);
-
-  /** How often a run resumes after a non-finite loss or gradient in DPO training. */
-  static final int MAX_TRAINING_RETRIES = 3;
 
   /** Validation CHAIR_i differences up to this count as ties in checkpoint selection. */
   static final double CHAIR_TOLERANCE = 0.005;
@@ -378,17 +372,9 @@ public final class ShapesDemo {
         .seed(s.seed())
         .provenance("demo", label)
         .build();
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return loop.run(prompts);
-      } catch (TrainingDivergedException e) {
-        // Finished stages are kept in the run directory; running again resumes at training.
-        if (attempt >= MAX_TRAINING_RETRIES) {
-          throw e;
-        }
-        LOG.warn("{}: {}; resuming the run from its training stage", label, e.getMessage());
-      }
-    }
+    // A TrainingDivergedException propagates: finished stages stay in the run directory, so
+    // running the same command again resumes at the training stage.
+    return loop.run(prompts);
   }
 
   private List<Row> evaluateIterations(LoopResult result, List<Prompt> test, double labelerAcc) {
