@@ -47,7 +47,7 @@ final class PretrainCommand {
   static final Plan LABELER = new Plan(2400, 64, 1e-3, 48_000);
   static final Plan POLICY_QUICK = new Plan(60, 32, 2e-3, 2_000);
   static final Plan LABELER_QUICK = new Plan(60, 32, 1e-3, 2_000);
-  static final Plan LABELER_HARD = new Plan(1000, 64, 3e-4, 24_000);
+  static final Plan LABELER_HARD = new Plan(3000, 64, 3e-4, 24_000);
   static final Plan LABELER_HARD_QUICK = new Plan(20, 32, 3e-4, 1_000);
 
   /**
