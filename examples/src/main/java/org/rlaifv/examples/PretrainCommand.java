@@ -47,7 +47,7 @@ final class PretrainCommand {
   static final Plan LABELER = new Plan(2400, 64, 1e-3, 48_000);
   static final Plan POLICY_QUICK = new Plan(60, 32, 2e-3, 2_000);
   static final Plan LABELER_QUICK = new Plan(60, 32, 1e-3, 2_000);
-  static final Plan LABELER_HARD = new Plan(1000, 64, 3e-4, 24_000);
+  static final Plan LABELER_HARD = new Plan(3000, 64, 3e-4, 24_000);
   static final Plan LABELER_HARD_QUICK = new Plan(20, 32, 3e-4, 1_000);
 
   /**
@@ -57,13 +57,17 @@ final class PretrainCommand {
    */
   static final double LABELER_CAPTION_SHARE = 0.2;
 
+  /** Share of first-phase labeler examples mixed into the hard-question phase. */
+  static final double LABELER_HARD_MIX = 0.0;
+
   /** How often one training run may restart after a non-finite gradient. */
   static final int MAX_RESTARTS = 5;
 
   private PretrainCommand() {}
 
   static void run(List<String> argv, PrintStream out) {
-    Args a = Args.parse("pretrain", argv, Set.of("out", "seed", "policy-steps", "labeler-steps", "only"),
+    Args a = Args.parse("pretrain", argv, Set.of("out", "seed", "policy-steps", "labeler-steps", "hard-steps", "hard-lr",
+        "hard-mix", "only"),
         Set.of("quick"));
     boolean quick = a.flag("quick");
     String only = a.choice("only", "both", Set.of("both", "policy", "labeler"));
@@ -76,6 +80,12 @@ final class PretrainCommand {
         policyPlan.batch(), policyPlan.lr(), policyPlan.examples());
     labelerPlan = new Plan(a.integer("labeler-steps", labelerPlan.steps(), 1, 1_000_000),
         labelerPlan.batch(), labelerPlan.lr(), labelerPlan.examples());
+    labelerHardPlan = new Plan(a.integer("hard-steps", labelerHardPlan.steps(), 1, 1_000_000),
+        labelerHardPlan.batch(), a.decimal("hard-lr", labelerHardPlan.lr()), labelerHardPlan.examples());
+    double hardMix = a.decimal("hard-mix", LABELER_HARD_MIX);
+    if (hardMix >= 1) {
+      throw new Args.UsageException("pretrain: --hard-mix must be below 1, got " + hardMix);
+    }
 
     long t0 = System.nanoTime();
     ShapesWorld world = ShapesWorld.defaults();
@@ -108,6 +118,13 @@ final class PretrainCommand {
         List<SftExample> hardData = world.polarCorpus()
             .hardSet(Split.TRAIN, seed + 2, labelerHardPlan.examples()).stream()
             .map(e -> new SftExample(e.image(), e.prompt(), e.target())).toList();
+        if (hardMix > 0) {
+          // A share of the first phase's examples keeps what that phase taught.
+          int n = (int) Math.round(hardData.size() * hardMix / (1 - hardMix));
+          List<SftExample> mixed = new java.util.ArrayList<>(hardData);
+          mixed.addAll(labelerData.subList(0, Math.min(n, labelerData.size())));
+          hardData = List.copyOf(mixed);
+        }
         labelerSeconds += train("labeler (hard questions)", null, seed + 2, tokenizer, hardData,
             labelerHardPlan, dir.resolve(ShapesModels.LABELER), dir.resolve(ShapesModels.LABELER),
             out);
