@@ -29,7 +29,8 @@ public final class Main {
   private static final String USAGE_TEXT = String.join("\n",
       "usage: rlaifv <command> [options]",
       "  demo       [--out DIR] [--iterations N] [--seed S] [--quick] [--baselines] [--models DIR]",
-      "  pretrain   [--out DIR] [--seed S] [--quick]",
+      "  pretrain   [--out DIR] [--seed S] [--quick] [--only policy|labeler] [--policy-steps N]",
+      "             [--labeler-steps N] [--hard-steps N] [--hard-lr X] [--hard-mix F]",
       "  bench      [--out DIR] [--quick]",
       "  judge-eval [--judge labeler|oracle|policy] [--out DIR] [--models DIR] [--n N]");
 
