@@ -29,7 +29,8 @@ public final class Progress implements AutoCloseable {
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(500)
         .setMaxRenderedLength(100)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+        // A fixed width: asking the terminal for its width fails noisily when stderr is a file.
+        .setConsumer(new ConsoleProgressBarConsumer(System.err, 100))
         .continuousUpdate()
         .build();
     return new Progress(bar);

@@ -14,6 +14,7 @@ import org.rlaifv.Prompt;
 import org.rlaifv.Response;
 import org.rlaifv.ResponseSampler;
 import org.rlaifv.SamplingParams;
+import org.rlaifv.core.TokenPicker;
 import org.rlaifv.djl.model.KvCache;
 import org.rlaifv.djl.model.LoadedVlm;
 import org.rlaifv.djl.model.VlmInputs;
@@ -221,7 +222,7 @@ public final class DjlResponseSampler implements ResponseSampler {
     int kept = 0;
     for (int j = 0; j < rows.length; j++) {
       Row r = rows[j];
-      long tok = Sampling.pick(first, r.prompt * vocab, vocab, params, r.rng);
+      long tok = TokenPicker.pick(first, r.prompt * vocab, vocab, params, r.rng);
       if (!accept(r, tok, eos, params)) {
         active.add(r);
         keep[kept++] = j;
@@ -256,7 +257,7 @@ public final class DjlResponseSampler implements ResponseSampler {
       for (int j = 0; j < a; j++) {
         Row r = active.get(j);
         r.position++;
-        long tok = Sampling.pick(logits, j * vocab, vocab, params, r.rng);
+        long tok = TokenPicker.pick(logits, j * vocab, vocab, params, r.rng);
         if (!accept(r, tok, eos, params)) {
           next.add(r);
           keep[kept++] = j;

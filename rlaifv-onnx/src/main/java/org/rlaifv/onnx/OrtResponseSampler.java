@@ -9,6 +9,7 @@ import org.rlaifv.Prompt;
 import org.rlaifv.Response;
 import org.rlaifv.ResponseSampler;
 import org.rlaifv.SamplingParams;
+import org.rlaifv.core.TokenPicker;
 import org.rlaifv.spi.BackendOptions;
 
 /**

@@ -1,15 +1,50 @@
-package org.rlaifv.djl;
+package org.rlaifv.core;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.rlaifv.BackendException;
 import org.rlaifv.SamplingParams;
 
-/** Picks a token from one row of logits with temperature, top-k and top-p, using a row's RNG. */
-final class Sampling {
-  private Sampling() {}
+/**
+ * Picks the next token from a row of logits. Every backend's sampler uses this one procedure, so
+ * the same seed and (numerically equal) logits give the same token on DJL and on ONNX Runtime.
+ *
+ * <p>Greedy (first maximum) at temperature 0. Otherwise weights {@code exp(l/T - max)}; when top-k
+ * or top-p filters, ids are ordered by weight (descending, ties by id) and the top-k prefix, then
+ * the smallest prefix holding {@code topP} of its mass, is kept; one {@link
+ * SplittableRandom#nextDouble()} per draw selects by cumulative weight. Each sample owns one
+ * {@link SplittableRandom} seeded with its own seed ({@link SamplingParams#seedFor(int)}). NaN or
+ * non-finite logits raise a {@link BackendException}.
+ */
+public final class TokenPicker {
+  private TokenPicker() {}
 
-  static int pick(float[] logits, int offset, int vocab, SamplingParams params, SplittableRandom rng) {
+  /**
+   * Picks the next token from a logits array holding exactly one row.
+   *
+   * @param logits the row
+   * @param params temperature, top-k and top-p
+   * @param rng the sample's own random stream
+   * @return the token id
+   * @throws BackendException when the logits are NaN or non-finite
+   */
+  public static int pick(float[] logits, SamplingParams params, SplittableRandom rng) {
+    return pick(logits, 0, logits.length, params, rng);
+  }
+
+  /**
+   * Picks the next token from one row of a logits array.
+   *
+   * @param logits logits of one or more rows
+   * @param offset index of the row's first logit
+   * @param vocab the row's length (the vocabulary size)
+   * @param params temperature, top-k and top-p
+   * @param rng the sample's own random stream (advanced by one draw unless greedy)
+   * @return the token id, in {@code [0, vocab)}
+   * @throws BackendException when the logits hold NaN (greedy) or are non-finite (sampling)
+   */
+  public static int pick(
+      float[] logits, int offset, int vocab, SamplingParams params, SplittableRandom rng) {
     if (params.greedy()) {
       for (int i = 0; i < vocab; i++) {
         if (Float.isNaN(logits[offset + i])) {

@@ -1,4 +1,4 @@
-package org.rlaifv.onnx;
+package org.rlaifv.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

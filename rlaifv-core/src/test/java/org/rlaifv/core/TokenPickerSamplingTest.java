@@ -1,4 +1,4 @@
-package org.rlaifv.djl;
+package org.rlaifv.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +14,7 @@ import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.rlaifv.SamplingParams;
 
-class SamplingTest {
+class TokenPickerSamplingTest {
 
   @Property(tries = 200)
   void topKKeepsOnlyTheKMostLikely(
@@ -28,7 +28,7 @@ class SamplingTest {
       logits[i] = Math.max(-50, Math.min(50, logits[i])) + i * 1e-3f; // distinct values
     }
     SamplingParams p = SamplingParams.builder().n(1).temperature(1.0).topK(k).maxNewTokens(1).build();
-    int tok = Sampling.pick(logits, 0, logits.length, p, new SplittableRandom(seed));
+    int tok = TokenPicker.pick(logits, 0, logits.length, p, new SplittableRandom(seed));
     int larger = 0;
     for (float l : logits) {
       if (l > logits[tok]) {
@@ -47,8 +47,8 @@ class SamplingTest {
     }
     SamplingParams p = SamplingParams.builder().n(1).temperature(0.7).topP(topP).maxNewTokens(1).build();
     assertEquals(
-        Sampling.pick(logits, 0, logits.length, p, new SplittableRandom(seed)),
-        Sampling.pick(logits, 0, logits.length, p, new SplittableRandom(seed)));
+        TokenPicker.pick(logits, 0, logits.length, p, new SplittableRandom(seed)),
+        TokenPicker.pick(logits, 0, logits.length, p, new SplittableRandom(seed)));
   }
 
   @Test
@@ -57,13 +57,13 @@ class SamplingTest {
     SamplingParams greedy = SamplingParams.builder().n(1).temperature(0).maxNewTokens(1).build();
     SamplingParams nucleus = SamplingParams.builder().n(1).temperature(1).topP(0.01).maxNewTokens(1).build();
     for (long s = 0; s < 20; s++) {
-      assertEquals(1, Sampling.pick(logits, 0, 4, greedy, new SplittableRandom(s)));
-      assertEquals(1, Sampling.pick(logits, 0, 4, nucleus, new SplittableRandom(s)));
+      assertEquals(1, TokenPicker.pick(logits, 0, 4, greedy, new SplittableRandom(s)));
+      assertEquals(1, TokenPicker.pick(logits, 0, 4, nucleus, new SplittableRandom(s)));
     }
     SamplingParams free = SamplingParams.builder().n(1).temperature(1).maxNewTokens(1).build();
     Set<Integer> seen = new HashSet<>();
     for (long s = 0; s < 200; s++) {
-      seen.add(Sampling.pick(logits, 0, 4, free, new SplittableRandom(s)));
+      seen.add(TokenPicker.pick(logits, 0, 4, free, new SplittableRandom(s)));
     }
     assertEquals(4, seen.size());
   }
