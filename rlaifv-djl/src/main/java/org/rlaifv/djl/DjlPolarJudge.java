@@ -16,6 +16,7 @@ import org.rlaifv.Image;
 import org.rlaifv.ModelFormatException;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.PolarQuestion;
+import org.rlaifv.core.Verdicts;
 import org.rlaifv.djl.model.KvCache;
 import org.rlaifv.djl.model.LoadedVlm;
 import org.rlaifv.djl.model.VlmInputs;
@@ -213,7 +214,7 @@ public final class DjlPolarJudge implements PolarJudge {
     } catch (ai.djl.engine.EngineException e) {
       throw new BackendException("judging failed: " + e.getMessage(), e);
     }
-    return verdicts(questions, probs);
+    return Verdicts.fromProbabilities(questions, probs, abstainBelow);
   }
 
   /**
@@ -236,7 +237,7 @@ public final class DjlPolarJudge implements PolarJudge {
         probs[i] = yesNo(p, 0);
       }
     }
-    return verdicts(questions, probs);
+    return Verdicts.fromProbabilities(questions, probs, abstainBelow);
   }
 
   private double[] yesNo(float[] p, int offset) {
@@ -249,30 +250,6 @@ public final class DjlPolarJudge implements PolarJudge {
       no += p[offset + id];
     }
     return new double[] {yes, no};
-  }
-
-  private List<ClaimVerdict> verdicts(List<PolarQuestion> questions, double[][] probs) {
-    List<ClaimVerdict> out = new ArrayList<>(questions.size());
-    for (int i = 0; i < questions.size(); i++) {
-      if (!Double.isFinite(probs[i][0]) || !Double.isFinite(probs[i][1])) {
-        throw new BackendException(
-            "the labeler produced non-finite probabilities for '" + questions.get(i).question()
-                + "'; its weights may be corrupt or diverged");
-      }
-      double yes = clamp(probs[i][0]);
-      double no = clamp(probs[i][1]);
-      double sum = yes + no;
-      if (sum > 1) {
-        yes /= sum;
-        no /= sum;
-      }
-      out.add(ClaimVerdict.of(questions.get(i), yes, no, abstainBelow));
-    }
-    return out;
-  }
-
-  private static double clamp(double p) {
-    return Math.max(0, Math.min(1, p));
   }
 
   private static int commonPrefix(long[] a, long[] b) {

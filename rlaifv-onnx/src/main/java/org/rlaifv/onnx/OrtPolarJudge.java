@@ -6,13 +6,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import org.rlaifv.BackendException;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.ClaimVerdict;
 import org.rlaifv.Image;
 import org.rlaifv.ModelFormatException;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.PolarQuestion;
+import org.rlaifv.core.Verdicts;
 import org.rlaifv.spi.BackendOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,7 +160,7 @@ public final class OrtPolarJudge implements PolarJudge {
           probs[i] = yesNo(o.logits(0, in.seq - 1));
         }
       }
-      return verdicts(questions, probs);
+      return Verdicts.fromProbabilities(questions, probs, abstainBelow);
     }
     OrtVlm.Inputs pre = vlm.imageInputs(features, List.of(Arrays.copyOf(ids.get(0), shared)));
     try (OrtKvCache empty = vlm.model.emptyCache(1);
@@ -196,7 +196,7 @@ public final class OrtPolarJudge implements PolarJudge {
         }
       }
     }
-    return verdicts(questions, probs);
+    return Verdicts.fromProbabilities(questions, probs, abstainBelow);
   }
 
   private double[] yesNo(float[] logits) {
@@ -217,31 +217,6 @@ public final class OrtPolarJudge implements PolarJudge {
       no += Math.exp(logits[id] - max) / sum;
     }
     return new double[] {yes, no};
-  }
-
-  private List<ClaimVerdict> verdicts(List<PolarQuestion> questions, double[][] probs) {
-    List<ClaimVerdict> out = new ArrayList<>(questions.size());
-    for (int i = 0; i < questions.size(); i++) {
-      if (!Double.isFinite(probs[i][0]) || !Double.isFinite(probs[i][1])) {
-        throw new BackendException(
-            "the labeler produced non-finite probabilities for '"
-                + questions.get(i).question()
-                + "'; its weights may be corrupt or diverged");
-      }
-      double yes = clamp(probs[i][0]);
-      double no = clamp(probs[i][1]);
-      double sum = yes + no;
-      if (sum > 1) {
-        yes /= sum;
-        no /= sum;
-      }
-      out.add(ClaimVerdict.of(questions.get(i), yes, no, abstainBelow));
-    }
-    return out;
-  }
-
-  private static double clamp(double p) {
-    return Math.max(0, Math.min(1, p));
   }
 
   private static int commonPrefix(long[] a, long[] b) {
