@@ -7,23 +7,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.rlaifv.BackendException;
 import org.rlaifv.ClaimVerdict;
 import org.rlaifv.Image;
 import org.rlaifv.ModelFormatException;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.PolarQuestion;
+import org.rlaifv.core.AnswerTokens;
 import org.rlaifv.core.Verdicts;
 import org.rlaifv.djl.model.KvCache;
 import org.rlaifv.djl.model.LoadedVlm;
 import org.rlaifv.djl.model.VlmInputs;
 import org.rlaifv.djl.model.VlmModel;
 import org.rlaifv.spi.BackendOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The labeler on DJL: answers every polar question about one image with one prefix-cached batch.
@@ -48,7 +45,6 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class DjlPolarJudge implements PolarJudge {
-  private static final Logger LOG = LoggerFactory.getLogger(DjlPolarJudge.class);
 
   /** The suffix appended to every question. */
   public static final String ANSWER_INSTRUCTION = " Please answer yes or no.";
@@ -88,34 +84,14 @@ public final class DjlPolarJudge implements PolarJudge {
   /** First token id of each word as it would follow a rendered question. */
   private int[] answerIds(String... words) {
     String rendered = vlm.format().render("is it" + ANSWER_INSTRUCTION);
-    long[] base = vlm.textIds(rendered);
-    Set<Integer> ids = new LinkedHashSet<>();
-    Long unk = null;
+    long unk = -1;
     try {
       unk = vlm.tokenizer().tokenId("<unk>");
     } catch (ModelFormatException e) {
       // the tokenizer has no <unk> token
     }
-    for (String w : words) {
-      long[] full = vlm.textIds(rendered + " " + w);
-      long id;
-      if (full.length > base.length && Arrays.equals(Arrays.copyOf(full, base.length), base)) {
-        id = full[base.length];
-      } else {
-        id = vlm.tokenizer().encode(w)[0];
-      }
-      if (unk != null && id == unk) {
-        LOG.warn("tokenizer {} has no token for '{}'; it is left out of the answer mass",
-            vlm.tokenizer().file(), w);
-        continue;
-      }
-      ids.add((int) id);
-    }
-    if (ids.isEmpty()) {
-      throw new ModelFormatException(
-          "tokenizer " + vlm.tokenizer().file() + " has no token for any of " + Arrays.toString(words));
-    }
-    return ids.stream().mapToInt(Integer::intValue).toArray();
+    return AnswerTokens.firstIds(vlm.textIds(rendered), w -> vlm.textIds(rendered + " " + w),
+        w -> vlm.tokenizer().encode(w), unk, vlm.tokenizer().file().toString(), words);
   }
 
   /**
@@ -154,7 +130,7 @@ public final class DjlPolarJudge implements PolarJudge {
     for (PolarQuestion q : questions) {
       long[] seq = vlm.promptIds(questionText(q));
       if (!ids.isEmpty()) {
-        shared = Math.min(shared, commonPrefix(ids.get(0), seq));
+        shared = Math.min(shared, AnswerTokens.commonPrefix(ids.get(0), seq));
       }
       shared = Math.min(shared, seq.length - 1);
       ids.add(seq);
@@ -250,15 +226,6 @@ public final class DjlPolarJudge implements PolarJudge {
       no += p[offset + id];
     }
     return new double[] {yes, no};
-  }
-
-  private static int commonPrefix(long[] a, long[] b) {
-    int n = Math.min(a.length, b.length);
-    int i = 0;
-    while (i < n && a[i] == b[i]) {
-      i++;
-    }
-    return i;
   }
 
   /** Closes the model when this judge owns it. */

@@ -2,20 +2,17 @@ package org.rlaifv.onnx;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.ClaimVerdict;
 import org.rlaifv.Image;
 import org.rlaifv.ModelFormatException;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.PolarQuestion;
+import org.rlaifv.core.AnswerTokens;
 import org.rlaifv.core.Verdicts;
 import org.rlaifv.spi.BackendOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The labeler on ONNX Runtime: answers every polar question about one image from one cached
@@ -44,7 +41,6 @@ public final class OrtPolarJudge implements PolarJudge {
   /** The instruction appended to every question. */
   public static final String ANSWER_INSTRUCTION = " Please answer yes or no.";
 
-  private static final Logger LOG = LoggerFactory.getLogger(OrtPolarJudge.class);
 
   private final OrtVlm vlm;
   private final double abstainBelow;
@@ -91,33 +87,14 @@ public final class OrtPolarJudge implements PolarJudge {
   /** First token id of each word as it would follow a rendered question. */
   private int[] answerIds(String... words) {
     String rendered = vlm.tokenizer.render("is it" + ANSWER_INSTRUCTION);
-    long[] base = vlm.textIds(rendered);
-    Set<Integer> ids = new LinkedHashSet<>();
-    Long unk = null;
+    long unk = -1;
     try {
       unk = vlm.tokenizer.tokenId("<unk>");
     } catch (ModelFormatException e) {
       // the tokenizer has no <unk> token
     }
-    for (String w : words) {
-      long[] full = vlm.textIds(rendered + " " + w);
-      long id;
-      if (full.length > base.length && Arrays.equals(Arrays.copyOf(full, base.length), base)) {
-        id = full[base.length];
-      } else {
-        id = vlm.tokenizer.encode(w)[0];
-      }
-      if (unk != null && id == unk) {
-        LOG.warn("the labeler's tokenizer has no token for '{}'; it is left out of the answer mass", w);
-        continue;
-      }
-      ids.add((int) id);
-    }
-    if (ids.isEmpty()) {
-      throw new ModelFormatException(
-          "tokenizer in " + vlm.model.directory() + " has no token for any of " + Arrays.toString(words));
-    }
-    return ids.stream().mapToInt(Integer::intValue).toArray();
+    return AnswerTokens.firstIds(vlm.textIds(rendered), w -> vlm.textIds(rendered + " " + w),
+        w -> vlm.tokenizer.encode(w), unk, "in " + vlm.model.directory(), words);
   }
 
   private static String questionText(PolarQuestion question) {
@@ -143,7 +120,7 @@ public final class OrtPolarJudge implements PolarJudge {
     for (PolarQuestion q : questions) {
       long[] seq = vlm.promptIds(questionText(q));
       if (!ids.isEmpty()) {
-        shared = Math.min(shared, commonPrefix(ids.get(0), seq));
+        shared = Math.min(shared, AnswerTokens.commonPrefix(ids.get(0), seq));
       }
       shared = Math.min(shared, seq.length - 1);
       ids.add(seq);
@@ -217,15 +194,6 @@ public final class OrtPolarJudge implements PolarJudge {
       no += Math.exp(logits[id] - max) / sum;
     }
     return new double[] {yes, no};
-  }
-
-  private static int commonPrefix(long[] a, long[] b) {
-    int n = Math.min(a.length, b.length);
-    int i = 0;
-    while (i < n && a[i] == b[i]) {
-      i++;
-    }
-    return i;
   }
 
   /** Closes the model sessions and the tokenizer. */

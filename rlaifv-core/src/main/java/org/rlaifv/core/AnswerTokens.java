@@ -1,0 +1,78 @@
+package org.rlaifv.core;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Function;
+import org.rlaifv.ModelFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Token arithmetic every backend's polar judge shares: which token ids stand for an answer word
+ * at the first answer position, and how long a prefix two token sequences share.
+ */
+public final class AnswerTokens {
+  private static final Logger LOG = LoggerFactory.getLogger(AnswerTokens.class);
+
+  private AnswerTokens() {}
+
+  /**
+   * Returns the first token id of each word as it is tokenized right after a rendered question: the
+   * id at position {@code base.length} of {@code afterQuestion.apply(word)} when that sequence
+   * extends {@code base}, else the first id of the word tokenized alone. Words that map to the
+   * unknown token are left out (logged).
+   *
+   * @param base token ids of the rendered question alone
+   * @param afterQuestion token ids of the rendered question followed by a space and the word
+   * @param alone token ids of the word tokenized alone
+   * @param unknownId the tokenizer's unknown-token id, or -1 when it has none
+   * @param tokenizer the tokenizer's file or model directory, for messages
+   * @param words the answer words (for example "yes", "Yes")
+   * @return the distinct ids, in word order
+   * @throws ModelFormatException naming the tokenizer when no word has a token
+   */
+  public static int[] firstIds(
+      long[] base,
+      Function<String, long[]> afterQuestion,
+      Function<String, long[]> alone,
+      long unknownId,
+      String tokenizer,
+      String... words) {
+    Set<Integer> ids = new LinkedHashSet<>();
+    for (String w : words) {
+      long[] full = afterQuestion.apply(w);
+      long id =
+          full.length > base.length && commonPrefix(full, base) == base.length
+              ? full[base.length]
+              : alone.apply(w)[0];
+      if (id == unknownId) {
+        LOG.warn("tokenizer {} has no token for '{}'; it is left out of the answer mass",
+            tokenizer, w);
+        continue;
+      }
+      ids.add((int) id);
+    }
+    if (ids.isEmpty()) {
+      throw new ModelFormatException(
+          "tokenizer " + tokenizer + " has no token for any of " + Arrays.toString(words));
+    }
+    return ids.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * Returns the length of the longest common prefix of two token sequences.
+   *
+   * @param a one sequence
+   * @param b the other
+   * @return the number of leading positions where they agree
+   */
+  public static int commonPrefix(long[] a, long[] b) {
+    int n = Math.min(a.length, b.length);
+    int i = 0;
+    while (i < n && a[i] == b[i]) {
+      i++;
+    }
+    return i;
+  }
+}
