@@ -88,7 +88,7 @@ final class BenchCommand {
       Path onnxDir = tmp.resolve("llava-onnx");
       OnnxExporter.export(llavaDir, onnxDir);
       root.put("onnx", onnx(OnnxBench.run(Checkpoint.of(llavaDir), Checkpoint.of(onnxDir),
-          settings(quick))));
+          settings(quick, 1))));
       bar.step();
 
       // ShapesWorld models.
@@ -115,7 +115,8 @@ final class BenchCommand {
       // the same architecture, so the sampler figure holds for it too).
       OnnxExporter.export(models.resolve(ShapesModels.LABELER), shapesOnnx);
       shapes.put("onnx", onnx(OnnxBench.run(Checkpoint.of(models.resolve(ShapesModels.LABELER)),
-          Checkpoint.of(shapesOnnx), settings(quick))));
+          Checkpoint.of(shapesOnnx),
+          settings(quick, OnnxBench.Settings.defaults().judgePasses()))));
       bar.step();
       root.put("shapesworld", shapes);
     } finally {
@@ -132,10 +133,14 @@ final class BenchCommand {
         nested(root, "judge", "speedup"), nested(root, "sampler", "speedup"), file);
   }
 
-  private static OnnxBench.Settings settings(boolean quick) {
+  /** The ONNX workload; {@code judgePasses} is lowered for the slow LLaVA-shaped judge. */
+  private static OnnxBench.Settings settings(boolean quick, int judgePasses) {
     OnnxBench.Settings d = OnnxBench.Settings.defaults();
-    return quick ? new OnnxBench.Settings(1, 1, 1, d.claimsPerImage(), d.samplesPerPrompt(),
-        d.maxNewTokens(), d.options()) : d;
+    return quick
+        ? new OnnxBench.Settings(1, 1, 1, 1, d.claimsPerImage(), d.samplesPerPrompt(),
+            d.maxNewTokens(), d.options())
+        : new OnnxBench.Settings(d.images(), d.warmupImages(), d.rounds(), judgePasses,
+            d.claimsPerImage(), d.samplesPerPrompt(), d.maxNewTokens(), d.options());
   }
 
   private static Map<String, Object> dpo(DpoBench.Result r, double matmulGflops) {

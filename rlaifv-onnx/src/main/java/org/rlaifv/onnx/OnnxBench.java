@@ -72,7 +72,10 @@ public final class OnnxBench {
    *
    * @param images images judged and prompts sampled in each timed round
    * @param warmupImages images run untimed first
-   * @param rounds timed rounds per backend; the fastest is reported
+   * @param rounds timed rounds per backend, alternating between the backends; the fastest is
+   *     reported
+   * @param judgePasses passes over the images in each judging round (and in the warm-up), so
+   *     that a round of the fast judging path lasts long enough to time
    * @param claimsPerImage polar questions per image, judged in one call
    * @param samplesPerPrompt responses per prompt
    * @param maxNewTokens most tokens per response
@@ -82,6 +85,7 @@ public final class OnnxBench {
       int images,
       int warmupImages,
       int rounds,
+      int judgePasses,
       int claimsPerImage,
       int samplesPerPrompt,
       int maxNewTokens,
@@ -90,7 +94,7 @@ public final class OnnxBench {
     /** Validates the sizes. */
     public Settings {
       Objects.requireNonNull(options, "options");
-      if (images < 1 || warmupImages < 0 || rounds < 1 || claimsPerImage < 1
+      if (images < 1 || warmupImages < 0 || rounds < 1 || judgePasses < 1 || claimsPerImage < 1
           || samplesPerPrompt < 1 || maxNewTokens < 1) {
         throw new InvalidInputException(
             "bench sizes must be positive (warm-up may be 0): images "
@@ -99,6 +103,8 @@ public final class OnnxBench {
                 + warmupImages
                 + ", rounds "
                 + rounds
+                + ", judge passes "
+                + judgePasses
                 + ", claims "
                 + claimsPerImage
                 + ", samples "
@@ -109,14 +115,14 @@ public final class OnnxBench {
     }
 
     /**
-     * Returns the default workload: 2 warm-up images, then best of 3 rounds of 4 images each, 32
-     * claims per image (8 responses x 4 claims), 8 samples of up to 48 tokens, one intra-op
-     * thread (tiny models are dominated by per-op overhead, not arithmetic).
+     * Returns the default workload: 2 warm-up images, then best of 3 rounds of 4 images each
+     * (judged 8 times over), 32 claims per image (8 responses x 4 claims), 8 samples of up to 48
+     * tokens, one intra-op thread (tiny models are dominated by per-op overhead, not arithmetic).
      *
      * @return the defaults
      */
     public static Settings defaults() {
-      return new Settings(4, 2, 3, 32, 8, 48, BackendOptions.defaults().withThreads(1));
+      return new Settings(4, 2, 3, 8, 32, 8, 48, BackendOptions.defaults().withThreads(1));
     }
   }
 
@@ -151,11 +157,12 @@ public final class OnnxBench {
         PolarJudge j = OrtPolarJudge.open(exported, o)) {
       List<Image> warm = images.subList(0, settings.warmupImages());
       List<Image> timed = images.subList(settings.warmupImages(), images.size());
-      judgeRate(d, warm, questions);
-      judgeRate(j, warm, questions);
+      int passes = settings.judgePasses();
+      judgeRate(d, warm, questions, passes);
+      judgeRate(j, warm, questions, passes);
       for (int r = 0; r < settings.rounds(); r++) {
-        djlJudge = Math.max(djlJudge, judgeRate(d, timed, questions));
-        ortJudge = Math.max(ortJudge, judgeRate(j, timed, questions));
+        djlJudge = Math.max(djlJudge, judgeRate(d, timed, questions, passes));
+        ortJudge = Math.max(ortJudge, judgeRate(j, timed, questions, passes));
       }
     }
     double djlSampler = 0;
@@ -183,11 +190,13 @@ public final class OnnxBench {
   }
 
   private static double judgeRate(
-      PolarJudge judge, List<Image> images, List<PolarQuestion> questions) {
+      PolarJudge judge, List<Image> images, List<PolarQuestion> questions, int passes) {
     long start = System.nanoTime();
     long claims = 0;
-    for (Image image : images) {
-      claims += judge.judge(image, questions).size();
+    for (int p = 0; p < passes; p++) {
+      for (Image image : images) {
+        claims += judge.judge(image, questions).size();
+      }
     }
     return claims / seconds(start);
   }

@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.rlaifv.BackendException;
 
@@ -18,6 +17,8 @@ import org.rlaifv.BackendException;
 public final class OrtKvCache implements AutoCloseable {
   private final OnnxTensor[] tensors;
   private final AutoCloseable owner;
+  private final DirectBuffers pool;
+  private final ByteBuffer[] buffers;
   private final int batch;
   private final int length;
   private final int kvHeads;
@@ -25,9 +26,29 @@ public final class OrtKvCache implements AutoCloseable {
   private boolean closed;
 
   OrtKvCache(
-      OnnxTensor[] tensors, AutoCloseable owner, int batch, int length, int kvHeads, int headDim) {
+      OnnxTensor[] tensors,
+      AutoCloseable owner,
+      DirectBuffers pool,
+      int batch,
+      int length,
+      int kvHeads,
+      int headDim) {
+    this(tensors, owner, pool, null, batch, length, kvHeads, headDim);
+  }
+
+  private OrtKvCache(
+      OnnxTensor[] tensors,
+      AutoCloseable owner,
+      DirectBuffers pool,
+      ByteBuffer[] buffers,
+      int batch,
+      int length,
+      int kvHeads,
+      int headDim) {
     this.tensors = tensors;
     this.owner = owner;
+    this.pool = pool;
+    this.buffers = buffers;
     this.batch = batch;
     this.length = length;
     this.kvHeads = kvHeads;
@@ -35,7 +56,8 @@ public final class OrtKvCache implements AutoCloseable {
   }
 
   /** Creates an empty cache (length 0) for {@code layers} layers. */
-  static OrtKvCache empty(OrtEnvironment env, int layers, int batch, int kvHeads, int headDim) {
+  static OrtKvCache empty(
+      OrtEnvironment env, DirectBuffers pool, int layers, int batch, int kvHeads, int headDim) {
     OnnxTensor[] t = new OnnxTensor[2 * layers];
     try {
       for (int i = 0; i < t.length; i++) {
@@ -47,7 +69,7 @@ public final class OrtKvCache implements AutoCloseable {
       closeAll(t);
       throw new BackendException("cannot allocate an empty key/value cache: " + e.getMessage(), e);
     }
-    return new OrtKvCache(t, null, batch, 0, kvHeads, headDim);
+    return new OrtKvCache(t, null, pool, batch, 0, kvHeads, headDim);
   }
 
   /**
@@ -118,13 +140,12 @@ public final class OrtKvCache implements AutoCloseable {
     }
     int rowSize = kvHeads * length * headDim;
     OnnxTensor[] out = new OnnxTensor[tensors.length];
+    ByteBuffer[] blocks = new ByteBuffer[tensors.length];
     try {
       for (int i = 0; i < tensors.length; i++) {
         FloatBuffer src = tensors[i].getFloatBuffer();
-        FloatBuffer dst =
-            ByteBuffer.allocateDirect(4 * rowSize * rows.length)
-                .order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
+        blocks[i] = pool.take(4 * rowSize * rows.length);
+        FloatBuffer dst = blocks[i].asFloatBuffer();
         for (int r : rows) {
           dst.put(src.duplicate().position(r * rowSize).limit((r + 1) * rowSize));
         }
@@ -132,16 +153,28 @@ public final class OrtKvCache implements AutoCloseable {
         out[i] =
             OnnxTensor.createTensor(env, dst, new long[] {rows.length, kvHeads, length, headDim});
       }
-    } catch (OrtException e) {
+    } catch (OrtException | RuntimeException e) {
       closeAll(out);
+      giveBack(blocks);
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
       throw new BackendException("cannot copy the key/value cache: " + e.getMessage(), e);
     }
-    return new OrtKvCache(out, null, rows.length, length, kvHeads, headDim);
+    return new OrtKvCache(out, null, pool, blocks, rows.length, length, kvHeads, headDim);
   }
 
   private void check() {
     if (closed) {
       throw new IllegalStateException("key/value cache is closed");
+    }
+  }
+
+  private void giveBack(ByteBuffer[] blocks) {
+    for (ByteBuffer b : blocks) {
+      if (b != null) {
+        pool.give(b);
+      }
     }
   }
 
@@ -168,6 +201,9 @@ public final class OrtKvCache implements AutoCloseable {
       }
     } else {
       closeAll(tensors);
+      if (buffers != null) {
+        giveBack(buffers);
+      }
     }
   }
 }

@@ -58,6 +58,12 @@ public final class OrtModel implements AutoCloseable {
   /** File name of the model config. */
   public static final String CONFIG = "config.json";
 
+  /**
+   * Largest embedding table, in floats (16 MiB), that is read into memory at open; larger ones
+   * are looked up by running {@value #EMBED}.
+   */
+  static final long EMBED_TABLE_MAX_FLOATS = 4L << 20;
+
   private static final Logger LOG = LoggerFactory.getLogger(OrtModel.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,6 +79,8 @@ public final class OrtModel implements AutoCloseable {
   private final int vocab;
   private final int imageSize;
   private final int imageTokens;
+  private final DirectBuffers buffers = new DirectBuffers(DirectBuffers.DEFAULT_MAX_POOLED_BYTES);
+  private float[] embedTable;
   private boolean closed;
 
   private OrtModel(
@@ -134,6 +142,7 @@ public final class OrtModel implements AutoCloseable {
       decoder = session(env, directory.resolve(DECODER), so);
       OrtModel m = new OrtModel(directory, env, vision, embed, decoder, config);
       m.validate();
+      m.loadEmbedTable();
       LOG.debug(
           "opened ONNX model {} ({} layers, hidden {}, vocab {}) on {}",
           directory,
@@ -208,6 +217,34 @@ public final class OrtModel implements AutoCloseable {
               + " in "
               + CONFIG);
     }
+  }
+
+  /**
+   * Reads the whole embedding table once when it is small, so that lookups need no session run;
+   * the embedding graph maps each token id on its own, so the table gives the same values.
+   */
+  private void loadEmbedTable() {
+    if ((long) vocab * hidden > EMBED_TABLE_MAX_FLOATS) {
+      return;
+    }
+    long[] all = new long[vocab];
+    for (int i = 0; i < vocab; i++) {
+      all[i] = i;
+    }
+    float[] table = runEmbed(all, 1, vocab);
+    if (table.length != vocab * hidden) {
+      throw new ModelFormatException(
+          directory.resolve(EMBED)
+              + ": output 'inputs_embeds' holds "
+              + table.length
+              + " values for "
+              + vocab
+              + " ids, expected "
+              + vocab
+              + " x "
+              + hidden);
+    }
+    embedTable = table;
   }
 
   private void expect(
@@ -322,7 +359,8 @@ public final class OrtModel implements AutoCloseable {
   }
 
   /**
-   * Looks up token embeddings.
+   * Looks up token embeddings: from the table read at open when it is small (see {@link
+   * #EMBED_TABLE_MAX_FLOATS}), else by running the embedding graph.
    *
    * @param ids token ids, {@code batch x seq}, row-major
    * @param batch number of rows
@@ -336,6 +374,32 @@ public final class OrtModel implements AutoCloseable {
         throw new InvalidInputException("token id " + id + " is outside [0, " + vocab + ")");
       }
     }
+    if (ids.length != batch * seq) {
+      throw new InvalidInputException(
+          "input_ids hold " + ids.length + " ids, expected " + batch + " x " + seq);
+    }
+    if (embedTable != null) {
+      float[] out = new float[ids.length * hidden];
+      for (int i = 0; i < ids.length; i++) {
+        System.arraycopy(embedTable, (int) ids[i] * hidden, out, i * hidden, hidden);
+      }
+      return out;
+    }
+    return runEmbed(ids, batch, seq);
+  }
+
+  /** Whether embeddings are looked up in memory rather than by running the graph. */
+  boolean hasEmbedTable() {
+    return embedTable != null;
+  }
+
+  /** Runs the embedding graph even when the table is in memory (for checks). */
+  float[] embedByGraph(long[] ids, int batch, int seq) {
+    check();
+    return runEmbed(ids, batch, seq);
+  }
+
+  private float[] runEmbed(long[] ids, int batch, int seq) {
     try (OnnxTensor t = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {batch, seq});
         OrtSession.Result r = embed.run(Map.of("input_ids", t))) {
       return floats(r.get(0));
@@ -352,7 +416,7 @@ public final class OrtModel implements AutoCloseable {
    */
   public OrtKvCache emptyCache(int batch) {
     check();
-    return OrtKvCache.empty(env, layers, batch, kvHeads, headDim);
+    return OrtKvCache.empty(env, buffers, layers, batch, kvHeads, headDim);
   }
 
   /**
@@ -412,7 +476,7 @@ public final class OrtModel implements AutoCloseable {
         present[2 * i] = (OnnxTensor) result.get("present." + i + ".key").orElseThrow();
         present[2 * i + 1] = (OnnxTensor) result.get("present." + i + ".value").orElseThrow();
       }
-      OrtKvCache cache = new OrtKvCache(present, result, batch, total, kvHeads, headDim);
+      OrtKvCache cache = new OrtKvCache(present, result, buffers, batch, total, kvHeads, headDim);
       result = null;
       return new DecoderOutput(logits, batch, seq, vocab, cache);
     } catch (OrtException e) {

@@ -1,6 +1,7 @@
 package org.rlaifv.onnx;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -87,7 +88,14 @@ final class OrtTokenizer implements AutoCloseable {
   }
 
   long[] encode(String text) {
-    return tokenizer.encode(text, false, false).getIds();
+    // Ids only: one native encode and one read instead of a full Encoding.
+    TokenizersLibrary lib = TokenizersLibrary.LIB;
+    long encoding = lib.encode(tokenizer.getHandle(), text, false);
+    try {
+      return lib.getTokenIds(encoding);
+    } finally {
+      lib.deleteEncoding(encoding);
+    }
   }
 
   String decode(long[] ids) {

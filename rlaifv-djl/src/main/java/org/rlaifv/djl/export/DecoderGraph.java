@@ -1,6 +1,7 @@
 package org.rlaifv.djl.export;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.rlaifv.djl.export.OnnxGraph.ElemType;
 
@@ -88,7 +89,7 @@ final class DecoderGraph {
 
     String x = "inputs_embeds";
     int rep = s.heads() / s.kvHeads();
-    String scaleConst = g.scalar((float) (1.0 / Math.sqrt(d)));
+    float scale = (float) (1.0 / Math.sqrt(d));
     for (int i = 0; i < s.layers(); i++) {
       String h =
           o.rmsNorm(
@@ -96,14 +97,37 @@ final class DecoderGraph {
               n.layer(i, "input_layernorm.weight"),
               w.get(n.layer(i, "input_layernorm.weight"), s.hidden()),
               s.rmsEps());
-      String q = proj(o, w, h, n.layer(i, "self_attn.q_proj.weight"), s.heads() * d, s.hidden());
-      String k = proj(o, w, h, n.layer(i, "self_attn.k_proj.weight"), s.kvHeads() * d, s.hidden());
-      String v = proj(o, w, h, n.layer(i, "self_attn.v_proj.weight"), s.kvHeads() * d, s.hidden());
-      q = o.transpose(o.reshape(q, 0, 0, s.heads(), d), 0, 2, 1, 3);
-      k = o.transpose(o.reshape(k, 0, 0, s.kvHeads(), d), 0, 2, 1, 3);
-      v = o.transpose(o.reshape(v, 0, 0, s.kvHeads(), d), 0, 2, 1, 3);
-      q = rope(g, q, cos, sin, rotM);
-      k = rope(g, k, cos, sin, rotM);
+      // One MatMul for q, k and v, with the attention scale folded into q's weights (RoPE is
+      // linear, so scaling before it is exact).
+      float[] wq = w.get(n.layer(i, "self_attn.q_proj.weight"), s.heads() * d, s.hidden());
+      float[] wk = w.get(n.layer(i, "self_attn.k_proj.weight"), s.kvHeads() * d, s.hidden());
+      float[] wqk = Arrays.copyOf(wq, wq.length + wk.length);
+      for (int e = 0; e < wq.length; e++) {
+        wqk[e] *= scale;
+      }
+      System.arraycopy(wk, 0, wqk, wq.length, wk.length);
+      List<String> qkv =
+          o.fusedLinear(
+              h,
+              n.layer(i, "self_attn.qkv_proj.weight.T"),
+              List.of(
+                  wqk,
+                  w.get(n.layer(i, "self_attn.v_proj.weight"), s.kvHeads() * d, s.hidden())),
+              new int[] {(s.heads() + s.kvHeads()) * d, s.kvHeads() * d},
+              s.hidden());
+      // Heads first, [B,H+KV,S,D], then RoPE on the query and key heads together (the tables
+      // broadcast over the head axis, which ONNX Runtime handles in contiguous S*D spans).
+      String qk =
+          rope(
+              g,
+              o.transpose(o.reshape(qkv.get(0), 0, 0, s.heads() + s.kvHeads(), d), 0, 2, 1, 3),
+              cos,
+              sin,
+              rotM);
+      List<String> qkHeads = o.split(qk, 1, s.heads(), s.kvHeads());
+      String q = qkHeads.get(0);
+      String k = qkHeads.get(1);
+      String v = o.transpose(o.reshape(qkv.get(1), 0, 0, s.kvHeads(), d), 0, 2, 1, 3);
       String presentK = "present." + i + ".key";
       String presentV = "present." + i + ".value";
       g.node(
@@ -118,8 +142,7 @@ final class DecoderGraph {
           OnnxAttribute.ofInt("axis", 2));
       // Grouped-query attention without copying K/V: fold the query heads sharing a KV head
       // into the row axis, [B,H,S,D] -> [B,KV,rep*S,D].
-      String qs = g.op("Mul", q, scaleConst);
-      String qg = rep == 1 ? qs : o.reshape(qs, 0, s.kvHeads(), -1, d);
+      String qg = rep == 1 ? q : o.reshape(q, 0, s.kvHeads(), -1, d);
       String scores = g.op("MatMul", qg, o.transpose(presentK, 0, 1, 3, 2));
       if (rep != 1) {
         scores = o.reshape(scores, 0, s.heads(), -1, 0);
@@ -144,9 +167,16 @@ final class DecoderGraph {
               n.layer(i, "post_attention_layernorm.weight"),
               w.get(n.layer(i, "post_attention_layernorm.weight"), s.hidden()),
               s.rmsEps());
-      String gate = proj(o, w, h2, n.layer(i, "mlp.gate_proj.weight"), s.intermediate(), s.hidden());
-      String up = proj(o, w, h2, n.layer(i, "mlp.up_proj.weight"), s.intermediate(), s.hidden());
-      String act = g.op("Mul", o.silu(gate), up);
+      List<String> gateUp =
+          o.fusedLinear(
+              h2,
+              n.layer(i, "mlp.gate_up_proj.weight.T"),
+              List.of(
+                  w.get(n.layer(i, "mlp.gate_proj.weight"), s.intermediate(), s.hidden()),
+                  w.get(n.layer(i, "mlp.up_proj.weight"), s.intermediate(), s.hidden())),
+              new int[] {s.intermediate(), s.intermediate()},
+              s.hidden());
+      String act = g.op("Mul", o.silu(gateUp.get(0)), gateUp.get(1));
       String down =
           proj(o, w, act, n.layer(i, "mlp.down_proj.weight"), s.hidden(), s.intermediate());
       x = g.op("Add", x, down);

@@ -23,14 +23,7 @@ final class GraphOps {
 
   /** {@code x @ W^T (+ b)} for a weight stored {@code [out, in]} as PyTorch and DJL keep it. */
   String linear(String x, String name, float[] weightOutIn, int out, int in, float[] bias) {
-    float[] t = new float[weightOutIn.length];
-    for (int o = 0; o < out; o++) {
-      for (int i = 0; i < in; i++) {
-        t[i * out + o] = weightOutIn[o * in + i];
-      }
-    }
-    String w = g.initializer(OnnxConstant.ofFloats(name + ".T", t, in, out));
-    String y = g.op("MatMul", x, w);
+    String y = fusedLinear(x, name + ".T", List.of(weightOutIn), new int[] {out}, in).get(0);
     if (bias != null) {
       String b = g.initializer(OnnxConstant.ofFloats(name.replace(".weight", ".bias"), bias, out));
       y = g.op("Add", y, b);
@@ -38,22 +31,78 @@ final class GraphOps {
     return y;
   }
 
-  /** RMSNorm over the last axis: {@code x * (mean(x^2) + eps)^-0.5 * w}. */
+  /** RMSNorm over the last axis: {@code x / sqrt(mean(x^2) + eps) * w}. */
   String rmsNorm(String x, String name, float[] weight, float eps) {
-    String sq = g.op("Mul", x, x);
+    // x / sqrt(mean(x^2) + eps) * w, in the form ONNX Runtime fuses into one
+    // SimplifiedLayerNormalization node.
+    String sq = g.op("Pow", x, g.scalar(2f));
     String mean =
         g.op(
             "ReduceMean",
             List.of(sq),
             OnnxAttribute.ofInts("axes", -1),
             OnnxAttribute.ofInt("keepdims", 1));
-    String r = g.op("Pow", g.op("Add", mean, g.scalar(eps)), g.scalar(-0.5f));
-    String normed = g.op("Mul", x, r);
+    String rms = g.op("Sqrt", g.op("Add", mean, g.scalar(eps)));
+    String normed = g.op("Div", x, rms);
     String w = g.initializer(OnnxConstant.ofFloats(name, weight, weight.length));
     return g.op("Mul", normed, w);
   }
 
-  /** LayerNorm over the last axis with weight and bias (biased variance, as PyTorch). */
+  /**
+   * Several linear maps of one input as one MatMul over their concatenated (transposed) weights,
+   * split back along the last axis.
+   *
+   * @param x the input, {@code [..., in]}
+   * @param name the initializer name of the concatenated weight
+   * @param weightsOutIn each map's weight, {@code out_k x in}, row-major
+   * @param outs each map's output width
+   * @param in the input width
+   * @return one output name per map, in order
+   */
+  List<String> fusedLinear(String x, String name, List<float[]> weightsOutIn, int[] outs, int in) {
+    int total = 0;
+    for (int o : outs) {
+      total += o;
+    }
+    float[] t = new float[in * total];
+    int col = 0;
+    for (int k = 0; k < outs.length; k++) {
+      float[] w = weightsOutIn.get(k);
+      for (int o = 0; o < outs[k]; o++) {
+        for (int i = 0; i < in; i++) {
+          t[i * total + col + o] = w[o * in + i];
+        }
+      }
+      col += outs[k];
+    }
+    String y = g.op("MatMul", x, g.initializer(OnnxConstant.ofFloats(name, t, in, total)));
+    if (outs.length == 1) {
+      return List.of(y);
+    }
+    long[] sizes = new long[outs.length];
+    for (int k = 0; k < outs.length; k++) {
+      sizes[k] = outs[k];
+    }
+    return split(y, -1, sizes);
+  }
+
+  /**
+   * Splits a tensor along one axis.
+   *
+   * @param x the input
+   * @param axis the axis
+   * @param sizes the part sizes along it
+   * @return one output name per part
+   */
+  List<String> split(String x, long axis, long... sizes) {
+    List<String> out = new java.util.ArrayList<>(sizes.length);
+    for (int k = 0; k < sizes.length; k++) {
+      out.add(g.fresh("split"));
+    }
+    g.node("Split", List.of(x, g.ints(sizes)), out, OnnxAttribute.ofInt("axis", axis));
+    return out;
+  }
+
   String layerNorm(String x, String name, float[] weight, float[] bias, float eps) {
     String w = g.initializer(OnnxConstant.ofFloats(name + ".weight", weight, weight.length));
     String b = g.initializer(OnnxConstant.ofFloats(name + ".bias", bias, bias.length));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
@@ -149,6 +150,29 @@ class ModelFilesTest {
       assertTrue(t.tokenId("yes") != t.tokenId("Yes"));
       String longText = "red ".repeat(700);
       assertEquals(700, t.encode(longText).length); // no truncation at 512
+    }
+  }
+
+  @Test
+  void idsOnlyEncodingMatchesTheFullEncoding() throws Exception {
+    Path tok = dir.resolve("tokenizer.json");
+    TokenizerFiles.writeWordLevel(tok, TinyVlms.WORDS);
+    try (VlmTokenizer t = VlmTokenizer.load(tok, PromptFormat.defaults());
+        HuggingFaceTokenizer full =
+            HuggingFaceTokenizer.builder()
+                .optTokenizerPath(tok)
+                .optAddSpecialTokens(false)
+                .optTruncation(false)
+                .optPadding(false)
+                .build()) {
+      for (String text :
+          List.of(
+              "<s> <image> USER: is there a red circle? ASSISTANT: yes </s>",
+              "unseen words, odd   spacing ; and <pad> tokens",
+              "",
+              "red ".repeat(600))) {
+        assertArrayEquals(full.encode(text, false, false).getIds(), t.encode(text), text);
+      }
     }
   }
 
