@@ -7,11 +7,11 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A bounded pool of direct buffers for key/value cache copies. Copying a cache row-wise (one
- * shared prefix to many questions or samples) happens on every call; allocating fresh native
- * memory for it each time costs more than the copy itself (the JVM zeroes it, and large
- * allocations can make the JVM collect garbage first). Buffers come back when the cache that
- * holds them is closed.
+ * A bounded pool of direct buffers for the input tensors of each run and for key/value cache
+ * copies (one shared prefix copied to many questions or samples). Both happen on every call;
+ * allocating fresh native memory each time costs more than the copy itself (the JVM zeroes it,
+ * and large allocations can make the JVM collect garbage first). Buffers come back when the run
+ * ends or the cache that holds them is closed.
  *
  * <p>Thread-safe. At most {@link #maxPooledBytes()} bytes are kept; a buffer returned beyond that
  * is left to the garbage collector.

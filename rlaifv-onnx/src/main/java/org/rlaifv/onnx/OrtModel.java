@@ -11,13 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.rlaifv.BackendException;
 import org.rlaifv.InvalidInputException;
@@ -348,9 +349,8 @@ public final class OrtModel implements AutoCloseable {
           "pixel_values must hold 3x" + imageSize + "x" + imageSize + " values, got "
               + pixelsChw.length);
     }
-    try (OnnxTensor px =
-            OnnxTensor.createTensor(
-                env, direct(pixelsChw), new long[] {1, 3, imageSize, imageSize});
+    try (Staged in = new Staged();
+        OnnxTensor px = in.floats(pixelsChw, 1, 3, imageSize, imageSize);
         OrtSession.Result r = vision.run(Map.of("pixel_values", px))) {
       return floats(r.get(0));
     } catch (OrtException e) {
@@ -400,7 +400,8 @@ public final class OrtModel implements AutoCloseable {
   }
 
   private float[] runEmbed(long[] ids, int batch, int seq) {
-    try (OnnxTensor t = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {batch, seq});
+    try (Staged in = new Staged();
+        OnnxTensor t = in.longs(ids, batch, seq);
         OrtSession.Result r = embed.run(Map.of("input_ids", t))) {
       return floats(r.get(0));
     } catch (OrtException e) {
@@ -456,12 +457,10 @@ public final class OrtModel implements AutoCloseable {
     }
     Map<String, OnnxTensor> feeds = new HashMap<>();
     OrtSession.Result result = null;
-    try (OnnxTensor e =
-            OnnxTensor.createTensor(env, direct(embeds), new long[] {batch, seq, hidden});
-        OnnxTensor m =
-            OnnxTensor.createTensor(env, LongBuffer.wrap(attentionMask), new long[] {batch, total});
-        OnnxTensor p =
-            OnnxTensor.createTensor(env, LongBuffer.wrap(positionIds), new long[] {batch, seq})) {
+    try (Staged in = new Staged();
+        OnnxTensor e = in.floats(embeds, batch, seq, hidden);
+        OnnxTensor m = in.longs(attentionMask, batch, total);
+        OnnxTensor p = in.longs(positionIds, batch, seq)) {
       feeds.put("inputs_embeds", e);
       feeds.put("attention_mask", m);
       feeds.put("position_ids", p);
@@ -488,11 +487,33 @@ public final class OrtModel implements AutoCloseable {
     }
   }
 
-  private static FloatBuffer direct(float[] values) {
-    FloatBuffer b =
-        ByteBuffer.allocateDirect(4 * values.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    b.put(values).rewind();
-    return b;
+  /**
+   * Input tensors of one run, staged in pooled direct buffers (ONNX Runtime reads them in place);
+   * closing it after the tensors returns the buffers.
+   */
+  private final class Staged implements AutoCloseable {
+    private final List<ByteBuffer> taken = new ArrayList<>(4);
+
+    OnnxTensor floats(float[] values, long... shape) throws OrtException {
+      ByteBuffer b = buffers.take(4 * values.length);
+      taken.add(b);
+      FloatBuffer f = b.asFloatBuffer();
+      f.put(values).rewind();
+      return OnnxTensor.createTensor(env, f, shape);
+    }
+
+    OnnxTensor longs(long[] values, long... shape) throws OrtException {
+      ByteBuffer b = buffers.take(8 * values.length);
+      taken.add(b);
+      LongBuffer l = b.asLongBuffer();
+      l.put(values).rewind();
+      return OnnxTensor.createTensor(env, l, shape);
+    }
+
+    @Override
+    public void close() {
+      taken.forEach(buffers::give);
+    }
   }
 
   private static float[] floats(OnnxValue v) {
