@@ -80,6 +80,8 @@ public final class OrtModel implements AutoCloseable {
   private final int vocab;
   private final int imageSize;
   private final int imageTokens;
+  private final String[] pastNames;
+  private final String[] presentNames;
   private final DirectBuffers buffers = new DirectBuffers(DirectBuffers.DEFAULT_MAX_POOLED_BYTES);
   private float[] embedTable;
   private boolean closed;
@@ -107,6 +109,14 @@ public final class OrtModel implements AutoCloseable {
     this.imageSize = intField(v, "image_size");
     int patch = intField(v, "patch_size");
     this.imageTokens = (imageSize / patch) * (imageSize / patch);
+    this.pastNames = new String[2 * layers];
+    this.presentNames = new String[2 * layers];
+    for (int i = 0; i < layers; i++) {
+      pastNames[2 * i] = "past_key_values." + i + ".key";
+      pastNames[2 * i + 1] = "past_key_values." + i + ".value";
+      presentNames[2 * i] = "present." + i + ".key";
+      presentNames[2 * i + 1] = "present." + i + ".value";
+    }
   }
 
   /**
@@ -455,7 +465,7 @@ public final class OrtModel implements AutoCloseable {
               + ", positions "
               + positionIds.length);
     }
-    Map<String, OnnxTensor> feeds = new HashMap<>();
+    Map<String, OnnxTensor> feeds = new HashMap<>(4 * (3 + 2 * layers));
     OrtSession.Result result = null;
     try (Staged in = new Staged();
         OnnxTensor e = in.floats(embeds, batch, seq, hidden);
@@ -465,15 +475,15 @@ public final class OrtModel implements AutoCloseable {
       feeds.put("attention_mask", m);
       feeds.put("position_ids", p);
       for (int i = 0; i < layers; i++) {
-        feeds.put("past_key_values." + i + ".key", past.key(i));
-        feeds.put("past_key_values." + i + ".value", past.value(i));
+        feeds.put(pastNames[2 * i], past.key(i));
+        feeds.put(pastNames[2 * i + 1], past.value(i));
       }
       result = decoder.run(feeds);
       float[] logits = floats(result.get("logits").orElseThrow());
       OnnxTensor[] present = new OnnxTensor[2 * layers];
       for (int i = 0; i < layers; i++) {
-        present[2 * i] = (OnnxTensor) result.get("present." + i + ".key").orElseThrow();
-        present[2 * i + 1] = (OnnxTensor) result.get("present." + i + ".value").orElseThrow();
+        present[2 * i] = (OnnxTensor) result.get(presentNames[2 * i]).orElseThrow();
+        present[2 * i + 1] = (OnnxTensor) result.get(presentNames[2 * i + 1]).orElseThrow();
       }
       OrtKvCache cache = new OrtKvCache(present, result, buffers, batch, total, kvHeads, headDim);
       result = null;
