@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,11 +20,7 @@ class BenchQuickTest {
   @Test
   void quickBenchWritesEveryFigure(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("bench");
-    ByteArrayOutputStream summary = new ByteArrayOutputStream();
-    int rc = Main.run(new String[] {"bench", "--quick", "--out", out.toString()},
-        new PrintStream(summary, true, StandardCharsets.UTF_8));
-    String text = summary.toString(StandardCharsets.UTF_8);
-    assertEquals(0, rc, text);
+    String text = CliRun.succeeds("bench", "--quick", "--out", out.toString());
     assertTrue(text.contains("wrote"), text);
 
     JsonNode root = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
