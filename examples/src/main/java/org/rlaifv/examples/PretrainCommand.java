@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Set;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.LrSchedule;
-import org.rlaifv.TrainingDivergedException;
 import org.rlaifv.TrainingListener;
 import org.rlaifv.TrainingMetrics;
 import org.rlaifv.core.shapes.PolarExample;
@@ -60,8 +59,6 @@ final class PretrainCommand {
   /** Share of first-phase labeler examples mixed into the hard-question phase. */
   static final double LABELER_HARD_MIX = 0.0;
 
-  /** How often one training run may restart after a non-finite gradient. */
-  static final int MAX_RESTARTS = 5;
 
   private PretrainCommand() {}
 
@@ -187,32 +184,18 @@ final class PretrainCommand {
         Progress bar = Progress.start("SFT " + name, plan.steps())) {
       out.printf(Locale.ROOT, "pretrain: %s, %,d parameters, %d examples%n", name,
           vlm.model().parameterCount(), data.size());
-      long done = 0;
-      for (int attempt = 0; done < plan.steps(); attempt++) {
-        long offset = done;
-        SftConfig cfg = SftConfig.builder().learningRate(plan.lr()).schedule(LrSchedule.COSINE)
-            .warmupRatio(0.05).steps((int) (plan.steps() - done)).batchSize(plan.batch())
-            .maxGradNorm(1.0).seed(seed + attempt).logEvery(10).build();
-        try {
-          new DjlSftTrainer().train(vlm, data, cfg, new TrainingListener() {
-            @Override
-            public void onStep(TrainingMetrics m, long totalSteps) {
-              bar.stepTo(offset + m.step());
-              bar.message(String.format(Locale.ROOT, "loss %.3f", m.get("loss")));
-            }
-          });
-          done = plan.steps();
-        } catch (TrainingDivergedException e) {
-          // The trainer keeps the weights of the step before a non-finite gradient; go on from
-          // there with a fresh optimizer and another batch order, a few times at most.
-          if (attempt >= MAX_RESTARTS) {
-            throw e;
-          }
-          done += Math.max(0, e.step() - 1);
-          out.printf(Locale.ROOT, "pretrain: %s: %s; continuing from step %d with a new batch "
-              + "order%n", name, e.getMessage(), done);
+      SftConfig cfg = SftConfig.builder().learningRate(plan.lr()).schedule(LrSchedule.COSINE)
+          .warmupRatio(0.05).steps(plan.steps()).batchSize(plan.batch())
+          .maxGradNorm(1.0).seed(seed).logEvery(10).build();
+      // A non-finite gradient stops the run with TrainingDivergedException (the trainer names the
+      // step); the command reports it rather than retrying with another schedule.
+      new DjlSftTrainer().train(vlm, data, cfg, new TrainingListener() {
+        @Override
+        public void onStep(TrainingMetrics m, long totalSteps) {
+          bar.stepTo(m.step());
+          bar.message(String.format(Locale.ROOT, "loss %.3f", m.get("loss")));
         }
-      }
+      });
       vlm.save(target);
     }
     return (System.nanoTime() - t0) / 1e9;
