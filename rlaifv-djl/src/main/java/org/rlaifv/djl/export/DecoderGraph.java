@@ -168,7 +168,7 @@ final class DecoderGraph {
               w.get(n.layer(i, "post_attention_layernorm.weight"), s.hidden()),
               s.rmsEps());
       // Gate and up stay two MatMuls: one wide MatMul plus the Split that copies its halves
-      // apart measured slower in ONNX Runtime.
+      // apart was no faster in ONNX Runtime.
       String gate = proj(o, w, h2, n.layer(i, "mlp.gate_proj.weight"), s.intermediate(), s.hidden());
       String up = proj(o, w, h2, n.layer(i, "mlp.up_proj.weight"), s.intermediate(), s.hidden());
       String act = g.op("Mul", o.silu(gate), up);

@@ -1,5 +1,6 @@
 package org.rlaifv.djl.export;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,10 +32,11 @@ final class GraphOps {
     return y;
   }
 
-  /** RMSNorm over the last axis: {@code x / sqrt(mean(x^2) + eps) * w}. */
+  /**
+   * RMSNorm over the last axis, {@code x / sqrt(mean(x^2) + eps) * w}, written as Pow, ReduceMean,
+   * Add, Sqrt, Div and Mul: the form ONNX Runtime fuses into one SimplifiedLayerNormalization node.
+   */
   String rmsNorm(String x, String name, float[] weight, float eps) {
-    // x / sqrt(mean(x^2) + eps) * w, in the form ONNX Runtime fuses into one
-    // SimplifiedLayerNormalization node.
     String sq = g.op("Pow", x, g.scalar(2f));
     String mean =
         g.op(
@@ -95,7 +97,7 @@ final class GraphOps {
    * @return one output name per part
    */
   List<String> split(String x, long axis, long... sizes) {
-    List<String> out = new java.util.ArrayList<>(sizes.length);
+    List<String> out = new ArrayList<>(sizes.length);
     for (int k = 0; k < sizes.length; k++) {
       out.add(g.fresh("split"));
     }
@@ -103,6 +105,7 @@ final class GraphOps {
     return out;
   }
 
+  /** LayerNorm over the last axis with weight and bias (biased variance, as PyTorch). */
   String layerNorm(String x, String name, float[] weight, float[] bias, float eps) {
     String w = g.initializer(OnnxConstant.ofFloats(name + ".weight", weight, weight.length));
     String b = g.initializer(OnnxConstant.ofFloats(name + ".bias", bias, bias.length));
