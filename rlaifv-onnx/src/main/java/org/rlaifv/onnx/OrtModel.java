@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * A VLM exported to ONNX in the Optimum layout, loaded into three ONNX Runtime sessions: {@value
  * #VISION} ({@code pixel_values -> image_features}), {@value #EMBED} ({@code input_ids ->
  * inputs_embeds}) and {@value #DECODER} (inputs_embeds, attention_mask, position_ids and
- * past_key_values.N.key/value in; logits and present.N.key/value out).
+ * past_key_values.N.key/value in; logits and present.N.key/value out). Opened with {@code
+ * sharedPrefix}, it loads {@value #SHARED_PREFIX_DECODER} instead of the Optimum decoder when the
+ * directory has it: the same model for many continuations of one cached row ({@link
+ * #decodeSharedPrefix}).
  *
  * <p>Opening checks every graph's input and output names and fixed dimensions against {@code
  * config.json} and fails with a {@link ModelFormatException} naming the file and the input.
@@ -56,6 +59,13 @@ public final class OrtModel implements AutoCloseable {
   /** File name of the decoder graph. */
   public static final String DECODER = "decoder_model_merged.onnx";
 
+  /**
+   * File name of the optional shared-prefix decoder: the decoder's inputs with a past of one row
+   * (or B rows) that all B input rows continue from, read by broadcasting instead of copied;
+   * outputs {@code logits} and {@code new.N.key/value} (the new positions only).
+   */
+  public static final String SHARED_PREFIX_DECODER = "decoder_shared_prefix.onnx";
+
   /** File name of the model config. */
   public static final String CONFIG = "config.json";
 
@@ -72,7 +82,9 @@ public final class OrtModel implements AutoCloseable {
   private final OrtEnvironment env;
   private final OrtSession vision;
   private final OrtSession embed;
+  /** The Optimum decoder, or the shared-prefix one; {@link #shared} says which. */
   private final OrtSession decoder;
+  private final boolean shared;
   private final int hidden;
   private final int layers;
   private final int kvHeads;
@@ -92,12 +104,14 @@ public final class OrtModel implements AutoCloseable {
       OrtSession vision,
       OrtSession embed,
       OrtSession decoder,
+      boolean shared,
       JsonNode config) {
     this.directory = directory;
     this.env = env;
     this.vision = vision;
     this.embed = embed;
     this.decoder = decoder;
+    this.shared = shared;
     this.hidden = intField(config, "hidden_size");
     this.layers = intField(config, "num_hidden_layers");
     int heads = intField(config, "num_attention_heads");
@@ -114,8 +128,9 @@ public final class OrtModel implements AutoCloseable {
     for (int i = 0; i < layers; i++) {
       pastNames[2 * i] = "past_key_values." + i + ".key";
       pastNames[2 * i + 1] = "past_key_values." + i + ".value";
-      presentNames[2 * i] = "present." + i + ".key";
-      presentNames[2 * i + 1] = "present." + i + ".value";
+      String out = shared ? "new." : "present.";
+      presentNames[2 * i] = out + i + ".key";
+      presentNames[2 * i + 1] = out + i + ".value";
     }
   }
 
@@ -130,6 +145,23 @@ public final class OrtModel implements AutoCloseable {
    * @throws BackendException when ONNX Runtime cannot create a session or the device is absent
    */
   public static OrtModel open(Path directory, BackendOptions options) {
+    return open(directory, options, false);
+  }
+
+  /**
+   * Opens the model directory, with the shared-prefix decoder instead of the Optimum one when
+   * {@code sharedPrefix} is set and {@value #SHARED_PREFIX_DECODER} exists (for many
+   * continuations of one cached prefix, as in judging); see {@link #hasSharedPrefixDecoder()}.
+   *
+   * @param directory directory holding the graphs and config.json
+   * @param options device, threads and {@code onnx.*} properties
+   * @param sharedPrefix whether to prefer the shared-prefix decoder
+   * @return the model, owned (and closed) by the caller
+   * @throws ModelFormatException naming the file (and input) when a graph or the config is
+   *     missing or does not match
+   * @throws BackendException when ONNX Runtime cannot create a session or the device is absent
+   */
+  public static OrtModel open(Path directory, BackendOptions options, boolean sharedPrefix) {
     Path configFile = directory.resolve(CONFIG);
     JsonNode config;
     try {
@@ -137,7 +169,9 @@ public final class OrtModel implements AutoCloseable {
     } catch (IOException e) {
       throw new ModelFormatException("cannot read " + configFile + ": " + e.getMessage(), e);
     }
-    for (String f : new String[] {VISION, EMBED, DECODER}) {
+    boolean shared = sharedPrefix && Files.isRegularFile(directory.resolve(SHARED_PREFIX_DECODER));
+    String decoderFile = shared ? SHARED_PREFIX_DECODER : DECODER;
+    for (String f : new String[] {VISION, EMBED, decoderFile}) {
       if (!Files.isRegularFile(directory.resolve(f))) {
         throw new ModelFormatException(
             "missing ONNX graph " + directory.resolve(f) + "; export the model to " + directory);
@@ -150,8 +184,8 @@ public final class OrtModel implements AutoCloseable {
     try (OrtSession.SessionOptions so = OrtOptions.create(options)) {
       vision = session(env, directory.resolve(VISION), so);
       embed = session(env, directory.resolve(EMBED), so);
-      decoder = session(env, directory.resolve(DECODER), so);
-      OrtModel m = new OrtModel(directory, env, vision, embed, decoder, config);
+      decoder = session(env, directory.resolve(decoderFile), so);
+      OrtModel m = new OrtModel(directory, env, vision, embed, decoder, shared, config);
       m.validate();
       m.loadEmbedTable();
       LOG.debug(
@@ -204,21 +238,20 @@ public final class OrtModel implements AutoCloseable {
     expect(VISION, vision, false, "image_features", any, imageTokens, hidden);
     expect(EMBED, embed, true, "input_ids", any, any);
     expect(EMBED, embed, false, "inputs_embeds", any, any, hidden);
-    expect(DECODER, decoder, true, "inputs_embeds", any, any, hidden);
-    expect(DECODER, decoder, true, "attention_mask", any, any);
-    expect(DECODER, decoder, true, "position_ids", any, any);
-    expect(DECODER, decoder, false, "logits", any, any, vocab);
-    for (int i = 0; i < layers; i++) {
-      for (String kv : new String[] {"key", "value"}) {
-        expect(DECODER, decoder, true, "past_key_values." + i + "." + kv, any, kvHeads, any, headDim);
-        expect(DECODER, decoder, false, "present." + i + "." + kv, any, kvHeads, any, headDim);
-      }
+    String file = decoderFile();
+    expect(file, decoder, true, "inputs_embeds", any, any, hidden);
+    expect(file, decoder, true, "attention_mask", any, any);
+    expect(file, decoder, true, "position_ids", any, any);
+    expect(file, decoder, false, "logits", any, any, vocab);
+    for (int i = 0; i < 2 * layers; i++) {
+      expect(file, decoder, true, pastNames[i], any, kvHeads, any, headDim);
+      expect(file, decoder, false, presentNames[i], any, kvHeads, any, headDim);
     }
     int pastInputs =
         (int) decoder.getInputNames().stream().filter(n -> n.startsWith("past_key_values.")).count();
     if (pastInputs != 2 * layers) {
       throw new ModelFormatException(
-          directory.resolve(DECODER)
+          directory.resolve(file)
               + ": has "
               + pastInputs
               + " past_key_values inputs, expected "
@@ -440,12 +473,77 @@ public final class OrtModel implements AutoCloseable {
    * @param positionIds {@code batch x seq} rotary positions
    * @param past the cache to continue from (not closed here; length 0 for a fresh start)
    * @return the logits and the new cache, owned by the caller
+   * @throws IllegalStateException when the model was opened with the shared-prefix decoder
    */
   public DecoderOutput decode(
       float[] embeds, int batch, int seq, long[] attentionMask, long[] positionIds, OrtKvCache past) {
     check();
+    if (shared) {
+      throw new IllegalStateException(
+          "ONNX model " + directory + " was opened with " + SHARED_PREFIX_DECODER
+              + "; use decodeSharedPrefix, or open it without sharedPrefix");
+    }
+    return run(
+        embeds, batch, seq, attentionMask, positionIds, past, past.batch() == batch, false);
+  }
+
+  /**
+   * Whether the model was opened with the shared-prefix decoder ({@link #decodeSharedPrefix}).
+   *
+   * @return true when {@value #SHARED_PREFIX_DECODER} is in use
+   */
+  public boolean hasSharedPrefixDecoder() {
+    return shared;
+  }
+
+  /**
+   * Runs the shared-prefix decoder: every one of {@code batch} rows continues from the same past
+   * row (or from its own, when the past has {@code batch} rows), which is read in place rather
+   * than copied per row.
+   *
+   * @param embeds {@code batch x seq x hiddenSize} input embeddings
+   * @param batch rows
+   * @param seq new positions per row
+   * @param attentionMask {@code batch x (past + seq)} ones for real tokens, zeros for padding
+   * @param positionIds {@code batch x seq} rotary positions
+   * @param past the shared cache, 1 or {@code batch} rows (not closed here; may be empty)
+   * @return the logits and a cache of the new positions only ({@code batch} rows, length {@code
+   *     seq}), owned by the caller
+   * @throws IllegalStateException when the model was not opened with the shared-prefix decoder
+   */
+  public DecoderOutput decodeSharedPrefix(
+      float[] embeds, int batch, int seq, long[] attentionMask, long[] positionIds, OrtKvCache past) {
+    check();
+    if (!shared) {
+      throw new IllegalStateException(
+          "ONNX model " + directory + " was not opened with " + SHARED_PREFIX_DECODER);
+    }
+    return run(
+        embeds,
+        batch,
+        seq,
+        attentionMask,
+        positionIds,
+        past,
+        past.batch() == 1 || past.batch() == batch,
+        true);
+  }
+
+  /**
+   * Checks the inputs against each other, runs the decoder, and wraps the outputs; the cache holds
+   * the new positions only when {@code newOnly}, else past and new ones.
+   */
+  private DecoderOutput run(
+      float[] embeds,
+      int batch,
+      int seq,
+      long[] attentionMask,
+      long[] positionIds,
+      OrtKvCache past,
+      boolean pastRowsFit,
+      boolean newOnly) {
     int total = past.length() + seq;
-    if (past.batch() != batch
+    if (!pastRowsFit
         || embeds.length != batch * seq * hidden
         || attentionMask.length != batch * total
         || positionIds.length != batch * seq) {
@@ -481,20 +579,24 @@ public final class OrtModel implements AutoCloseable {
       result = decoder.run(feeds);
       float[] logits = floats(result.get("logits").orElseThrow());
       OnnxTensor[] present = new OnnxTensor[2 * layers];
-      for (int i = 0; i < layers; i++) {
-        present[2 * i] = (OnnxTensor) result.get(presentNames[2 * i]).orElseThrow();
-        present[2 * i + 1] = (OnnxTensor) result.get(presentNames[2 * i + 1]).orElseThrow();
+      for (int i = 0; i < 2 * layers; i++) {
+        present[i] = (OnnxTensor) result.get(presentNames[i]).orElseThrow();
       }
-      OrtKvCache cache = new OrtKvCache(present, result, buffers, batch, total, kvHeads, headDim);
+      OrtKvCache cache =
+          new OrtKvCache(present, result, buffers, batch, newOnly ? seq : total, kvHeads, headDim);
       result = null;
       return new DecoderOutput(logits, batch, seq, vocab, cache);
     } catch (OrtException e) {
-      throw failure(DECODER, e);
+      throw failure(decoderFile(), e);
     } finally {
       if (result != null) {
         result.close();
       }
     }
+  }
+
+  private String decoderFile() {
+    return shared ? SHARED_PREFIX_DECODER : DECODER;
   }
 
   /**

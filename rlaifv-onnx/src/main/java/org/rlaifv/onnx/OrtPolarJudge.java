@@ -20,8 +20,10 @@ import org.rlaifv.spi.BackendOptions;
  *
  * <p>Each question is asked as {@code "{question} Please answer yes or no."} inside the labeler's
  * chat template. The image and the token prefix all questions share are encoded and prefilled
- * once; the cache is copied to batches of at most {@link BackendOptions#batchSize()} questions,
- * which continue from it right-padded in one decoder run each. At each question's last position
+ * once; batches of at most {@link BackendOptions#batchSize()} questions continue from it
+ * right-padded, one decoder run each. With the export's shared-prefix decoder ({@value
+ * OrtModel#SHARED_PREFIX_DECODER}) every question reads the one prefix cache in place; without it
+ * (an export that has only the Optimum files) the cache is copied once per question. At each question's last position
  * (the first answer position) the softmax over the full vocabulary gives {@code pYes = P(yes) +
  * P(Yes)} and {@code pNo = P(no) + P(No)}, with the ids looked up as the words would be tokenized
  * after the prompt. A verdict abstains when {@code pYes + pNo} is under {@link
@@ -75,7 +77,7 @@ public final class OrtPolarJudge implements PolarJudge {
    *     a graph does not match the config
    */
   public static OrtPolarJudge open(Checkpoint labeler, BackendOptions options) {
-    OrtVlm vlm = OrtVlm.open(labeler.directory(), options);
+    OrtVlm vlm = OrtVlm.open(labeler.directory(), options, true);
     try {
       return new OrtPolarJudge(vlm, options);
     } catch (RuntimeException e) {
@@ -132,8 +134,7 @@ public final class OrtPolarJudge implements PolarJudge {
       for (int i = 0; i < ids.size(); i++) {
         OrtVlm.Inputs in = vlm.imageInputs(features, List.of(ids.get(i)));
         try (OrtKvCache empty = vlm.model.emptyCache(1);
-            OrtModel.DecoderOutput o =
-                vlm.model.decode(in.embeds, 1, in.seq, in.mask, in.positions, empty)) {
+            OrtModel.DecoderOutput o = decode(in.embeds, 1, in.seq, in.mask, in.positions, empty)) {
           probs[i] = yesNo(o.logits(0, in.seq - 1));
         }
       }
@@ -142,7 +143,7 @@ public final class OrtPolarJudge implements PolarJudge {
     OrtVlm.Inputs pre = vlm.imageInputs(features, List.of(Arrays.copyOf(ids.get(0), shared)));
     try (OrtKvCache empty = vlm.model.emptyCache(1);
         OrtModel.DecoderOutput prefix =
-            vlm.model.decode(pre.embeds, 1, pre.seq, pre.mask, pre.positions, empty)) {
+            decode(pre.embeds, 1, pre.seq, pre.mask, pre.positions, empty)) {
       int past = prefix.cache().length();
       for (int start = 0; start < ids.size(); start += batchSize) {
         int c = Math.min(batchSize, ids.size() - start);
@@ -165,15 +166,35 @@ public final class OrtPolarJudge implements PolarJudge {
           }
         }
         float[] embeds = vlm.model.embed(tok, c, maxLen);
-        try (OrtKvCache rows = prefix.cache().repeatRows(vlm.model.env(), c);
-            OrtModel.DecoderOutput o = vlm.model.decode(embeds, c, maxLen, mask, pos, rows)) {
-          for (int i = 0; i < c; i++) {
-            probs[start + i] = yesNo(o.logits(i, len[i] - 1));
+        if (vlm.model.hasSharedPrefixDecoder()) {
+          // All rows read the one prefix row in place.
+          try (OrtModel.DecoderOutput o =
+              vlm.model.decodeSharedPrefix(embeds, c, maxLen, mask, pos, prefix.cache())) {
+            collect(o, c, len, start, probs);
+          }
+        } else {
+          try (OrtKvCache rows = prefix.cache().repeatRows(vlm.model.env(), c);
+              OrtModel.DecoderOutput o = vlm.model.decode(embeds, c, maxLen, mask, pos, rows)) {
+            collect(o, c, len, start, probs);
           }
         }
       }
     }
     return Verdicts.fromProbabilities(questions, probs, abstainBelow);
+  }
+
+  /** Runs from an empty cache with whichever decoder the model has; the output cache is the prefix. */
+  private OrtModel.DecoderOutput decode(
+      float[] embeds, int batch, int seq, long[] mask, long[] positions, OrtKvCache empty) {
+    return vlm.model.hasSharedPrefixDecoder()
+        ? vlm.model.decodeSharedPrefix(embeds, batch, seq, mask, positions, empty)
+        : vlm.model.decode(embeds, batch, seq, mask, positions, empty);
+  }
+
+  private void collect(OrtModel.DecoderOutput o, int rows, int[] len, int start, double[][] probs) {
+    for (int i = 0; i < rows; i++) {
+      probs[start + i] = yesNo(o.logits(i, len[i] - 1));
+    }
   }
 
   private double[] yesNo(float[] logits) {

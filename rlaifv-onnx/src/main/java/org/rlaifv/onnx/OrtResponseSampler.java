@@ -50,7 +50,7 @@ public final class OrtResponseSampler implements ResponseSampler {
    * @throws org.rlaifv.ModelFormatException naming the file when the directory is incomplete
    */
   public static OrtResponseSampler open(Checkpoint policy, BackendOptions options) {
-    return new OrtResponseSampler(OrtVlm.open(policy.directory(), options), options);
+    return new OrtResponseSampler(OrtVlm.open(policy.directory(), options, false), options);
   }
 
   /**

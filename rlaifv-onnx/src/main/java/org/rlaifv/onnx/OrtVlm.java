@@ -23,10 +23,10 @@ final class OrtVlm implements AutoCloseable {
     this.tokenizer = tokenizer;
   }
 
-  static OrtVlm open(Path dir, BackendOptions options) {
+  static OrtVlm open(Path dir, BackendOptions options, boolean sharedPrefix) {
     OrtTokenizer tok = OrtTokenizer.load(dir);
     try {
-      OrtModel m = OrtModel.open(dir, options);
+      OrtModel m = OrtModel.open(dir, options, sharedPrefix);
       return new OrtVlm(m, tok);
     } catch (RuntimeException e) {
       tok.close();

@@ -34,7 +34,7 @@ class ExportParityTest {
     Path dir = TinyModels.djlModel(tmp, 7, 64, 2);
     Path onnx = TinyModels.exported(dir);
     djl = LoadedVlm.load(dir, Device.cpu());
-    ort = OrtVlm.open(onnx, BackendOptions.defaults());
+    ort = OrtVlm.open(onnx, BackendOptions.defaults(), false);
   }
 
   @AfterAll
@@ -170,7 +170,7 @@ class ExportParityTest {
     Path onnx = TinyModels.exported(dir);
     var image = TinyModels.image(5);
     try (LoadedVlm d = LoadedVlm.load(dir, Device.cpu());
-        OrtVlm o = OrtVlm.open(onnx, BackendOptions.defaults());
+        OrtVlm o = OrtVlm.open(onnx, BackendOptions.defaults(), false);
         NDManager m = d.model().manager().newSubManager()) {
       assertEquals(16, o.model.imageTokens());
       VlmInputs in = d.promptInputs(m, image, "is there a red circle ?");

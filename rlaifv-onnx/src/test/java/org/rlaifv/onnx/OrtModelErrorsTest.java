@@ -84,10 +84,34 @@ class OrtModelErrorsTest {
 
   @Test
   void corruptGraphIsNamed() throws Exception {
+    // The sampler reads the Optimum decoder, the judge the shared-prefix one.
     Path dir = copy("corrupt");
     Files.write(dir.resolve(OrtModel.DECODER), new byte[] {1, 2, 3, 4, 5});
-    ModelFormatException e = openFails(dir);
+    ModelFormatException e =
+        assertThrows(
+            ModelFormatException.class,
+            () -> OrtResponseSampler.open(Checkpoint.of(dir), BackendOptions.defaults()).close());
     assertTrue(e.getMessage().contains(OrtModel.DECODER), e.getMessage());
+    Files.write(dir.resolve(OrtModel.SHARED_PREFIX_DECODER), new byte[] {1, 2, 3, 4, 5});
+    e = openFails(dir);
+    assertTrue(e.getMessage().contains(OrtModel.SHARED_PREFIX_DECODER), e.getMessage());
+  }
+
+  @Test
+  void eachDecoderRefusesTheOtherKindOfRun() {
+    try (OrtModel shared = OrtModel.open(exported, BackendOptions.defaults(), true);
+        OrtModel plain = OrtModel.open(exported, BackendOptions.defaults());
+        OrtKvCache a = shared.emptyCache(1);
+        OrtKvCache b = plain.emptyCache(1)) {
+      assertTrue(shared.hasSharedPrefixDecoder());
+      assertTrue(!plain.hasSharedPrefixDecoder());
+      float[] e = new float[plain.hiddenSize()];
+      long[] one = {1};
+      long[] zero = {0};
+      assertThrows(IllegalStateException.class, () -> shared.decode(e, 1, 1, one, zero, a));
+      assertThrows(
+          IllegalStateException.class, () -> plain.decodeSharedPrefix(e, 1, 1, one, zero, b));
+    }
   }
 
   @Test

@@ -1,6 +1,5 @@
 package org.rlaifv.djl.export;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.rlaifv.djl.export.OnnxGraph.ElemType;
@@ -10,6 +9,11 @@ import org.rlaifv.djl.export.OnnxGraph.ElemType;
  * layout: inputs {@code inputs_embeds [B,S,H]}, {@code attention_mask [B,P+S]}, {@code
  * position_ids [B,S]} and {@code past_key_values.N.key/value [B,KV,P,D]} (P may be 0); outputs
  * {@code logits [B,S,V]} and {@code present.N.key/value [B,KV,P+S,D]}.
+ *
+ * <p>The shared-prefix variant ({@link #buildSharedPrefix}) takes the same inputs but lets the past
+ * have one row that all B input rows continue from: attention reads it by broadcasting, so it is
+ * never copied B times. It outputs {@code logits} and {@code new.N.key/value [B,KV,S,D]}, the keys
+ * and values of the new positions only.
  */
 final class DecoderGraph {
   /** Added to the scores of hidden keys, as the DJL model does (a fully hidden row stays finite). */
@@ -36,8 +40,18 @@ final class DecoderGraph {
 
   private DecoderGraph() {}
 
+  /** Builds the Optimum-layout decoder. */
   static OnnxGraph build(Shape s, Names n, WeightSource w) {
-    OnnxGraph g = new OnnxGraph("decoder");
+    return build(s, n, w, false);
+  }
+
+  /** Builds the shared-prefix decoder (see the class comment). */
+  static OnnxGraph buildSharedPrefix(Shape s, Names n, WeightSource w) {
+    return build(s, n, w, true);
+  }
+
+  private static OnnxGraph build(Shape s, Names n, WeightSource w, boolean shared) {
+    OnnxGraph g = new OnnxGraph(shared ? "decoder_shared_prefix" : "decoder");
     GraphOps o = new GraphOps(g);
     int d = s.headDim();
     g.input("inputs_embeds", ElemType.FLOAT, "batch_size", "sequence_length", s.hidden());
@@ -48,7 +62,7 @@ final class DecoderGraph {
         g.input(
             "past_key_values." + i + "." + kv,
             ElemType.FLOAT,
-            "batch_size",
+            shared ? "past_batch_size" : "batch_size",
             s.kvHeads(),
             "past_sequence_length",
             d);
@@ -77,6 +91,7 @@ final class DecoderGraph {
     String total = o.dim("attention_mask", 1);
     String seq = o.dim("inputs_embeds", 1);
     String past = g.op("Sub", total, seq);
+    String pastLength = past;
     String zero = g.constantLongs(new long[] {0});
     String one = g.constantLongs(new long[] {1});
     String totalScalar = o.squeeze0(total);
@@ -88,7 +103,6 @@ final class DecoderGraph {
     String bias = g.op("Where", allowed, g.scalar(0f), g.scalar(MASKED));
 
     String x = "inputs_embeds";
-    int rep = s.heads() / s.kvHeads();
     float scale = (float) (1.0 / Math.sqrt(d));
     for (int i = 0; i < s.layers(); i++) {
       String h =
@@ -128,34 +142,10 @@ final class DecoderGraph {
       String q = qkHeads.get(0);
       String k = qkHeads.get(1);
       String v = o.transpose(o.reshape(qkv.get(1), 0, 0, s.kvHeads(), d), 0, 2, 1, 3);
-      String presentK = "present." + i + ".key";
-      String presentV = "present." + i + ".value";
-      g.node(
-          "Concat",
-          List.of("past_key_values." + i + ".key", k),
-          List.of(presentK),
-          OnnxAttribute.ofInt("axis", 2));
-      g.node(
-          "Concat",
-          List.of("past_key_values." + i + ".value", v),
-          List.of(presentV),
-          OnnxAttribute.ofInt("axis", 2));
-      // Grouped-query attention without copying K/V: fold the query heads sharing a KV head
-      // into the row axis, [B,H,S,D] -> [B,KV,rep*S,D].
-      String qg = rep == 1 ? q : o.reshape(q, 0, s.kvHeads(), -1, d);
-      String scores = g.op("MatMul", qg, o.transpose(presentK, 0, 1, 3, 2));
-      if (rep != 1) {
-        scores = o.reshape(scores, 0, s.heads(), -1, 0);
-      }
-      scores = g.op("Add", scores, bias);
-      String probs = o.softmax(scores);
-      if (rep != 1) {
-        probs = o.reshape(probs, 0, s.kvHeads(), -1, 0);
-      }
-      String ctx = g.op("MatMul", probs, presentV);
-      if (rep != 1) {
-        ctx = o.reshape(ctx, 0, s.heads(), -1, d);
-      }
+      String ctx =
+          shared
+              ? sharedPrefixAttention(g, o, s, i, q, k, v, bias, pastLength, seq)
+              : attention(g, o, s, i, q, k, v, bias);
       ctx = o.reshape(o.transpose(ctx, 0, 2, 1, 3), 0, 0, s.heads() * d);
       String attn =
           proj(o, w, ctx, n.layer(i, "self_attn.o_proj.weight"), s.hidden(), s.heads() * d);
@@ -181,15 +171,103 @@ final class DecoderGraph {
     g.node("Identity", List.of(logits), List.of("logits"));
 
     g.output("logits", ElemType.FLOAT, "batch_size", "sequence_length", s.vocab());
-    List<String> presents = new ArrayList<>();
     for (int i = 0; i < s.layers(); i++) {
-      presents.add("present." + i + ".key");
-      presents.add("present." + i + ".value");
-    }
-    for (String p : presents) {
-      g.output(p, ElemType.FLOAT, "batch_size", s.kvHeads(), "total_sequence_length", d);
+      for (String kv : List.of("key", "value")) {
+        if (shared) {
+          g.output(
+              "new." + i + "." + kv, ElemType.FLOAT, "batch_size", s.kvHeads(), "sequence_length", d);
+        } else {
+          g.output(
+              "present." + i + "." + kv,
+              ElemType.FLOAT,
+              "batch_size",
+              s.kvHeads(),
+              "total_sequence_length",
+              d);
+        }
+      }
     }
     return g;
+  }
+
+  /**
+   * Attention over the concatenated past and new keys; writes {@code present.N.key/value}.
+   * Grouped-query attention folds the query heads sharing a KV head into the row axis, {@code
+   * [B,H,S,D] -> [B,KV,rep*S,D]}, so K and V are never repeated.
+   */
+  private static String attention(
+      OnnxGraph g, GraphOps o, Shape s, int i, String q, String k, String v, String bias) {
+    String presentK = "present." + i + ".key";
+    String presentV = "present." + i + ".value";
+    g.node(
+        "Concat",
+        List.of("past_key_values." + i + ".key", k),
+        List.of(presentK),
+        OnnxAttribute.ofInt("axis", 2));
+    g.node(
+        "Concat",
+        List.of("past_key_values." + i + ".value", v),
+        List.of(presentV),
+        OnnxAttribute.ofInt("axis", 2));
+    String qg = grouped(o, s, q);
+    String probs = softmax(g, o, s, g.op("MatMul", qg, o.transpose(presentK, 0, 1, 3, 2)), bias);
+    return ungrouped(o, s, g.op("MatMul", probs, presentV));
+  }
+
+  /**
+   * Attention whose past may have one row for all B rows: scores and weighted values are computed
+   * for the past and the new keys separately (MatMul broadcasts the past over the batch) and
+   * joined, so the past is read in place; writes {@code new.N.key/value}.
+   */
+  private static String sharedPrefixAttention(
+      OnnxGraph g,
+      GraphOps o,
+      Shape s,
+      int i,
+      String q,
+      String k,
+      String v,
+      String bias,
+      String pastLength,
+      String seqLength) {
+    String pastK = "past_key_values." + i + ".key";
+    String pastV = "past_key_values." + i + ".value";
+    g.node("Identity", List.of(k), List.of("new." + i + ".key"));
+    g.node("Identity", List.of(v), List.of("new." + i + ".value"));
+    String qg = grouped(o, s, q);
+    String scores =
+        o.concat(
+            -1,
+            g.op("MatMul", qg, o.transpose(pastK, 0, 1, 3, 2)),
+            g.op("MatMul", qg, o.transpose(k, 0, 1, 3, 2)));
+    String probs = softmax(g, o, s, scores, bias);
+    List<String> parts = List.of(g.fresh("probs_past"), g.fresh("probs_new"));
+    g.node(
+        "Split",
+        List.of(probs, o.concat(0, pastLength, seqLength)),
+        parts,
+        OnnxAttribute.ofInt("axis", -1));
+    String ctx =
+        g.op("Add", g.op("MatMul", parts.get(0), pastV), g.op("MatMul", parts.get(1), v));
+    return ungrouped(o, s, ctx);
+  }
+
+  /** {@code [B,H,S,D] -> [B,KV,rep*S,D]} (a no-op without grouped heads). */
+  private static String grouped(GraphOps o, Shape s, String q) {
+    return s.heads() == s.kvHeads() ? q : o.reshape(q, 0, s.kvHeads(), -1, s.headDim());
+  }
+
+  /** Softmax over keys of grouped scores, with the mask bias added per query head. */
+  private static String softmax(OnnxGraph g, GraphOps o, Shape s, String scores, String bias) {
+    boolean rep = s.heads() != s.kvHeads();
+    String perHead = rep ? o.reshape(scores, 0, s.heads(), -1, 0) : scores;
+    String probs = o.softmax(g.op("Add", perHead, bias));
+    return rep ? o.reshape(probs, 0, s.kvHeads(), -1, 0) : probs;
+  }
+
+  /** Grouped context {@code [B,KV,rep*S,D]} back to {@code [B,H,S,D]}. */
+  private static String ungrouped(GraphOps o, Shape s, String ctx) {
+    return s.heads() == s.kvHeads() ? ctx : o.reshape(ctx, 0, s.heads(), -1, s.headDim());
   }
 
   private static String proj(GraphOps o, WeightSource w, String x, String name, int out, int in) {

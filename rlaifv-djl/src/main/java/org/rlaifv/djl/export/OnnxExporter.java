@@ -27,7 +27,11 @@ import org.slf4j.LoggerFactory;
  * in; {@code logits}, {@code present.N.key/value} out; the past may be empty), all opset {@value
  * OnnxGraph#OPSET} with the weights (float32) as initializers inside each file, plus {@code
  * config.json} and, when exporting a directory, the tokenizer and prompt-format files beside them.
- * The graphs compute exactly what {@link VlmModel} computes.
+ * Beside the Optimum files it writes {@value #SHARED_PREFIX_DECODER}: the decoder again, for B
+ * continuations of one past row (inputs as above, the past with 1 or B rows; outputs {@code logits}
+ * and {@code new.N.key/value}, the new positions only), which the ONNX Runtime judge uses so that
+ * the cached prefix is not copied once per question. The graphs compute exactly what {@link
+ * VlmModel} computes.
  *
  * <pre>{@code
  * OnnxExporter.export(Path.of("policy"), Path.of("policy-onnx"));
@@ -44,6 +48,12 @@ public final class OnnxExporter {
 
   /** File name of the decoder graph. */
   public static final String DECODER = "decoder_model_merged.onnx";
+
+  /**
+   * File name of the shared-prefix decoder: the same weights, for many continuations of one
+   * cached prefix (the judge's questions) without copying the prefix's cache per row.
+   */
+  public static final String SHARED_PREFIX_DECODER = "decoder_shared_prefix.onnx";
 
   private static final String PRODUCER = "rlaifv-djl";
   private static final Logger LOG = LoggerFactory.getLogger(OnnxExporter.class);
@@ -106,23 +116,25 @@ public final class OnnxExporter {
     EmbedGraph.build(
             "language_model.model.embed_tokens.weight", c.vocabSize(), c.hiddenSize(), w)
         .write(outDir.resolve(EMBED), PRODUCER);
-    DecoderGraph.build(
-            new DecoderGraph.Shape(
-                c.hiddenSize(),
-                c.numHiddenLayers(),
-                c.numAttentionHeads(),
-                c.numKeyValueHeads(),
-                c.headDim(),
-                c.intermediateSize(),
-                c.vocabSize(),
-                (float) c.rmsNormEps(),
-                c.ropeTheta()),
-            new DecoderGraph.Names(
-                "language_model.model.layers.",
-                "language_model.model.norm.weight",
-                "language_model.lm_head.weight"),
-            w)
-        .write(outDir.resolve(DECODER), PRODUCER);
+    DecoderGraph.Shape shape =
+        new DecoderGraph.Shape(
+            c.hiddenSize(),
+            c.numHiddenLayers(),
+            c.numAttentionHeads(),
+            c.numKeyValueHeads(),
+            c.headDim(),
+            c.intermediateSize(),
+            c.vocabSize(),
+            (float) c.rmsNormEps(),
+            c.ropeTheta());
+    DecoderGraph.Names names =
+        new DecoderGraph.Names(
+            "language_model.model.layers.",
+            "language_model.model.norm.weight",
+            "language_model.lm_head.weight");
+    DecoderGraph.build(shape, names, w).write(outDir.resolve(DECODER), PRODUCER);
+    DecoderGraph.buildSharedPrefix(shape, names, w)
+        .write(outDir.resolve(SHARED_PREFIX_DECODER), PRODUCER);
     c.write(outDir.resolve(VlmConfig.FILE_NAME));
     LOG.info("exported {} parameters to ONNX in {}", model.parameterCount(), outDir);
   }
@@ -133,7 +145,8 @@ public final class OnnxExporter {
    * @return the file names
    */
   public static List<String> files() {
-    return new ArrayList<>(List.of(VISION, EMBED, DECODER, VlmConfig.FILE_NAME));
+    return new ArrayList<>(
+        List.of(VISION, EMBED, DECODER, SHARED_PREFIX_DECODER, VlmConfig.FILE_NAME));
   }
 
   private static WeightSource weights(Map<String, NDArray> params) {

@@ -1,0 +1,70 @@
+package org.rlaifv.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rlaifv.Checkpoint;
+import org.rlaifv.Claim;
+import org.rlaifv.ClaimVerdict;
+import org.rlaifv.PolarQuestion;
+import org.rlaifv.spi.BackendOptions;
+
+/**
+ * The judge reads the shared-prefix decoder when the export has one and falls back to copying the
+ * prefix cache per question with the Optimum decoder otherwise; both give the same answers.
+ */
+class SharedPrefixJudgeTest {
+  @TempDir Path tmp;
+
+  @Test
+  void sharedPrefixAndCopiedPrefixAgree() throws Exception {
+    // Grouped heads (4 query, 2 key/value), two layers.
+    Path onnx = TinyModels.exported(TinyModels.djlModel(tmp, 23, 32, 2));
+    Path plain = tmp.resolve("without-shared-prefix");
+    Files.createDirectories(plain);
+    try (var files = Files.list(onnx)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (!f.getFileName().toString().equals(OrtModel.SHARED_PREFIX_DECODER)) {
+          Files.copy(f, plain.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    List<PolarQuestion> questions = new ArrayList<>();
+    for (String q :
+        List.of(
+            "is there a red circle ?",
+            "is there a blue square on the top left ?",
+            "is there a cross ?",
+            "is there a yellow triangle on the bottom right ?",
+            "is there a green circle on the top ?",
+            "is there a red square ?",
+            "is there a blue cross on the bottom left ?")) {
+      questions.add(new PolarQuestion(new Claim(q), q));
+    }
+    BackendOptions options = BackendOptions.defaults().withThreads(1).withBatchSize(3);
+    try (OrtPolarJudge shared = OrtPolarJudge.open(Checkpoint.of(onnx), options);
+        OrtPolarJudge copied = OrtPolarJudge.open(Checkpoint.of(plain), options);
+        OrtModel probe = OrtModel.open(onnx, options, true);
+        OrtModel fallback = OrtModel.open(plain, options, true)) {
+      assertTrue(probe.hasSharedPrefixDecoder());
+      assertFalse(fallback.hasSharedPrefixDecoder(), "no file, so the Optimum decoder is used");
+      for (int image = 0; image < 3; image++) {
+        List<ClaimVerdict> a = shared.judge(TinyModels.image(image), questions);
+        List<ClaimVerdict> b = copied.judge(TinyModels.image(image), questions);
+        assertEquals(questions.size(), a.size());
+        for (int i = 0; i < a.size(); i++) {
+          assertEquals(b.get(i).pYes(), a.get(i).pYes(), 1e-5, "pYes of question " + i);
+          assertEquals(b.get(i).pNo(), a.get(i).pNo(), 1e-5, "pNo of question " + i);
+        }
+      }
+    }
+  }
+}
