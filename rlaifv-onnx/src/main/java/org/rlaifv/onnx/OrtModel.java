@@ -137,7 +137,7 @@ public final class OrtModel implements AutoCloseable {
   /**
    * Opens the model directory.
    *
-   * @param directory directory holding the three graphs and config.json
+   * @param directory directory holding the graphs and config.json
    * @param options device, threads and {@code onnx.*} properties
    * @return the model, owned (and closed) by the caller
    * @throws ModelFormatException naming the file (and input) when a graph or the config is

@@ -138,10 +138,21 @@ final class DecoderGraph {
               cos,
               sin,
               rotM);
-      List<String> qkHeads = o.split(qk, 1, s.heads(), s.kvHeads());
-      String q = qkHeads.get(0);
-      String k = qkHeads.get(1);
-      String v = o.transpose(o.reshape(qkv.get(1), 0, 0, s.kvHeads(), d), 0, 2, 1, 3);
+      // The shared-prefix decoder outputs the new keys and values as they are made (an Identity
+      // to a graph output would copy them).
+      String q = g.fresh("q");
+      String k = shared ? "new." + i + ".key" : g.fresh("k");
+      String v = shared ? "new." + i + ".value" : g.fresh("v");
+      g.node(
+          "Split",
+          List.of(qk, g.ints(s.heads(), s.kvHeads())),
+          List.of(q, k),
+          OnnxAttribute.ofInt("axis", 1));
+      g.node(
+          "Transpose",
+          List.of(o.reshape(qkv.get(1), 0, 0, s.kvHeads(), d)),
+          List.of(v),
+          OnnxAttribute.ofInts("perm", 0, 2, 1, 3));
       String ctx =
           shared
               ? sharedPrefixAttention(g, o, s, i, q, k, v, bias, pastLength, seq)
@@ -217,7 +228,8 @@ final class DecoderGraph {
   /**
    * Attention whose past may have one row for all B rows: scores and weighted values are computed
    * for the past and the new keys separately (MatMul broadcasts the past over the batch) and
-   * joined, so the past is read in place; writes {@code new.N.key/value}.
+   * joined, so the past is read in place ({@code k} and {@code v} are the graph outputs {@code
+   * new.N.key/value}).
    */
   private static String sharedPrefixAttention(
       OnnxGraph g,
@@ -232,8 +244,6 @@ final class DecoderGraph {
       String seqLength) {
     String pastK = "past_key_values." + i + ".key";
     String pastV = "past_key_values." + i + ".value";
-    g.node("Identity", List.of(k), List.of("new." + i + ".key"));
-    g.node("Identity", List.of(v), List.of("new." + i + ".value"));
     String qg = grouped(o, s, q);
     String scores =
         o.concat(

@@ -61,7 +61,7 @@ public final class OnnxExporter {
   private OnnxExporter() {}
 
   /**
-   * Exports a model directory: loads it on the CPU, writes the three graphs and {@code
+   * Exports a model directory: loads it on the CPU, writes the four graphs and {@code
    * config.json}, and copies every other {@code .json} file (tokenizer, prompt format) beside them.
    *
    * @param modelDir the DJL model directory (config.json, model.safetensors, tokenizer.json, ...)
@@ -86,7 +86,7 @@ public final class OnnxExporter {
   }
 
   /**
-   * Exports a loaded model: writes the three graphs and {@code config.json}.
+   * Exports a loaded model: writes the four graphs and {@code config.json}.
    *
    * @param model the model (read, not modified)
    * @param outDir the destination, created when absent
