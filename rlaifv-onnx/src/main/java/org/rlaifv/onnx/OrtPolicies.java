@@ -15,13 +15,13 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * AlignmentLoop loop = AlignmentLoop.builder()
- *     .sampler(OrtPolicies.reexportingSampler(OnnxExporter::export, runDir.resolve("onnx"), options))
+ *     .sampler(OrtPolicies.reexportingSampler(OnnxExporter::exportForSampling, runDir.resolve("onnx"), options))
  *     .trainer(djlTrainer)
  *     ...
  *     .build();
  * }</pre>
  *
- * <p>The exporter is passed in (usually {@code org.rlaifv.djl.export.OnnxExporter::export}) so that
+ * <p>The exporter is passed in (usually {@code org.rlaifv.djl.export.OnnxExporter::exportForSampling}) so that
  * this module does not depend on the DJL backend.
  */
 public final class OrtPolicies {
@@ -45,7 +45,7 @@ public final class OrtPolicies {
    * Returns a factory that exports each policy checkpoint to {@code exportRoot/<checkpoint id>}
    * (replacing an earlier export there) and opens an {@link OrtResponseSampler} on it.
    *
-   * @param exporter writes an export, e.g. {@code OnnxExporter::export}
+   * @param exporter writes an export, e.g. {@code OnnxExporter::exportForSampling}
    * @param exportRoot directory under which exports are written
    * @param options device, threads, batch size and {@code onnx.*} properties of the samplers
    * @return the factory; each sampler it returns is closed by its caller

@@ -120,13 +120,16 @@ class RoleParityTest {
     Path dir = TinyModels.djlModel(tmp, 23, 32, 1);
     var factory =
         OrtPolicies.reexportingSampler(
-            org.rlaifv.djl.export.OnnxExporter::export, tmp.resolve("exports"), BackendOptions.defaults());
+            org.rlaifv.djl.export.OnnxExporter::exportForSampling, tmp.resolve("exports"), BackendOptions.defaults());
     SamplingParams p = SamplingParams.builder().n(3).temperature(1).maxNewTokens(8).build();
     Prompt prompt = new Prompt("p", TinyModels.image(1), "describe the image .");
     try (LoadedVlm model = LoadedVlm.load(dir, Device.cpu());
         DjlResponseSampler ds = new DjlResponseSampler(model, BackendOptions.defaults(), false);
         var os = factory.apply(new Checkpoint("iter-1", dir))) {
       assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("exports/iter-1/decoder_model_merged.onnx")));
+      assertTrue(
+          !java.nio.file.Files.exists(tmp.resolve("exports/iter-1/" + OrtModel.SHARED_PREFIX_DECODER)),
+          "an export for sampling leaves out the judge's decoder");
       assertEquals(ds.sample(prompt, p), os.sample(prompt, p));
     }
   }

@@ -70,8 +70,27 @@ public final class OnnxExporter {
    * @throws UncheckedIOException when a file cannot be written
    */
   public static void export(Path modelDir, Path outDir) {
+    export(modelDir, outDir, true);
+  }
+
+  /**
+   * Exports a model directory for sampling only: as {@link #export(Path, Path)} without {@value
+   * #SHARED_PREFIX_DECODER}, which only the judge reads (a judge opened on such a directory still
+   * works, copying its prefix cache per question). Use it where a policy is re-exported every
+   * iteration to be sampled, as with {@code OrtPolicies.reexportingSampler}.
+   *
+   * @param modelDir the DJL model directory
+   * @param outDir the destination, created when absent
+   * @throws ModelFormatException naming the file when the model cannot be read
+   * @throws UncheckedIOException when a file cannot be written
+   */
+  public static void exportForSampling(Path modelDir, Path outDir) {
+    export(modelDir, outDir, false);
+  }
+
+  private static void export(Path modelDir, Path outDir, boolean sharedPrefixDecoder) {
     try (VlmModel model = VlmModel.load(modelDir, Device.cpu())) {
-      export(model, outDir);
+      write(model, outDir, sharedPrefixDecoder);
     }
     try (var files = Files.list(modelDir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
@@ -93,6 +112,10 @@ public final class OnnxExporter {
    * @throws UncheckedIOException when a file cannot be written
    */
   public static void export(VlmModel model, Path outDir) {
+    write(model, outDir, true);
+  }
+
+  private static void write(VlmModel model, Path outDir, boolean sharedPrefixDecoder) {
     try {
       Files.createDirectories(outDir);
     } catch (IOException e) {
@@ -133,8 +156,10 @@ public final class OnnxExporter {
             "language_model.model.norm.weight",
             "language_model.lm_head.weight");
     DecoderGraph.build(shape, names, w).write(outDir.resolve(DECODER), PRODUCER);
-    DecoderGraph.buildSharedPrefix(shape, names, w)
-        .write(outDir.resolve(SHARED_PREFIX_DECODER), PRODUCER);
+    if (sharedPrefixDecoder) {
+      DecoderGraph.buildSharedPrefix(shape, names, w)
+          .write(outDir.resolve(SHARED_PREFIX_DECODER), PRODUCER);
+    }
     c.write(outDir.resolve(VlmConfig.FILE_NAME));
     LOG.info("exported {} parameters to ONNX in {}", model.parameterCount(), outDir);
   }
