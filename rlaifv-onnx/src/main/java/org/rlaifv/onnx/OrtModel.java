@@ -60,9 +60,10 @@ public final class OrtModel implements AutoCloseable {
   public static final String DECODER = "decoder_model_merged.onnx";
 
   /**
-   * File name of the optional shared-prefix decoder: the decoder's inputs with a past of one row
-   * (or B rows) that all B input rows continue from, read by broadcasting instead of copied;
-   * outputs {@code logits} and {@code new.N.key/value} (the new positions only).
+   * File name of the optional shared-prefix decoder: the decoder's inputs with a past (the prefix)
+   * of one row, or B rows, that all B input rows continue from, read by broadcasting instead of
+   * copied, plus each row's own {@code suffix_key_values.N.key/value}; outputs {@code logits} and
+   * {@code present_suffix.N.key/value} (the suffix followed by the new positions).
    */
   public static final String SHARED_PREFIX_DECODER = "decoder_shared_prefix.onnx";
 
@@ -94,6 +95,7 @@ public final class OrtModel implements AutoCloseable {
   private final int imageTokens;
   private final String[] pastNames;
   private final String[] presentNames;
+  private final String[] suffixNames;
   private final DirectBuffers buffers = new DirectBuffers(DirectBuffers.DEFAULT_MAX_POOLED_BYTES);
   private float[] embedTable;
   private boolean closed;
@@ -125,12 +127,15 @@ public final class OrtModel implements AutoCloseable {
     this.imageTokens = (imageSize / patch) * (imageSize / patch);
     this.pastNames = new String[2 * layers];
     this.presentNames = new String[2 * layers];
+    this.suffixNames = new String[2 * layers];
     for (int i = 0; i < layers; i++) {
       pastNames[2 * i] = "past_key_values." + i + ".key";
       pastNames[2 * i + 1] = "past_key_values." + i + ".value";
-      String out = shared ? "new." : "present.";
+      String out = shared ? "present_suffix." : "present.";
       presentNames[2 * i] = out + i + ".key";
       presentNames[2 * i + 1] = out + i + ".value";
+      suffixNames[2 * i] = "suffix_key_values." + i + ".key";
+      suffixNames[2 * i + 1] = "suffix_key_values." + i + ".value";
     }
   }
 
@@ -246,6 +251,9 @@ public final class OrtModel implements AutoCloseable {
     for (int i = 0; i < 2 * layers; i++) {
       expect(file, decoder, true, pastNames[i], any, kvHeads, any, headDim);
       expect(file, decoder, false, presentNames[i], any, kvHeads, any, headDim);
+      if (shared) {
+        expect(file, decoder, true, suffixNames[i], any, kvHeads, any, headDim);
+      }
     }
     int pastInputs =
         (int) decoder.getInputNames().stream().filter(n -> n.startsWith("past_key_values.")).count();
@@ -483,8 +491,7 @@ public final class OrtModel implements AutoCloseable {
           "ONNX model " + directory + " was opened with " + SHARED_PREFIX_DECODER
               + "; use decodeSharedPrefix, or open it without sharedPrefix");
     }
-    return run(
-        embeds, batch, seq, attentionMask, positionIds, past, past.batch() == batch, false);
+    return run(embeds, batch, seq, attentionMask, positionIds, past, null, past.batch() == batch);
   }
 
   /**
@@ -497,22 +504,31 @@ public final class OrtModel implements AutoCloseable {
   }
 
   /**
-   * Runs the shared-prefix decoder: every one of {@code batch} rows continues from the same past
-   * row (or from its own, when the past has {@code batch} rows), which is read in place rather
-   * than copied per row.
+   * Runs the shared-prefix decoder: every one of {@code batch} rows continues from the same prefix
+   * row (or from its own, when the prefix has {@code batch} rows), which is read in place rather
+   * than copied per row, and then from its own suffix.
    *
    * @param embeds {@code batch x seq x hiddenSize} input embeddings
    * @param batch rows
    * @param seq new positions per row
-   * @param attentionMask {@code batch x (past + seq)} ones for real tokens, zeros for padding
+   * @param attentionMask {@code batch x (prefix + suffix + seq)} ones for real tokens, zeros for
+   *     padding
    * @param positionIds {@code batch x seq} rotary positions
-   * @param past the shared cache, 1 or {@code batch} rows (not closed here; may be empty)
-   * @return the logits and a cache of the new positions only ({@code batch} rows, length {@code
-   *     seq}), owned by the caller
+   * @param prefix the shared cache, 1 or {@code batch} rows (not closed here; may be empty)
+   * @param suffix each row's cache after the prefix, {@code batch} rows (not closed here; may be
+   *     empty)
+   * @return the logits and the suffix extended by the new positions ({@code batch} rows, length
+   *     {@code suffix + seq}), owned by the caller
    * @throws IllegalStateException when the model was not opened with the shared-prefix decoder
    */
   public DecoderOutput decodeSharedPrefix(
-      float[] embeds, int batch, int seq, long[] attentionMask, long[] positionIds, OrtKvCache past) {
+      float[] embeds,
+      int batch,
+      int seq,
+      long[] attentionMask,
+      long[] positionIds,
+      OrtKvCache prefix,
+      OrtKvCache suffix) {
     check();
     if (!shared) {
       throw new IllegalStateException(
@@ -524,14 +540,14 @@ public final class OrtModel implements AutoCloseable {
         seq,
         attentionMask,
         positionIds,
-        past,
-        past.batch() == 1 || past.batch() == batch,
-        true);
+        prefix,
+        suffix,
+        (prefix.batch() == 1 || prefix.batch() == batch) && suffix.batch() == batch);
   }
 
   /**
-   * Checks the inputs against each other, runs the decoder, and wraps the outputs; the cache holds
-   * the new positions only when {@code newOnly}, else past and new ones.
+   * Checks the inputs against each other, runs the decoder, and wraps the outputs: the cache is
+   * past and new positions, or with a {@code suffix} (shared-prefix decoder) suffix and new ones.
    */
   private DecoderOutput run(
       float[] embeds,
@@ -540,9 +556,10 @@ public final class OrtModel implements AutoCloseable {
       long[] attentionMask,
       long[] positionIds,
       OrtKvCache past,
-      boolean pastRowsFit,
-      boolean newOnly) {
-    int total = past.length() + seq;
+      OrtKvCache suffix,
+      boolean pastRowsFit) {
+    int own = suffix == null ? 0 : suffix.length();
+    int total = past.length() + own + seq;
     if (!pastRowsFit
         || embeds.length != batch * seq * hidden
         || attentionMask.length != batch * total
@@ -556,6 +573,7 @@ public final class OrtModel implements AutoCloseable {
               + past.batch()
               + "x"
               + past.length()
+              + (suffix == null ? "" : ", suffix " + suffix.batch() + "x" + suffix.length())
               + ", embeds "
               + embeds.length
               + ", mask "
@@ -563,7 +581,7 @@ public final class OrtModel implements AutoCloseable {
               + ", positions "
               + positionIds.length);
     }
-    Map<String, OnnxTensor> feeds = new HashMap<>(4 * (3 + 2 * layers));
+    Map<String, OnnxTensor> feeds = new HashMap<>(4 * (3 + 4 * layers));
     OrtSession.Result result = null;
     try (Staged in = new Staged();
         OnnxTensor e = in.floats(embeds, batch, seq, hidden);
@@ -575,6 +593,10 @@ public final class OrtModel implements AutoCloseable {
       for (int i = 0; i < layers; i++) {
         feeds.put(pastNames[2 * i], past.key(i));
         feeds.put(pastNames[2 * i + 1], past.value(i));
+        if (suffix != null) {
+          feeds.put(suffixNames[2 * i], suffix.key(i));
+          feeds.put(suffixNames[2 * i + 1], suffix.value(i));
+        }
       }
       result = decoder.run(feeds);
       float[] logits = floats(result.get("logits").orElseThrow());
@@ -583,7 +605,8 @@ public final class OrtModel implements AutoCloseable {
         present[i] = (OnnxTensor) result.get(presentNames[i]).orElseThrow();
       }
       OrtKvCache cache =
-          new OrtKvCache(present, result, buffers, batch, newOnly ? seq : total, kvHeads, headDim);
+          new OrtKvCache(
+              present, result, buffers, batch, suffix == null ? total : own + seq, kvHeads, headDim);
       result = null;
       return new DecoderOutput(logits, batch, seq, vocab, cache);
     } catch (OrtException e) {

@@ -167,9 +167,10 @@ public final class OrtPolarJudge implements PolarJudge {
         }
         float[] embeds = vlm.model.embed(tok, c, maxLen);
         if (vlm.model.hasSharedPrefixDecoder()) {
-          // All rows read the one prefix row in place.
-          try (OrtModel.DecoderOutput o =
-              vlm.model.decodeSharedPrefix(embeds, c, maxLen, mask, pos, prefix.cache())) {
+          // All rows read the one prefix row in place; no row has a suffix of its own.
+          try (OrtKvCache none = vlm.model.emptyCache(c);
+              OrtModel.DecoderOutput o =
+                  vlm.model.decodeSharedPrefix(embeds, c, maxLen, mask, pos, prefix.cache(), none)) {
             collect(o, c, len, start, probs);
           }
         } else {
@@ -187,7 +188,7 @@ public final class OrtPolarJudge implements PolarJudge {
   private OrtModel.DecoderOutput decode(
       float[] embeds, int batch, int seq, long[] mask, long[] positions, OrtKvCache empty) {
     return vlm.model.hasSharedPrefixDecoder()
-        ? vlm.model.decodeSharedPrefix(embeds, batch, seq, mask, positions, empty)
+        ? vlm.model.decodeSharedPrefix(embeds, batch, seq, mask, positions, empty, empty)
         : vlm.model.decode(embeds, batch, seq, mask, positions, empty);
   }
 

@@ -16,9 +16,11 @@ import org.rlaifv.spi.BackendOptions;
  * Samples candidate responses with ONNX Runtime from an exported policy, behaving as the DJL
  * sampler does on the same weights (same token sequences for the same seeds).
  *
- * <p>Per prompt: the image and the templated prompt are prefilled once; the key/value cache is
- * copied to batches of at most {@link BackendOptions#batchSize()} rows which decode together, and
- * rows that finish leave the batch. Sample {@code i} draws from its own {@link SplittableRandom}
+ * <p>Per prompt: the image and the templated prompt are prefilled once; batches of at most {@link
+ * BackendOptions#batchSize()} rows decode together from it, and rows that finish leave the batch.
+ * With the export's shared-prefix decoder ({@value OrtModel#SHARED_PREFIX_DECODER}) every row
+ * reads the one prefill in place and keeps a cache of its own tokens only; without it (an export
+ * with only the Optimum files) the prefill's cache is copied to every row. Sample {@code i} draws from its own {@link SplittableRandom}
  * seeded with {@link SamplingParams#seedFor(int) seedFor(i)}, so its text depends only on its seed
  * and the model. A sample ends at EOS, at a stop sequence (the text is cut before it) or after
  * {@code maxNewTokens}.
@@ -50,7 +52,7 @@ public final class OrtResponseSampler implements ResponseSampler {
    * @throws org.rlaifv.ModelFormatException naming the file when the directory is incomplete
    */
   public static OrtResponseSampler open(Checkpoint policy, BackendOptions options) {
-    return new OrtResponseSampler(OrtVlm.open(policy.directory(), options, false), options);
+    return new OrtResponseSampler(OrtVlm.open(policy.directory(), options, true), options);
   }
 
   /**
@@ -67,9 +69,13 @@ public final class OrtResponseSampler implements ResponseSampler {
     long[] promptIds = vlm.promptIds(prompt.text());
     OrtVlm.Inputs in = vlm.imageInputs(vlm.imageFeatures(prompt.image()), List.of(promptIds));
     Response[] out = new Response[params.n()];
+    boolean sharedPrefix = vlm.model.hasSharedPrefixDecoder();
     try (OrtKvCache empty = vlm.model.emptyCache(1);
         OrtModel.DecoderOutput pre =
-            vlm.model.decode(in.embeds, 1, in.seq, in.mask, in.positions, empty)) {
+            sharedPrefix
+                ? vlm.model.decodeSharedPrefix(
+                    in.embeds, 1, in.seq, in.mask, in.positions, empty, empty)
+                : vlm.model.decode(in.embeds, 1, in.seq, in.mask, in.positions, empty)) {
       float[] first = pre.logits(0, in.seq - 1);
       for (int start = 0; start < params.n(); start += batchSize) {
         int count = Math.min(batchSize, params.n() - start);
@@ -77,14 +83,24 @@ public final class OrtResponseSampler implements ResponseSampler {
         for (int i = 0; i < count; i++) {
           indices[i] = start + i;
         }
-        decode(pre.cache().repeatRows(vlm.model.env(), count), first, prompt, params, indices, out);
+        if (sharedPrefix) {
+          // The samples read the one prefill in place and keep only their own tokens' cache.
+          decode(pre.cache(), vlm.model.emptyCache(count), first, prompt, params, indices, out);
+        } else {
+          decode(null, pre.cache().repeatRows(vlm.model.env(), count), first, prompt, params,
+              indices, out);
+        }
       }
     }
     return List.of(out);
   }
 
-  /** Decodes rows sharing first-step logits, taking ownership of {@code rows}. */
+  /**
+   * Decodes rows sharing first-step logits, taking ownership of {@code rows}: each row's whole
+   * cache, or with a shared {@code prefix} (not closed here) each row's cache after it.
+   */
   private void decode(
+      OrtKvCache prefix,
       OrtKvCache rows,
       float[] first,
       Prompt prompt,
@@ -120,7 +136,7 @@ public final class OrtResponseSampler implements ResponseSampler {
         for (int j = 0; j < activeCount; j++) {
           ids[j] = last[active[j]];
         }
-        int past = cache.length();
+        int past = (prefix == null ? 0 : prefix.length()) + cache.length();
         long[] mask = new long[activeCount * (past + 1)];
         Arrays.fill(mask, 1L);
         long[] pos = new long[activeCount];
@@ -128,8 +144,11 @@ public final class OrtResponseSampler implements ResponseSampler {
         int[] keepPos = new int[activeCount];
         int kept = 0;
         int[] nextActive = new int[activeCount];
+        float[] embeds = vlm.model.embed(ids, activeCount, 1);
         try (OrtModel.DecoderOutput o =
-            vlm.model.decode(vlm.model.embed(ids, activeCount, 1), activeCount, 1, mask, pos, cache)) {
+            prefix == null
+                ? vlm.model.decode(embeds, activeCount, 1, mask, pos, cache)
+                : vlm.model.decodeSharedPrefix(embeds, activeCount, 1, mask, pos, prefix, cache)) {
           for (int j = 0; j < activeCount; j++) {
             int r = active[j];
             long tok = TokenPicker.pick(o.logits(j, 0), params, rng[r]);

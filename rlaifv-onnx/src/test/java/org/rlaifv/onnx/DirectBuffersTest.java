@@ -38,6 +38,22 @@ class DirectBuffersTest {
   }
 
   @Test
+  void buffersWithEqualContentsAreStillDistinct() {
+    // ByteBuffer.equals compares contents: two zeroed buffers are "equal", yet only the one
+    // handed out may leave the pool.
+    DirectBuffers pool = new DirectBuffers(1 << 20);
+    ByteBuffer small = ByteBuffer.allocateDirect(1000);
+    ByteBuffer big = ByteBuffer.allocateDirect(4000);
+    big.limit(1000);
+    pool.give(small);
+    pool.give(big);
+    ByteBuffer first = pool.take(1000);
+    assertSame(small, first, "the big one is over twice the size asked for");
+    ByteBuffer second = pool.take(1000);
+    assertNotSame(first, second, "a buffer in use is never handed out again");
+  }
+
+  @Test
   void keepsAtMostItsBound() {
     DirectBuffers pool = new DirectBuffers(1500);
     pool.give(ByteBuffer.allocateDirect(1000));

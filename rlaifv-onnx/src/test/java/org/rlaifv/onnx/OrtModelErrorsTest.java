@@ -84,16 +84,21 @@ class OrtModelErrorsTest {
 
   @Test
   void corruptGraphIsNamed() throws Exception {
-    // The sampler reads the Optimum decoder, the judge the shared-prefix one.
+    // The judge and the sampler read the shared-prefix decoder; OrtModel.open the Optimum one.
     Path dir = copy("corrupt");
     Files.write(dir.resolve(OrtModel.DECODER), new byte[] {1, 2, 3, 4, 5});
     ModelFormatException e =
         assertThrows(
             ModelFormatException.class,
-            () -> OrtResponseSampler.open(Checkpoint.of(dir), BackendOptions.defaults()).close());
+            () -> OrtModel.open(dir, BackendOptions.defaults()).close());
     assertTrue(e.getMessage().contains(OrtModel.DECODER), e.getMessage());
     Files.write(dir.resolve(OrtModel.SHARED_PREFIX_DECODER), new byte[] {1, 2, 3, 4, 5});
     e = openFails(dir);
+    assertTrue(e.getMessage().contains(OrtModel.SHARED_PREFIX_DECODER), e.getMessage());
+    e =
+        assertThrows(
+            ModelFormatException.class,
+            () -> OrtResponseSampler.open(Checkpoint.of(dir), BackendOptions.defaults()).close());
     assertTrue(e.getMessage().contains(OrtModel.SHARED_PREFIX_DECODER), e.getMessage());
   }
 
@@ -110,7 +115,7 @@ class OrtModelErrorsTest {
       long[] zero = {0};
       assertThrows(IllegalStateException.class, () -> shared.decode(e, 1, 1, one, zero, a));
       assertThrows(
-          IllegalStateException.class, () -> plain.decodeSharedPrefix(e, 1, 1, one, zero, b));
+          IllegalStateException.class, () -> plain.decodeSharedPrefix(e, 1, 1, one, zero, b, b));
     }
   }
 

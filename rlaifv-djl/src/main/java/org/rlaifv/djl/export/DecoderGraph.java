@@ -11,9 +11,10 @@ import org.rlaifv.djl.export.OnnxGraph.ElemType;
  * {@code logits [B,S,V]} and {@code present.N.key/value [B,KV,P+S,D]}.
  *
  * <p>The shared-prefix variant ({@link #buildSharedPrefix}) takes the same inputs but lets the past
- * have one row that all B input rows continue from: attention reads it by broadcasting, so it is
- * never copied B times. It outputs {@code logits} and {@code new.N.key/value [B,KV,S,D]}, the keys
- * and values of the new positions only.
+ * (the prefix) have one row that all B input rows continue from: attention reads it by
+ * broadcasting, so it is never copied B times. Each row's own earlier positions come in {@code
+ * suffix_key_values.N.key/value [B,KV,Q,D]} (Q may be 0), the mask covers prefix, suffix and new
+ * positions, and it outputs {@code logits} and {@code present_suffix.N.key/value [B,KV,Q+S,D]}.
  */
 final class DecoderGraph {
   /** Added to the scores of hidden keys, as the DJL model does (a fully hidden row stays finite). */
@@ -59,13 +60,17 @@ final class DecoderGraph {
     g.input("position_ids", ElemType.INT64, "batch_size", "sequence_length");
     for (int i = 0; i < s.layers(); i++) {
       for (String kv : List.of("key", "value")) {
+        String batch = shared ? "past_batch_size" : "batch_size";
         g.input(
             "past_key_values." + i + "." + kv,
             ElemType.FLOAT,
-            shared ? "past_batch_size" : "batch_size",
-            s.kvHeads(),
-            "past_sequence_length",
-            d);
+            kvDims(s, batch, "past_sequence_length"));
+        if (shared) {
+          g.input(
+              "suffix_key_values." + i + "." + kv,
+              ElemType.FLOAT,
+              kvDims(s, "batch_size", "suffix_sequence_length"));
+        }
       }
     }
 
@@ -91,7 +96,9 @@ final class DecoderGraph {
     String total = o.dim("attention_mask", 1);
     String seq = o.dim("inputs_embeds", 1);
     String past = g.op("Sub", total, seq);
-    String pastLength = past;
+    // In the shared-prefix decoder "past" above is prefix plus suffix; the prefix alone is P.
+    String pastLength = shared ? o.dim("past_key_values.0.key", 2) : past;
+    String suffixTotal = shared ? g.op("Sub", total, pastLength) : null;
     String zero = g.constantLongs(new long[] {0});
     String one = g.constantLongs(new long[] {1});
     String totalScalar = o.squeeze0(total);
@@ -138,11 +145,9 @@ final class DecoderGraph {
               cos,
               sin,
               rotM);
-      // The shared-prefix decoder outputs the new keys and values as they are made (an Identity
-      // to a graph output would copy them).
       String q = g.fresh("q");
-      String k = shared ? "new." + i + ".key" : g.fresh("k");
-      String v = shared ? "new." + i + ".value" : g.fresh("v");
+      String k = g.fresh("k");
+      String v = g.fresh("v");
       g.node(
           "Split",
           List.of(qk, g.ints(s.heads(), s.kvHeads())),
@@ -155,7 +160,7 @@ final class DecoderGraph {
           OnnxAttribute.ofInts("perm", 0, 2, 1, 3));
       String ctx =
           shared
-              ? sharedPrefixAttention(g, o, s, i, q, k, v, bias, pastLength, seq)
+              ? sharedPrefixAttention(g, o, s, i, q, k, v, bias, pastLength, suffixTotal)
               : attention(g, o, s, i, q, k, v, bias);
       ctx = o.reshape(o.transpose(ctx, 0, 2, 1, 3), 0, 0, s.heads() * d);
       String attn =
@@ -184,18 +189,10 @@ final class DecoderGraph {
     g.output("logits", ElemType.FLOAT, "batch_size", "sequence_length", s.vocab());
     for (int i = 0; i < s.layers(); i++) {
       for (String kv : List.of("key", "value")) {
-        if (shared) {
-          g.output(
-              "new." + i + "." + kv, ElemType.FLOAT, "batch_size", s.kvHeads(), "sequence_length", d);
-        } else {
-          g.output(
-              "present." + i + "." + kv,
-              ElemType.FLOAT,
-              "batch_size",
-              s.kvHeads(),
-              "total_sequence_length",
-              d);
-        }
+        g.output(
+            (shared ? "present_suffix." : "present.") + i + "." + kv,
+            ElemType.FLOAT,
+            kvDims(s, "batch_size", shared ? "suffix_total_length" : "total_sequence_length"));
       }
     }
     return g;
@@ -208,28 +205,19 @@ final class DecoderGraph {
    */
   private static String attention(
       OnnxGraph g, GraphOps o, Shape s, int i, String q, String k, String v, String bias) {
-    String presentK = "present." + i + ".key";
-    String presentV = "present." + i + ".value";
-    g.node(
-        "Concat",
-        List.of("past_key_values." + i + ".key", k),
-        List.of(presentK),
-        OnnxAttribute.ofInt("axis", 2));
-    g.node(
-        "Concat",
-        List.of("past_key_values." + i + ".value", v),
-        List.of(presentV),
-        OnnxAttribute.ofInt("axis", 2));
+    String presentK = appendKv(g, "past_key_values." + i + ".key", k, "present." + i + ".key");
+    String presentV =
+        appendKv(g, "past_key_values." + i + ".value", v, "present." + i + ".value");
     String qg = grouped(o, s, q);
     String probs = softmax(g, o, s, g.op("MatMul", qg, o.transpose(presentK, 0, 1, 3, 2)), bias);
     return ungrouped(o, s, g.op("MatMul", probs, presentV));
   }
 
   /**
-   * Attention whose past may have one row for all B rows: scores and weighted values are computed
-   * for the past and the new keys separately (MatMul broadcasts the past over the batch) and
-   * joined, so the past is read in place ({@code k} and {@code v} are the graph outputs {@code
-   * new.N.key/value}).
+   * Attention over a prefix that may have one row for all B rows, then each row's own suffix and
+   * new positions: scores and weighted values are computed for the prefix and for suffix-plus-new
+   * separately (MatMul broadcasts the prefix over the batch) and joined, so the prefix is read in
+   * place. Writes {@code present_suffix.N.key/value}, the suffix followed by the new positions.
    */
   private static String sharedPrefixAttention(
       OnnxGraph g,
@@ -240,26 +228,41 @@ final class DecoderGraph {
       String k,
       String v,
       String bias,
-      String pastLength,
-      String seqLength) {
+      String prefixLength,
+      String suffixTotal) {
     String pastK = "past_key_values." + i + ".key";
     String pastV = "past_key_values." + i + ".value";
+    String rowK =
+        appendKv(g, "suffix_key_values." + i + ".key", k, "present_suffix." + i + ".key");
+    String rowV =
+        appendKv(g, "suffix_key_values." + i + ".value", v, "present_suffix." + i + ".value");
     String qg = grouped(o, s, q);
     String scores =
         o.concat(
             -1,
             g.op("MatMul", qg, o.transpose(pastK, 0, 1, 3, 2)),
-            g.op("MatMul", qg, o.transpose(k, 0, 1, 3, 2)));
+            g.op("MatMul", qg, o.transpose(rowK, 0, 1, 3, 2)));
     String probs = softmax(g, o, s, scores, bias);
-    List<String> parts = List.of(g.fresh("probs_past"), g.fresh("probs_new"));
+    List<String> parts = List.of(g.fresh("probs_prefix"), g.fresh("probs_row"));
     g.node(
         "Split",
-        List.of(probs, o.concat(0, pastLength, seqLength)),
+        List.of(probs, o.concat(0, prefixLength, suffixTotal)),
         parts,
         OnnxAttribute.ofInt("axis", -1));
     String ctx =
-        g.op("Add", g.op("MatMul", parts.get(0), pastV), g.op("MatMul", parts.get(1), v));
+        g.op("Add", g.op("MatMul", parts.get(0), pastV), g.op("MatMul", parts.get(1), rowV));
     return ungrouped(o, s, ctx);
+  }
+
+  /** Dimensions of a key/value tensor, {@code [batch, KV, length, D]}. */
+  private static Object[] kvDims(Shape s, String batch, String length) {
+    return new Object[] {batch, s.kvHeads(), length, s.headDim()};
+  }
+
+  /** Writes {@code out = Concat(cached, fresh)} along the sequence axis; returns {@code out}. */
+  private static String appendKv(OnnxGraph g, String cached, String fresh, String out) {
+    g.node("Concat", List.of(cached, fresh), List.of(out), OnnxAttribute.ofInt("axis", 2));
+    return out;
   }
 
   /** {@code [B,H,S,D] -> [B,KV,rep*S,D]} (a no-op without grouped heads). */

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * OnnxGraph#OPSET} with the weights (float32) as initializers inside each file, plus {@code
  * config.json} and, when exporting a directory, the tokenizer and prompt-format files beside them.
  * Beside the Optimum files it writes {@value #SHARED_PREFIX_DECODER}: the decoder again, for B
- * continuations of one past row (inputs as above, the past with 1 or B rows; outputs {@code logits}
- * and {@code new.N.key/value}, the new positions only), which the ONNX Runtime judge uses so that
- * the cached prefix is not copied once per question. The graphs compute exactly what {@link
+ * continuations of one cached prefix (inputs as above with the past as the prefix, 1 or B rows,
+ * plus each row's own {@code suffix_key_values.N.key/value}; outputs {@code logits} and {@code
+ * present_suffix.N.key/value}), which the ONNX Runtime judge and sampler use so that the prefix is
+ * not copied once per question or sample. The graphs compute exactly what {@link
  * VlmModel} computes.
  *
  * <pre>{@code
@@ -51,7 +52,8 @@ public final class OnnxExporter {
 
   /**
    * File name of the shared-prefix decoder: the same weights, for many continuations of one
-   * cached prefix (the judge's questions) without copying the prefix's cache per row.
+   * cached prefix (the judge's questions, the sampler's samples) without copying the prefix's
+   * cache per row.
    */
   public static final String SHARED_PREFIX_DECODER = "decoder_shared_prefix.onnx";
 
@@ -74,10 +76,11 @@ public final class OnnxExporter {
   }
 
   /**
-   * Exports a model directory for sampling only: as {@link #export(Path, Path)} without {@value
-   * #SHARED_PREFIX_DECODER}, which only the judge reads (a judge opened on such a directory still
-   * works, copying its prefix cache per question). Use it where a policy is re-exported every
-   * iteration to be sampled, as with {@code OrtPolicies.reexportingSampler}.
+   * Exports a model directory for rlaifv's own ONNX Runtime roles only: as {@link #export(Path,
+   * Path)} without {@value #DECODER}, which {@code OrtResponseSampler} and {@code OrtPolarJudge}
+   * do not read when {@value #SHARED_PREFIX_DECODER} is there. Use it where a policy is
+   * re-exported every iteration to be sampled, as with {@code OrtPolicies.reexportingSampler}; use
+   * {@link #export(Path, Path)} for a directory other tools will read.
    *
    * @param modelDir the DJL model directory
    * @param outDir the destination, created when absent
@@ -88,9 +91,9 @@ public final class OnnxExporter {
     export(modelDir, outDir, false);
   }
 
-  private static void export(Path modelDir, Path outDir, boolean sharedPrefixDecoder) {
+  private static void export(Path modelDir, Path outDir, boolean optimumDecoder) {
     try (VlmModel model = VlmModel.load(modelDir, Device.cpu())) {
-      write(model, outDir, sharedPrefixDecoder);
+      write(model, outDir, optimumDecoder);
     }
     try (var files = Files.list(modelDir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
@@ -115,7 +118,7 @@ public final class OnnxExporter {
     write(model, outDir, true);
   }
 
-  private static void write(VlmModel model, Path outDir, boolean sharedPrefixDecoder) {
+  private static void write(VlmModel model, Path outDir, boolean optimumDecoder) {
     try {
       Files.createDirectories(outDir);
     } catch (IOException e) {
@@ -155,11 +158,11 @@ public final class OnnxExporter {
             "language_model.model.layers.",
             "language_model.model.norm.weight",
             "language_model.lm_head.weight");
-    DecoderGraph.build(shape, names, w).write(outDir.resolve(DECODER), PRODUCER);
-    if (sharedPrefixDecoder) {
-      DecoderGraph.buildSharedPrefix(shape, names, w)
-          .write(outDir.resolve(SHARED_PREFIX_DECODER), PRODUCER);
+    if (optimumDecoder) {
+      DecoderGraph.build(shape, names, w).write(outDir.resolve(DECODER), PRODUCER);
     }
+    DecoderGraph.buildSharedPrefix(shape, names, w)
+        .write(outDir.resolve(SHARED_PREFIX_DECODER), PRODUCER);
     c.write(outDir.resolve(VlmConfig.FILE_NAME));
     LOG.info("exported {} parameters to ONNX in {}", model.parameterCount(), outDir);
   }

@@ -15,17 +15,20 @@ import org.rlaifv.Checkpoint;
 import org.rlaifv.Claim;
 import org.rlaifv.ClaimVerdict;
 import org.rlaifv.PolarQuestion;
+import org.rlaifv.Prompt;
+import org.rlaifv.SamplingParams;
 import org.rlaifv.spi.BackendOptions;
 
 /**
- * The judge reads the shared-prefix decoder when the export has one and falls back to copying the
- * prefix cache per question with the Optimum decoder otherwise; both give the same answers.
+ * The judge and the sampler read the shared-prefix decoder when the export has one and fall back
+ * to copying the prefix cache per row with the Optimum decoder otherwise; both give the same
+ * answers and the same samples.
  */
-class SharedPrefixJudgeTest {
+class SharedPrefixDecoderTest {
   @TempDir Path tmp;
 
-  @Test
-  void sharedPrefixAndCopiedPrefixAgree() throws Exception {
+  /** An export, and a copy of it without the shared-prefix decoder. */
+  private Path[] exports() throws Exception {
     // Grouped heads (4 query, 2 key/value), two layers.
     Path onnx = TinyModels.exported(TinyModels.djlModel(tmp, 23, 32, 2));
     Path plain = tmp.resolve("without-shared-prefix");
@@ -37,6 +40,29 @@ class SharedPrefixJudgeTest {
         }
       }
     }
+    return new Path[] {onnx, plain};
+  }
+
+  @Test
+  void samplesAreTheSame() throws Exception {
+    Path[] dirs = exports();
+    BackendOptions options = BackendOptions.defaults().withThreads(1).withBatchSize(3);
+    SamplingParams params =
+        SamplingParams.builder().n(7).temperature(1.0).maxNewTokens(10).baseSeed(3).build();
+    try (OrtResponseSampler shared = OrtResponseSampler.open(Checkpoint.of(dirs[0]), options);
+        OrtResponseSampler copied = OrtResponseSampler.open(Checkpoint.of(dirs[1]), options)) {
+      for (int image = 0; image < 3; image++) {
+        Prompt prompt = new Prompt("p" + image, TinyModels.image(image), "describe the image .");
+        assertEquals(copied.sample(prompt, params), shared.sample(prompt, params));
+      }
+    }
+  }
+
+  @Test
+  void verdictsAreTheSame() throws Exception {
+    Path[] dirs = exports();
+    Path onnx = dirs[0];
+    Path plain = dirs[1];
     List<PolarQuestion> questions = new ArrayList<>();
     for (String q :
         List.of(
