@@ -2,6 +2,7 @@ package org.rlaifv.core;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.rlaifv.ModelFormatException;
@@ -74,5 +75,21 @@ public final class AnswerTokens {
       i++;
     }
     return i;
+  }
+
+  /**
+   * Returns how many leading tokens all sequences share, leaving each at least its last token: the
+   * prefix a judge encodes once, the last position being where each question is answered.
+   *
+   * @param sequences the token sequences, at least one, none empty
+   * @return the shared prefix length
+   */
+  public static int sharedPrefix(List<long[]> sequences) {
+    long[] first = sequences.get(0);
+    int shared = first.length - 1;
+    for (long[] seq : sequences) {
+      shared = Math.min(shared, Math.min(commonPrefix(first, seq), seq.length - 1));
+    }
+    return shared;
   }
 }

@@ -15,6 +15,7 @@ import org.rlaifv.ModelFormatException;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.PolarQuestion;
 import org.rlaifv.core.AnswerTokens;
+import org.rlaifv.core.RightPadded;
 import org.rlaifv.core.Verdicts;
 import org.rlaifv.djl.model.KvCache;
 import org.rlaifv.djl.model.LoadedVlm;
@@ -126,15 +127,10 @@ public final class DjlPolarJudge implements PolarJudge {
       return List.of();
     }
     List<long[]> ids = new ArrayList<>(questions.size());
-    int shared = Integer.MAX_VALUE;
     for (PolarQuestion q : questions) {
-      long[] seq = vlm.promptIds(questionText(q));
-      if (!ids.isEmpty()) {
-        shared = Math.min(shared, AnswerTokens.commonPrefix(ids.get(0), seq));
-      }
-      shared = Math.min(shared, seq.length - 1);
-      ids.add(seq);
+      ids.add(vlm.promptIds(questionText(q)));
     }
+    int shared = AnswerTokens.sharedPrefix(ids);
     int imagePos = vlm.imageIndex(ids.get(0));
     if (shared <= imagePos) {
       // The image is not inside the shared prefix (template puts it after the question).
@@ -152,29 +148,16 @@ public final class DjlPolarJudge implements PolarJudge {
         int c = Math.min(batchSize, ids.size() - start);
         try (NDManager step = m.newSubManager();
             KvCache rows = KvCache.sharing(prefix, c)) {
-          int maxLen = 0;
-          for (int i = 0; i < c; i++) {
-            maxLen = Math.max(maxLen, ids.get(start + i).length - shared);
-          }
-          long[] tok = new long[c * maxLen];
-          long[] mask = new long[c * (past + maxLen)];
-          long[] pos = new long[c * maxLen];
-          int[] len = new int[c];
-          Arrays.fill(tok, vlm.tokenizer().padId());
-          for (int i = 0; i < c; i++) {
-            long[] seq = ids.get(start + i);
-            len[i] = seq.length - shared;
-            System.arraycopy(seq, shared, tok, i * maxLen, len[i]);
-            Arrays.fill(mask, i * (past + maxLen), i * (past + maxLen) + past + len[i], 1L);
-            for (int j = 0; j < maxLen; j++) {
-              pos[i * maxLen + j] = past + Math.min(j, len[i] - 1);
-            }
-          }
+          RightPadded batch =
+              RightPadded.continuing(
+                  ids.subList(start, start + c), shared, past, vlm.tokenizer().padId());
+          int maxLen = batch.width();
+          int[] len = batch.lengths();
           NDArray hidden =
               model.hiddenStates(
-                  model.embed(step.create(tok, new Shape(c, maxLen))),
-                  step.create(mask, new Shape(c, past + maxLen)),
-                  step.create(pos, new Shape(c, maxLen)),
+                  model.embed(step.create(batch.tokens(), new Shape(c, maxLen))),
+                  step.create(batch.mask(), new Shape(c, past + maxLen)),
+                  step.create(batch.positions(), new Shape(c, maxLen)),
                   rows);
           NDList lastRows = new NDList(c);
           for (int i = 0; i < c; i++) {

@@ -11,6 +11,7 @@ import org.rlaifv.ModelFormatException;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.PolarQuestion;
 import org.rlaifv.core.AnswerTokens;
+import org.rlaifv.core.RightPadded;
 import org.rlaifv.core.Verdicts;
 import org.rlaifv.spi.BackendOptions;
 
@@ -118,15 +119,10 @@ public final class OrtPolarJudge implements PolarJudge {
       return List.of();
     }
     List<long[]> ids = new ArrayList<>(questions.size());
-    int shared = Integer.MAX_VALUE;
     for (PolarQuestion q : questions) {
-      long[] seq = vlm.promptIds(questionText(q));
-      if (!ids.isEmpty()) {
-        shared = Math.min(shared, AnswerTokens.commonPrefix(ids.get(0), seq));
-      }
-      shared = Math.min(shared, seq.length - 1);
-      ids.add(seq);
+      ids.add(vlm.promptIds(questionText(q)));
     }
+    int shared = AnswerTokens.sharedPrefix(ids);
     float[] features = vlm.imageFeatures(image);
     int imagePos = vlm.imageIndex(ids.get(0));
     double[][] probs = new double[questions.size()][];
@@ -147,25 +143,13 @@ public final class OrtPolarJudge implements PolarJudge {
       int past = prefix.cache().length();
       for (int start = 0; start < ids.size(); start += batchSize) {
         int c = Math.min(batchSize, ids.size() - start);
-        int maxLen = 0;
-        for (int i = 0; i < c; i++) {
-          maxLen = Math.max(maxLen, ids.get(start + i).length - shared);
-        }
-        long[] tok = new long[c * maxLen];
-        long[] mask = new long[c * (past + maxLen)];
-        long[] pos = new long[c * maxLen];
-        int[] len = new int[c];
-        Arrays.fill(tok, vlm.tokenizer.padId);
-        for (int i = 0; i < c; i++) {
-          long[] seq = ids.get(start + i);
-          len[i] = seq.length - shared;
-          System.arraycopy(seq, shared, tok, i * maxLen, len[i]);
-          Arrays.fill(mask, i * (past + maxLen), i * (past + maxLen) + past + len[i], 1L);
-          for (int j = 0; j < maxLen; j++) {
-            pos[i * maxLen + j] = past + Math.min(j, len[i] - 1);
-          }
-        }
-        float[] embeds = vlm.model.embed(tok, c, maxLen);
+        RightPadded batch =
+            RightPadded.continuing(ids.subList(start, start + c), shared, past, vlm.tokenizer.padId);
+        int maxLen = batch.width();
+        long[] mask = batch.mask();
+        long[] pos = batch.positions();
+        int[] len = batch.lengths();
+        float[] embeds = vlm.model.embed(batch.tokens(), c, maxLen);
         if (vlm.model.hasSharedPrefixDecoder()) {
           // All rows read the one prefix row in place; no row has a suffix of its own.
           try (OrtKvCache none = vlm.model.emptyCache(c);

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.rlaifv.Image;
 import org.rlaifv.InvalidInputException;
+import org.rlaifv.core.RightPadded;
 import org.rlaifv.spi.BackendOptions;
 
 /**
@@ -140,15 +141,8 @@ final class OrtVlm implements AutoCloseable {
 
     /** Mask and positions for right padding, as the DJL backend builds them. */
     static Inputs rightPadded(float[] embeds, int b, int t, int[] lengths) {
-      long[] mask = new long[b * t];
-      long[] pos = new long[b * t];
-      for (int i = 0; i < b; i++) {
-        for (int j = 0; j < t; j++) {
-          mask[i * t + j] = j < lengths[i] ? 1 : 0;
-          pos[i * t + j] = Math.min(j, Math.max(lengths[i] - 1, 0));
-        }
-      }
-      return new Inputs(embeds, mask, pos, b, t, lengths);
+      RightPadded padded = RightPadded.lengths(lengths, t);
+      return new Inputs(embeds, padded.mask(), padded.positions(), b, t, lengths);
     }
   }
 }

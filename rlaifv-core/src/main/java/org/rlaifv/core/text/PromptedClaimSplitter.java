@@ -120,34 +120,18 @@ public final class PromptedClaimSplitter implements ClaimSplitter {
    */
   @Override
   public List<List<Claim>> splitAll(List<String> responseTexts) {
-    List<String> prompts = new ArrayList<>();
-    List<Integer> asked = new ArrayList<>();
-    for (int i = 0; i < responseTexts.size(); i++) {
-      if (!responseTexts.get(i).isBlank()) {
-        prompts.add(prompt(responseTexts.get(i)));
-        asked.add(i);
-      }
-    }
-    List<List<Claim>> out = new ArrayList<>();
-    for (int i = 0; i < responseTexts.size(); i++) {
-      out.add(List.of());
-    }
-    if (prompts.isEmpty()) {
-      return out;
-    }
-    List<String> outputs = generator.generateAll(prompts);
-    if (outputs == null || outputs.size() != prompts.size()) {
-      throw new BackendException("text generator returned "
-          + (outputs == null ? "null" : outputs.size()) + " outputs for " + prompts.size()
-          + " claim-splitting prompts");
-    }
-    calls.add(prompts.size());
-    for (int k = 0; k < asked.size(); k++) {
+    List<String> outputs =
+        GeneratorBatch.outputs(
+            generator, responseTexts, t -> !t.isBlank(), PromptedClaimSplitter::prompt, "claim-splitting", calls);
+    List<List<Claim>> out = new ArrayList<>(responseTexts.size());
+    for (String output : outputs) {
       List<Claim> claims = new ArrayList<>();
-      for (String item : parser.parse(outputs.get(k))) {
-        claims.add(new Claim(item));
+      if (output != null) {
+        for (String item : parser.parse(output)) {
+          claims.add(new Claim(item));
+        }
       }
-      out.set(asked.get(k), List.copyOf(claims));
+      out.add(List.copyOf(claims));
     }
     return out;
   }

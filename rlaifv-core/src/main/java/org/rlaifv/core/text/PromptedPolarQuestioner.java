@@ -122,31 +122,18 @@ public final class PromptedPolarQuestioner implements PolarQuestioner {
    */
   @Override
   public List<List<PolarQuestion>> questionsAll(List<List<Claim>> claimsPerResponse) {
-    List<String> prompts = new ArrayList<>();
-    List<Integer> asked = new ArrayList<>();
-    for (int i = 0; i < claimsPerResponse.size(); i++) {
-      if (!claimsPerResponse.get(i).isEmpty()) {
-        prompts.add(prompt(claimsPerResponse.get(i)));
-        asked.add(i);
-      }
-    }
-    List<List<PolarQuestion>> out = new ArrayList<>();
-    for (int i = 0; i < claimsPerResponse.size(); i++) {
-      out.add(List.of());
-    }
-    if (prompts.isEmpty()) {
-      return out;
-    }
-    List<String> outputs = generator.generateAll(prompts);
-    if (outputs == null || outputs.size() != prompts.size()) {
-      throw new BackendException("text generator returned "
-          + (outputs == null ? "null" : outputs.size()) + " outputs for " + prompts.size()
-          + " question-writing prompts");
-    }
-    calls.add(prompts.size());
-    for (int k = 0; k < asked.size(); k++) {
-      List<Claim> claims = claimsPerResponse.get(asked.get(k));
-      out.set(asked.get(k), match(claims, parser.parse(outputs.get(k))));
+    List<String> outputs =
+        GeneratorBatch.outputs(
+            generator,
+            claimsPerResponse,
+            claims -> !claims.isEmpty(),
+            PromptedPolarQuestioner::prompt,
+            "question-writing",
+            calls);
+    List<List<PolarQuestion>> out = new ArrayList<>(claimsPerResponse.size());
+    for (int i = 0; i < outputs.size(); i++) {
+      String output = outputs.get(i);
+      out.add(output == null ? List.of() : match(claimsPerResponse.get(i), parser.parse(output)));
     }
     return out;
   }

@@ -3,6 +3,7 @@ package org.rlaifv.djl.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.rlaifv.core.RightPadded;
 
 /**
  * Decoder inputs for a batch: embeddings, attention mask and rotary positions, with each row's
@@ -43,18 +44,11 @@ public record VlmInputs(NDArray embeds, NDArray attentionMask, NDArray positionI
   public static VlmInputs rightPadded(NDManager manager, NDArray embeds, int[] lengths) {
     int b = lengths.length;
     int t = (int) embeds.getShape().get(1);
-    long[] mask = new long[b * t];
-    long[] pos = new long[b * t];
-    for (int i = 0; i < b; i++) {
-      for (int j = 0; j < t; j++) {
-        mask[i * t + j] = j < lengths[i] ? 1 : 0;
-        pos[i * t + j] = Math.min(j, Math.max(lengths[i] - 1, 0));
-      }
-    }
+    RightPadded padded = RightPadded.lengths(lengths, t);
     return new VlmInputs(
         embeds,
-        manager.create(mask, new Shape(b, t)),
-        manager.create(pos, new Shape(b, t)),
+        manager.create(padded.mask(), new Shape(b, t)),
+        manager.create(padded.positions(), new Shape(b, t)),
         lengths);
   }
 }
