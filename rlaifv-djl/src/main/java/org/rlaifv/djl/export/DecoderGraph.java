@@ -96,9 +96,10 @@ final class DecoderGraph {
     String total = o.dim("attention_mask", 1);
     String seq = o.dim("inputs_embeds", 1);
     String past = g.op("Sub", total, seq);
-    // In the shared-prefix decoder "past" above is prefix plus suffix; the prefix alone is P.
-    String pastLength = shared ? o.dim("past_key_values.0.key", 2) : past;
-    String suffixTotal = shared ? g.op("Sub", total, pastLength) : null;
+    // The shared-prefix decoder's "past" above is prefix plus suffix; its attention splits at the
+    // prefix (the past input's length) and the rest (suffix plus new positions).
+    String prefixLength = shared ? o.dim("past_key_values.0.key", 2) : null;
+    String rowLength = shared ? g.op("Sub", total, prefixLength) : null;
     String zero = g.constantLongs(new long[] {0});
     String one = g.constantLongs(new long[] {1});
     String totalScalar = o.squeeze0(total);
@@ -160,7 +161,7 @@ final class DecoderGraph {
           OnnxAttribute.ofInts("perm", 0, 2, 1, 3));
       String ctx =
           shared
-              ? sharedPrefixAttention(g, o, s, i, q, k, v, bias, pastLength, suffixTotal)
+              ? sharedPrefixAttention(g, o, s, i, q, k, v, bias, prefixLength, rowLength)
               : attention(g, o, s, i, q, k, v, bias);
       ctx = o.reshape(o.transpose(ctx, 0, 2, 1, 3), 0, 0, s.heads() * d);
       String attn =
@@ -229,7 +230,7 @@ final class DecoderGraph {
       String v,
       String bias,
       String prefixLength,
-      String suffixTotal) {
+      String rowLength) {
     String pastK = "past_key_values." + i + ".key";
     String pastV = "past_key_values." + i + ".value";
     String rowK =
@@ -246,7 +247,7 @@ final class DecoderGraph {
     List<String> parts = List.of(g.fresh("probs_prefix"), g.fresh("probs_row"));
     g.node(
         "Split",
-        List.of(probs, o.concat(0, prefixLength, suffixTotal)),
+        List.of(probs, o.concat(0, prefixLength, rowLength)),
         parts,
         OnnxAttribute.ofInt("axis", -1));
     String ctx =
