@@ -137,6 +137,34 @@ public record PromptFormat(
     }
   }
 
+  /**
+   * Returns the Jinja chat template that renders exactly what {@link #render} renders for one user
+   * turn (image, then text) with the generation prompt: the text before {@code {prompt}} (with the
+   * image token), the user's text, and the text after it as the generation prompt. Assistant turns
+   * follow as {@code " {text}{eos_token}"}. BOS is written by the template when {@link #addBos}.
+   *
+   * @return the template source
+   */
+  public String chatTemplate() {
+    int slot = template.indexOf(PROMPT_SLOT);
+    String before = jinjaString(template.substring(0, slot));
+    String after = jinjaString(template.substring(slot + PROMPT_SLOT.length()));
+    String text =
+        "{% if message['content'] is string %}{{ message['content'] }}{% else %}"
+            + "{% for part in message['content'] %}{% if part['type'] == 'text' %}"
+            + "{{ part['text'] }}{% endif %}{% endfor %}{% endif %}";
+    return (addBos ? "{{ bos_token }}" : "")
+        + "{% for message in messages %}"
+        + "{% if message['role'] == 'user' %}{{ " + before + " }}" + text
+        + "{% elif message['role'] == 'assistant' %}{{ " + after + " }} " + text + "{{ eos_token }}"
+        + "{% endif %}{% endfor %}"
+        + "{% if add_generation_prompt %}{{ " + after + " }}{% endif %}";
+  }
+
+  private static String jinjaString(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
   private static int count(String s, String part) {
     int n = 0;
     for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + part.length())) {

@@ -57,46 +57,110 @@ public final class SafeTensors {
    *     malformed
    */
   public static Map<String, Tensor> read(Path file) {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    stream(file, name -> true, out::put);
+    return out;
+  }
+
+  /**
+   * Describes one tensor of a safetensors header without reading its data.
+   *
+   * @param dtype the stored dtype ({@code F32}, {@code F16}, {@code BF16}, {@code F64})
+   * @param shape the dimensions
+   */
+  public record Entry(String dtype, long[] shape) {}
+
+  /**
+   * Reads a safetensors header: each tensor's dtype and shape, in header order.
+   *
+   * @param file the file
+   * @return tensor name to entry, insertion-ordered
+   * @throws ModelFormatException naming the file when it is missing, truncated or malformed
+   */
+  public static Map<String, Entry> entries(Path file) {
+    Map<String, Entry> out = new LinkedHashMap<>();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size < 8) {
-        throw new ModelFormatException(
-            file + " is truncated: " + size + " bytes, shorter than the 8-byte header length");
-      }
-      ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      readFully(ch, lenBuf, 0, file);
-      long headerLen = lenBuf.getLong(0);
-      if (headerLen <= 0 || headerLen > MAX_HEADER_BYTES || headerLen > size - 8) {
-        throw new ModelFormatException(
-            file + " is corrupt or truncated: header length " + headerLen + " but the file has "
-                + size + " bytes");
-      }
-      ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-      readFully(ch, hb, 8, file);
-      JsonNode header;
-      try {
-        header = VlmConfig.json().readTree(new String(hb.array(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        throw new ModelFormatException(
-            file + " is corrupt: its safetensors header is not valid JSON (" + e.getMessage() + ")", e);
-      }
-      if (header == null || !header.isObject()) {
-        throw new ModelFormatException(file + " is corrupt: its safetensors header is not an object");
-      }
-      long dataStart = 8 + headerLen;
-      long dataLen = size - dataStart;
-      Map<String, Tensor> out = new LinkedHashMap<>();
+      JsonNode header = header(ch, file);
       for (Map.Entry<String, JsonNode> e : header.properties()) {
-        String name = e.getKey();
-        if (name.equals("__metadata__")) {
-          continue;
+        if (!e.getKey().equals("__metadata__")) {
+          JsonNode info = e.getValue();
+          JsonNode shapeNode = info.get("shape");
+          long[] shape = new long[shapeNode == null ? 0 : shapeNode.size()];
+          for (int i = 0; i < shape.length; i++) {
+            shape[i] = shapeNode.get(i).asLong(-1);
+          }
+          out.put(e.getKey(), new Entry(info.path("dtype").asText(), shape));
         }
-        out.put(name, readTensor(ch, file, name, e.getValue(), dataStart, dataLen));
       }
       return out;
     } catch (IOException e) {
       throw new ModelFormatException("cannot read " + file + ": " + e, e);
     }
+  }
+
+  /**
+   * Reads the tensors of a safetensors file one at a time, converting each to float32 and handing
+   * it to {@code sink} before the next is read, so that at most one tensor is held in Java memory.
+   *
+   * @param file the file
+   * @param wanted which tensor names to read; the others are skipped without reading their data
+   * @param sink receives each wanted tensor, in header order
+   * @throws ModelFormatException naming the file (and tensor) when it is missing, truncated or
+   *     malformed
+   */
+  public static void stream(
+      Path file, java.util.function.Predicate<String> wanted,
+      java.util.function.BiConsumer<String, Tensor> sink) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      JsonNode header = header(ch, file);
+      long dataStart = 8 + headerLength(ch, file);
+      long dataLen = ch.size() - dataStart;
+      for (Map.Entry<String, JsonNode> e : header.properties()) {
+        String name = e.getKey();
+        if (name.equals("__metadata__") || !wanted.test(name)) {
+          continue;
+        }
+        sink.accept(name, readTensor(ch, file, name, e.getValue(), dataStart, dataLen));
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ModelFormatException("missing " + file, e);
+    } catch (IOException e) {
+      throw new ModelFormatException("cannot read " + file + ": " + e, e);
+    }
+  }
+
+  private static long headerLength(FileChannel ch, Path file) throws IOException {
+    long size = ch.size();
+    if (size < 8) {
+      throw new ModelFormatException(
+          file + " is truncated: " + size + " bytes, shorter than the 8-byte header length");
+    }
+    ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(ch, lenBuf, 0, file);
+    long headerLen = lenBuf.getLong(0);
+    if (headerLen <= 0 || headerLen > MAX_HEADER_BYTES || headerLen > size - 8) {
+      throw new ModelFormatException(
+          file + " is corrupt or truncated: header length " + headerLen + " but the file has "
+              + size + " bytes");
+    }
+    return headerLen;
+  }
+
+  private static JsonNode header(FileChannel ch, Path file) throws IOException {
+    long headerLen = headerLength(ch, file);
+    ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+    readFully(ch, hb, 8, file);
+    JsonNode header;
+    try {
+      header = VlmConfig.json().readTree(new String(hb.array(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ModelFormatException(
+          file + " is corrupt: its safetensors header is not valid JSON (" + e.getMessage() + ")", e);
+    }
+    if (header == null || !header.isObject()) {
+      throw new ModelFormatException(file + " is corrupt: its safetensors header is not an object");
+    }
+    return header;
   }
 
   private static Tensor readTensor(

@@ -1,7 +1,7 @@
 package org.rlaifv.djl.model;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,17 +9,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.rlaifv.ModelFormatException;
 
 /**
- * Sizes of a LLaVA-style VLM, stored as {@code config.json} with the Hugging Face field names.
+ * Sizes and variants of a LLaVA-family VLM ({@code LlavaForConditionalGeneration}), read from and
+ * written to {@code config.json} exactly as Hugging Face transformers writes it.
  *
- * <p>The decoder fields sit at the top level ({@code hidden_size}, {@code num_hidden_layers},
- * {@code num_attention_heads}, {@code num_key_value_heads}, {@code intermediate_size}, {@code
- * rms_norm_eps}, {@code rope_theta}, {@code vocab_size}, {@code max_position_embeddings}); the
- * vision encoder's under {@code vision_config}; the projector's are {@code projector_hidden_act}
- * (only {@code "gelu"}) and {@code vision_feature_layer} (which encoder layer feeds the projector,
- * negative counts from the end as in Hugging Face; -1 is the last layer).
+ * <p>The text model sits under {@code text_config} ({@code model_type} {@code llama}, {@code
+ * mistral} or {@code qwen2}), the vision tower under {@code vision_config} ({@code
+ * clip_vision_model} or {@code siglip_vision_model}); the top level holds {@code
+ * image_token_index}, {@code projector_hidden_act}, {@code multimodal_projector_bias}, {@code
+ * vision_feature_layer} and {@code vision_feature_select_strategy}. A field that is absent takes the
+ * default transformers gives it for that model type. A flat config (decoder fields at the top
+ * level, as earlier versions of this SDK wrote) still reads. Every field either takes effect or is
+ * refused with a message naming the file and the field.
  *
  * <pre>{@code
  * VlmConfig cfg = VlmConfig.read(Path.of("model/config.json"));
@@ -34,13 +38,28 @@ import org.rlaifv.ModelFormatException;
  * @param intermediateSize SwiGLU width ({@code intermediate_size})
  * @param rmsNormEps RMSNorm epsilon ({@code rms_norm_eps})
  * @param ropeTheta rotary base ({@code rope_theta})
- * @param vocabSize vocabulary size ({@code vocab_size})
+ * @param vocabSize vocabulary size ({@code vocab_size}), the rows of the embedding and LM head
  * @param maxPositionEmbeddings longest sequence the model accepts ({@code max_position_embeddings})
  * @param initializerRange standard deviation of random initialisation ({@code initializer_range})
- * @param visionConfig the vision encoder ({@code vision_config})
- * @param projectorHiddenAct projector activation ({@code projector_hidden_act}), {@code "gelu"}
- * @param visionFeatureLayer encoder layer whose output feeds the projector ({@code
- *     vision_feature_layer})
+ * @param visionConfig the vision tower ({@code vision_config})
+ * @param projectorHiddenAct projector activation ({@code projector_hidden_act})
+ * @param visionFeatureLayer index into the vision tower's hidden states (embeddings first) whose
+ *     output feeds the projector ({@code vision_feature_layer}); negative counts from the end
+ * @param textModelType {@code llama}, {@code mistral} or {@code qwen2}
+ * @param headDim width of one attention head ({@code head_dim}, default hidden / heads)
+ * @param attentionBias whether q/k/v projections have biases (Qwen2 always; Llama's {@code
+ *     attention_bias})
+ * @param outputBias whether the attention output projection has a bias (Llama's {@code
+ *     attention_bias})
+ * @param mlpBias whether the MLP projections have biases (Llama's {@code mlp_bias})
+ * @param tieWordEmbeddings whether the LM head reuses the token embedding ({@code
+ *     tie_word_embeddings})
+ * @param slidingWindow attention window of the text model, 0 for none ({@code sliding_window})
+ * @param visionFeatureSelectStrategy {@code default} (drop the first feature) or {@code full}
+ * @param projectorBias whether the projector's linears have biases ({@code
+ *     multimodal_projector_bias})
+ * @param imageTokenIndex the image placeholder's token id ({@code image_token_index}), -1 unknown
+ * @param hiddenAct text MLP activation ({@code hidden_act}; {@code silu})
  */
 public record VlmConfig(
     int hiddenSize,
@@ -55,10 +74,28 @@ public record VlmConfig(
     double initializerRange,
     VisionConfig visionConfig,
     String projectorHiddenAct,
-    int visionFeatureLayer) {
+    int visionFeatureLayer,
+    String textModelType,
+    int headDim,
+    boolean attentionBias,
+    boolean outputBias,
+    boolean mlpBias,
+    boolean tieWordEmbeddings,
+    int slidingWindow,
+    String visionFeatureSelectStrategy,
+    boolean projectorBias,
+    long imageTokenIndex,
+    String hiddenAct) {
 
   /** The file name of the config in a model directory. */
   public static final String FILE_NAME = "config.json";
+
+  /** Text model types this SDK runs. */
+  public static final Set<String> TEXT_MODEL_TYPES = Set.of("llama", "mistral", "qwen2");
+
+  /** Activations accepted for the projector and the vision tower. */
+  public static final Set<String> ACTIVATIONS =
+      Set.of("gelu", "quick_gelu", "gelu_pytorch_tanh", "gelu_new", "silu", "relu");
 
   private static final ObjectMapper JSON =
       new ObjectMapper(
@@ -74,44 +111,101 @@ public record VlmConfig(
           .enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
-   * Validates the sizes.
+   * Validates the sizes and variants.
    *
    * @throws ModelFormatException naming config.json and the field that is out of range
    */
   public VlmConfig {
-    positive("hidden_size", hiddenSize);
-    positive("num_hidden_layers", numHiddenLayers);
-    positive("num_attention_heads", numAttentionHeads);
-    positive("num_key_value_heads", numKeyValueHeads);
-    positive("intermediate_size", intermediateSize);
-    positive("vocab_size", vocabSize);
-    positive("max_position_embeddings", maxPositionEmbeddings);
-    positive("rms_norm_eps", rmsNormEps);
-    positive("rope_theta", ropeTheta);
-    positive("initializer_range", initializerRange);
+    positive("text_config.hidden_size", hiddenSize);
+    positive("text_config.num_hidden_layers", numHiddenLayers);
+    positive("text_config.num_attention_heads", numAttentionHeads);
+    positive("text_config.num_key_value_heads", numKeyValueHeads);
+    positive("text_config.intermediate_size", intermediateSize);
+    positive("text_config.vocab_size", vocabSize);
+    positive("text_config.max_position_embeddings", maxPositionEmbeddings);
+    positive("text_config.rms_norm_eps", rmsNormEps);
+    positive("text_config.rope_theta", ropeTheta);
+    positive("text_config.head_dim", headDim);
+    if (!(initializerRange >= 0)) {
+      throw bad("initializer_range must not be negative, got " + initializerRange);
+    }
     if (visionConfig == null) {
       throw new ModelFormatException(FILE_NAME + ": missing field vision_config");
     }
-    if (hiddenSize % numAttentionHeads != 0) {
-      throw bad("hidden_size (" + hiddenSize + ") must be divisible by num_attention_heads ("
-          + numAttentionHeads + ")");
+    if (!TEXT_MODEL_TYPES.contains(textModelType)) {
+      throw bad("text_config.model_type " + textModelType + " is not supported (supported: "
+          + String.join(", ", TEXT_MODEL_TYPES.stream().sorted().toList()) + ")");
     }
     if (numAttentionHeads % numKeyValueHeads != 0) {
       throw bad("num_attention_heads (" + numAttentionHeads
           + ") must be divisible by num_key_value_heads (" + numKeyValueHeads + ")");
     }
-    if ((hiddenSize / numAttentionHeads) % 2 != 0) {
-      throw bad("hidden_size / num_attention_heads must be even for rotary embeddings, got "
-          + hiddenSize / numAttentionHeads);
+    if (headDim % 2 != 0) {
+      throw bad("head_dim must be even for rotary embeddings, got " + headDim);
     }
-    if (!"gelu".equals(projectorHiddenAct)) {
-      throw bad("projector_hidden_act must be \"gelu\", got " + projectorHiddenAct);
+    if (!ACTIVATIONS.contains(projectorHiddenAct)) {
+      throw bad("projector_hidden_act " + projectorHiddenAct + " is not supported (supported: "
+          + String.join(", ", ACTIVATIONS.stream().sorted().toList()) + ")");
+    }
+    if (!"silu".equals(hiddenAct)) {
+      throw bad("text_config.hidden_act must be \"silu\", got " + hiddenAct);
+    }
+    if (slidingWindow < 0) {
+      throw bad("text_config.sliding_window must not be negative, got " + slidingWindow);
+    }
+    if (!"default".equals(visionFeatureSelectStrategy) && !"full".equals(visionFeatureSelectStrategy)) {
+      throw bad("vision_feature_select_strategy must be \"default\" or \"full\", got "
+          + visionFeatureSelectStrategy);
     }
     int vl = visionConfig.numHiddenLayers();
-    if (visionFeatureLayer == 0 || visionFeatureLayer < -vl || visionFeatureLayer > vl) {
-      throw bad("vision_feature_layer must be in [-" + vl + ", -1] or [1, " + vl + "], got "
+    if (visionFeatureLayer < -(vl + 1) || visionFeatureLayer > vl) {
+      throw bad("vision_feature_layer must be in [-" + (vl + 1) + ", " + vl + "], got "
           + visionFeatureLayer);
     }
+    if ("default".equals(visionFeatureSelectStrategy) && visionConfig.numPositions() < 2) {
+      throw bad("vision_feature_select_strategy \"default\" drops the only image feature");
+    }
+  }
+
+  /**
+   * Creates a config in this SDK's earlier flat form (Llama text model, no biases, untied head,
+   * full feature selection): the form of the ShapesWorld and benchmark models.
+   *
+   * @param hiddenSize decoder width
+   * @param numHiddenLayers decoder layers
+   * @param numAttentionHeads query heads
+   * @param numKeyValueHeads key/value heads
+   * @param intermediateSize SwiGLU width
+   * @param rmsNormEps RMSNorm epsilon
+   * @param ropeTheta rotary base
+   * @param vocabSize vocabulary size
+   * @param maxPositionEmbeddings longest sequence
+   * @param initializerRange initialisation standard deviation
+   * @param visionConfig the vision tower
+   * @param projectorHiddenAct projector activation
+   * @param visionFeatureLayer the hidden state feeding the projector
+   */
+  public VlmConfig(
+      int hiddenSize,
+      int numHiddenLayers,
+      int numAttentionHeads,
+      int numKeyValueHeads,
+      int intermediateSize,
+      double rmsNormEps,
+      double ropeTheta,
+      int vocabSize,
+      int maxPositionEmbeddings,
+      double initializerRange,
+      VisionConfig visionConfig,
+      String projectorHiddenAct,
+      int visionFeatureLayer) {
+    this(hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads, intermediateSize,
+        rmsNormEps, ropeTheta, vocabSize, maxPositionEmbeddings, initializerRange, visionConfig,
+        projectorHiddenAct, visionFeatureLayer, "llama",
+        numAttentionHeads > 0 && hiddenSize % Math.max(1, numAttentionHeads) == 0
+            ? hiddenSize / numAttentionHeads
+            : -1,
+        false, false, false, false, 0, "full", true, -1, "silu");
   }
 
   /**
@@ -143,32 +237,38 @@ public record VlmConfig(
   }
 
   /**
-   * Returns the width of one attention head.
-   *
-   * @return hidden_size / num_attention_heads
-   */
-  public int headDim() {
-    return hiddenSize / numAttentionHeads;
-  }
-
-  /**
    * Returns how many positions one image occupies in the decoder's sequence.
    *
-   * @return (image_size / patch_size)^2
+   * @return the vision tower's positions, less the first under the {@code default} strategy
    */
   public int numImageTokens() {
-    return visionConfig.numPatches();
+    return visionConfig.numPositions() - ("default".equals(visionFeatureSelectStrategy) ? 1 : 0);
   }
 
   /**
    * Returns the number of vision encoder layers run before the projector.
    *
-   * @return layers used, from 1 to vision num_hidden_layers
+   * @return layers used, from 0 (embeddings only) to vision num_hidden_layers
    */
   public int visionLayersUsed() {
-    return visionFeatureLayer > 0
+    return visionFeatureLayer >= 0
         ? visionFeatureLayer
         : visionConfig.numHiddenLayers() + 1 + visionFeatureLayer;
+  }
+
+  /**
+   * Returns whether the model runs as this SDK's original architecture (Llama text model without
+   * biases, untied head, CLIP-style tower without a class token, full features, gelu projector
+   * with biases): the form the ONNX exporter writes.
+   *
+   * @return true for the original architecture
+   */
+  public boolean isBaseArchitecture() {
+    return "llama".equals(textModelType) && headDim * numAttentionHeads == hiddenSize
+        && !attentionBias && !outputBias && !mlpBias && !tieWordEmbeddings && slidingWindow == 0
+        && "full".equals(visionFeatureSelectStrategy) && projectorBias
+        && "gelu".equals(projectorHiddenAct) && !visionConfig.classToken()
+        && !visionConfig.isSiglip() && "quick_gelu".equals(visionConfig.hiddenAct());
   }
 
   /**
@@ -180,7 +280,23 @@ public record VlmConfig(
   public VlmConfig withVocabSize(int newVocabSize) {
     return new VlmConfig(hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads,
         intermediateSize, rmsNormEps, ropeTheta, newVocabSize, maxPositionEmbeddings,
-        initializerRange, visionConfig, projectorHiddenAct, visionFeatureLayer);
+        initializerRange, visionConfig, projectorHiddenAct, visionFeatureLayer, textModelType,
+        headDim, attentionBias, outputBias, mlpBias, tieWordEmbeddings, slidingWindow,
+        visionFeatureSelectStrategy, projectorBias, imageTokenIndex, hiddenAct);
+  }
+
+  /**
+   * Returns a copy that records the image placeholder's token id.
+   *
+   * @param id the id
+   * @return the new config
+   */
+  public VlmConfig withImageTokenIndex(long id) {
+    return new VlmConfig(hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads,
+        intermediateSize, rmsNormEps, ropeTheta, vocabSize, maxPositionEmbeddings,
+        initializerRange, visionConfig, projectorHiddenAct, visionFeatureLayer, textModelType,
+        headDim, attentionBias, outputBias, mlpBias, tieWordEmbeddings, slidingWindow,
+        visionFeatureSelectStrategy, projectorBias, id, hiddenAct);
   }
 
   /**
@@ -192,6 +308,9 @@ public record VlmConfig(
    *     out of range
    */
   public static VlmConfig read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ModelFormatException("missing " + file);
+    }
     JsonNode root;
     try {
       root = JSON.readTree(Files.readAllBytes(file));
@@ -201,53 +320,147 @@ public record VlmConfig(
     try {
       return fromJson(root);
     } catch (ModelFormatException e) {
-      throw new ModelFormatException(file + ": " + e.getMessage(), e);
+      String msg = e.getMessage();
+      String rest = msg.startsWith(FILE_NAME + ": ") ? msg.substring(FILE_NAME.length() + 2) : msg;
+      throw new ModelFormatException(file + ": " + rest, e);
     }
   }
 
   /**
-   * Builds a config from a parsed config.json tree.
+   * Builds a config from a parsed config.json tree, nested (transformers) or flat.
    *
    * @param root the JSON object
    * @return the config
-   * @throws ModelFormatException naming the field when it is missing or malformed
+   * @throws ModelFormatException naming the field when it is missing, malformed or unsupported
    */
   public static VlmConfig fromJson(JsonNode root) {
     if (root == null || !root.isObject()) {
       throw new ModelFormatException(FILE_NAME + ": expected a JSON object");
     }
-    JsonNode v = root.get("vision_config");
-    if (v == null || !v.isObject()) {
-      throw new ModelFormatException(FILE_NAME + ": missing object field vision_config");
+    String modelType = optText(root, "", "model_type", "llava");
+    if (!"llava".equals(modelType)) {
+      throw bad("model_type " + modelType + " is not supported (supported: llava; LLaVA-NeXT,"
+          + " Qwen2-VL and Idefics3 are not supported yet)");
     }
-    VisionConfig vision =
-        new VisionConfig(
-            reqInt(v, "vision_config.image_size"),
-            reqInt(v, "vision_config.patch_size"),
-            reqInt(v, "vision_config.hidden_size"),
-            reqInt(v, "vision_config.num_hidden_layers"),
-            reqInt(v, "vision_config.num_attention_heads"),
-            reqInt(v, "vision_config.intermediate_size"),
-            optDouble(v, "vision_config.layer_norm_eps", 1e-5));
-    int heads = reqInt(root, "num_attention_heads");
+    JsonNode v = root.get("vision_config");
+    if (v != null && !v.isObject()) {
+      throw bad("vision_config must be an object");
+    }
+    JsonNode textNode = root.get("text_config");
+    boolean nested = textNode != null && textNode.isObject();
+    VisionConfig vision = VisionConfig.fromJson(v == null ? JSON.createObjectNode() : v, !nested);
+    JsonNode t = nested ? textNode : root;
+    String tp = nested ? "text_config." : "";
+    String textType = nested ? optText(t, tp, "model_type", "llama") : "llama";
+    if (!TEXT_MODEL_TYPES.contains(textType)) {
+      throw bad(tp + "model_type " + textType + " is not supported (supported: llama, mistral,"
+          + " qwen2)");
+    }
+    TextDefaults d = TextDefaults.of(textType);
+    if (!nested && !root.has("hidden_size")) {
+      throw bad("missing field text_config");
+    }
+    int hidden = optInt(t, tp, "hidden_size", d.hidden);
+    int heads = optInt(t, tp, "num_attention_heads", d.heads);
+    int kv = optInt(t, tp, "num_key_value_heads", d.kvHeads < 0 ? heads : d.kvHeads);
+    if (heads <= 0) {
+      throw bad(tp + "num_attention_heads must be positive, got " + heads);
+    }
+    JsonNode hd = t.get("head_dim");
+    int headDim;
+    if (hd == null || hd.isNull()) {
+      if (hidden % heads != 0) {
+        throw bad(tp + "hidden_size (" + hidden + ") must be divisible by num_attention_heads ("
+            + heads + ")");
+      }
+      headDim = hidden / heads;
+    } else {
+      headDim = reqInt(t, tp, "head_dim");
+    }
+    JsonNode scaling = t.get("rope_scaling");
+    if (scaling != null && !scaling.isNull()) {
+      throw bad(tp + "rope_scaling is not supported yet (got " + scaling + ")");
+    }
+    boolean attentionBias;
+    boolean outputBias;
+    if ("qwen2".equals(textType)) {
+      attentionBias = true;
+      outputBias = false;
+    } else if ("llama".equals(textType)) {
+      attentionBias = optBool(t, tp, "attention_bias", false);
+      outputBias = attentionBias;
+    } else {
+      attentionBias = false;
+      outputBias = false;
+    }
+    boolean mlpBias = "llama".equals(textType) && optBool(t, tp, "mlp_bias", false);
+    int window = 0;
+    if ("mistral".equals(textType)) {
+      window = optNullableInt(t, tp, "sliding_window", 4096);
+    } else if ("qwen2".equals(textType) && optBool(t, tp, "use_sliding_window", false)) {
+      throw bad(tp + "use_sliding_window true is not supported yet");
+    }
+    boolean tie;
+    if (nested && t.has("tie_word_embeddings")) {
+      tie = optBool(t, tp, "tie_word_embeddings", false);
+    } else {
+      tie = optBool(root, "", "tie_word_embeddings", false);
+    }
+    JsonNode featureLayer = root.get("vision_feature_layer");
+    if (featureLayer != null && featureLayer.isArray()) {
+      throw bad("vision_feature_layer as a list of layers is not supported yet");
+    }
+    long imageToken = -1;
+    if (root.has("image_token_index") && !root.get("image_token_index").isNull()) {
+      imageToken = reqInt(root, "", "image_token_index");
+    } else if (root.has("image_token_id") && !root.get("image_token_id").isNull()) {
+      imageToken = reqInt(root, "", "image_token_id");
+    } else if (nested) {
+      imageToken = 32000;
+    }
+    String strategy = optText(root, "", "vision_feature_select_strategy", nested ? "default" : "full");
     return new VlmConfig(
-        reqInt(root, "hidden_size"),
-        reqInt(root, "num_hidden_layers"),
+        hidden,
+        optInt(t, tp, "num_hidden_layers", d.layers),
         heads,
-        root.has("num_key_value_heads") ? reqInt(root, "num_key_value_heads") : heads,
-        reqInt(root, "intermediate_size"),
-        optDouble(root, "rms_norm_eps", 1e-6),
-        optDouble(root, "rope_theta", 10000),
-        reqInt(root, "vocab_size"),
-        reqInt(root, "max_position_embeddings"),
-        optDouble(root, "initializer_range", 0.02),
+        kv,
+        optInt(t, tp, "intermediate_size", d.intermediate),
+        optDouble(t, tp, "rms_norm_eps", d.rmsEps),
+        optDouble(t, tp, "rope_theta", 10000),
+        optInt(t, tp, "vocab_size", d.vocab),
+        optInt(t, tp, "max_position_embeddings", d.maxPositions),
+        optDouble(t, tp, "initializer_range", 0.02),
         vision,
-        root.has("projector_hidden_act") ? root.get("projector_hidden_act").asText() : "gelu",
-        root.has("vision_feature_layer") ? reqInt(root, "vision_feature_layer") : -1);
+        optText(root, "", "projector_hidden_act", "gelu"),
+        optInt(root, "", "vision_feature_layer", nested ? -2 : -1),
+        textType,
+        headDim,
+        attentionBias,
+        outputBias,
+        mlpBias,
+        tie,
+        window,
+        strategy,
+        optBool(root, "", "multimodal_projector_bias", true),
+        imageToken,
+        optText(t, tp, "hidden_act", "silu"));
+  }
+
+  /** transformers' defaults per text model type. */
+  private record TextDefaults(
+      int vocab, int hidden, int intermediate, int layers, int heads, int kvHeads,
+      int maxPositions, double rmsEps) {
+    static TextDefaults of(String type) {
+      return switch (type) {
+        case "mistral" -> new TextDefaults(32000, 4096, 14336, 32, 32, 8, 4096 * 32, 1e-6);
+        case "qwen2" -> new TextDefaults(151936, 4096, 22016, 32, 32, 32, 32768, 1e-6);
+        default -> new TextDefaults(32000, 4096, 11008, 32, 32, -1, 2048, 1e-6);
+      };
+    }
   }
 
   /**
-   * Returns the config as a config.json tree.
+   * Returns the config as a config.json tree in transformers' nested form.
    *
    * @return a new JSON object
    */
@@ -255,31 +468,43 @@ public record VlmConfig(
     ObjectNode root = JSON.createObjectNode();
     root.put("model_type", "llava");
     root.putArray("architectures").add("LlavaForConditionalGeneration");
-    root.put("hidden_size", hiddenSize);
-    root.put("num_hidden_layers", numHiddenLayers);
-    root.put("num_attention_heads", numAttentionHeads);
-    root.put("num_key_value_heads", numKeyValueHeads);
-    root.put("intermediate_size", intermediateSize);
-    root.put("rms_norm_eps", rmsNormEps);
-    root.put("rope_theta", ropeTheta);
-    root.put("vocab_size", vocabSize);
-    root.put("max_position_embeddings", maxPositionEmbeddings);
-    root.put("initializer_range", initializerRange);
-    root.put("hidden_act", "silu");
+    if (imageTokenIndex >= 0) {
+      root.put("image_token_index", imageTokenIndex);
+    }
     root.put("projector_hidden_act", projectorHiddenAct);
+    root.put("multimodal_projector_bias", projectorBias);
     root.put("vision_feature_layer", visionFeatureLayer);
-    root.put("vision_feature_select_strategy", "full");
+    root.put("vision_feature_select_strategy", visionFeatureSelectStrategy);
+    root.put("image_seq_length", numImageTokens());
+    root.put("tie_word_embeddings", tieWordEmbeddings);
     root.put("torch_dtype", "float32");
-    ObjectNode v = root.putObject("vision_config");
-    v.put("model_type", "clip_vision_model");
-    v.put("image_size", visionConfig.imageSize());
-    v.put("patch_size", visionConfig.patchSize());
-    v.put("hidden_size", visionConfig.hiddenSize());
-    v.put("num_hidden_layers", visionConfig.numHiddenLayers());
-    v.put("num_attention_heads", visionConfig.numAttentionHeads());
-    v.put("intermediate_size", visionConfig.intermediateSize());
-    v.put("layer_norm_eps", visionConfig.layerNormEps());
-    v.put("hidden_act", "quick_gelu");
+    ObjectNode t = root.putObject("text_config");
+    t.put("model_type", textModelType);
+    t.put("hidden_size", hiddenSize);
+    t.put("num_hidden_layers", numHiddenLayers);
+    t.put("num_attention_heads", numAttentionHeads);
+    t.put("num_key_value_heads", numKeyValueHeads);
+    t.put("head_dim", headDim);
+    t.put("intermediate_size", intermediateSize);
+    t.put("rms_norm_eps", rmsNormEps);
+    t.put("rope_theta", ropeTheta);
+    t.put("vocab_size", vocabSize);
+    t.put("max_position_embeddings", maxPositionEmbeddings);
+    t.put("initializer_range", initializerRange);
+    t.put("hidden_act", hiddenAct);
+    t.put("tie_word_embeddings", tieWordEmbeddings);
+    if ("llama".equals(textModelType)) {
+      t.put("attention_bias", attentionBias);
+      t.put("mlp_bias", mlpBias);
+    }
+    if ("mistral".equals(textModelType)) {
+      if (slidingWindow > 0) {
+        t.put("sliding_window", slidingWindow);
+      } else {
+        t.putNull("sliding_window");
+      }
+    }
+    root.set("vision_config", visionConfig.toJson());
     return root;
   }
 
@@ -302,28 +527,61 @@ public record VlmConfig(
     return JSON;
   }
 
-  private static int reqInt(JsonNode node, String path) {
-    String name = path.substring(path.lastIndexOf('.') + 1);
+  private static int reqInt(JsonNode node, String prefix, String name) {
     JsonNode f = node.get(name);
     if (f == null || f.isNull()) {
-      throw new ModelFormatException(FILE_NAME + ": missing field " + path);
+      throw bad("missing field " + prefix + name);
     }
     if (!f.canConvertToInt() || !f.isIntegralNumber()) {
-      throw new ModelFormatException(FILE_NAME + ": field " + path + " must be an integer, got " + f);
+      throw bad("field " + prefix + name + " must be an integer, got " + f);
     }
     return f.intValue();
   }
 
-  private static double optDouble(JsonNode node, String path, double dflt) {
-    String name = path.substring(path.lastIndexOf('.') + 1);
+  private static int optInt(JsonNode node, String prefix, String name, int dflt) {
+    JsonNode f = node.get(name);
+    return f == null || f.isNull() ? dflt : reqInt(node, prefix, name);
+  }
+
+  private static int optNullableInt(JsonNode node, String prefix, String name, int dflt) {
+    JsonNode f = node.get(name);
+    if (f == null) {
+      return dflt;
+    }
+    return f.isNull() ? 0 : reqInt(node, prefix, name);
+  }
+
+  private static double optDouble(JsonNode node, String prefix, String name, double dflt) {
     JsonNode f = node.get(name);
     if (f == null || f.isNull()) {
       return dflt;
     }
     if (!f.isNumber()) {
-      throw new ModelFormatException(FILE_NAME + ": field " + path + " must be a number, got " + f);
+      throw bad("field " + prefix + name + " must be a number, got " + f);
     }
     return f.doubleValue();
+  }
+
+  private static boolean optBool(JsonNode node, String prefix, String name, boolean dflt) {
+    JsonNode f = node.get(name);
+    if (f == null || f.isNull()) {
+      return dflt;
+    }
+    if (!f.isBoolean()) {
+      throw bad("field " + prefix + name + " must be true or false, got " + f);
+    }
+    return f.booleanValue();
+  }
+
+  private static String optText(JsonNode node, String prefix, String name, String dflt) {
+    JsonNode f = node.get(name);
+    if (f == null || f.isNull()) {
+      return dflt;
+    }
+    if (!f.isTextual()) {
+      throw bad("field " + prefix + name + " must be a string, got " + f);
+    }
+    return f.asText();
   }
 
   private static void positive(String field, double value) {
@@ -337,15 +595,20 @@ public record VlmConfig(
   }
 
   /**
-   * The vision encoder's sizes ({@code vision_config}, CLIP field names).
+   * The vision tower's sizes and variant ({@code vision_config}): CLIP or SigLIP.
    *
-   * @param imageSize input side in pixels ({@code image_size}); images are resized to it
+   * @param imageSize input side in pixels ({@code image_size})
    * @param patchSize patch side in pixels ({@code patch_size}), dividing the image size
    * @param hiddenSize encoder width ({@code hidden_size})
    * @param numHiddenLayers encoder layers ({@code num_hidden_layers})
    * @param numAttentionHeads encoder heads ({@code num_attention_heads})
    * @param intermediateSize encoder MLP width ({@code intermediate_size})
    * @param layerNormEps LayerNorm epsilon ({@code layer_norm_eps})
+   * @param modelType {@code clip_vision_model} or {@code siglip_vision_model}
+   * @param hiddenAct encoder MLP activation ({@code hidden_act})
+   * @param classToken whether a CLIP tower prepends its class embedding (true for every CLIP
+   *     checkpoint on the hub; false only in this SDK's original models, written as {@code
+   *     "class_embedding": false})
    */
   public record VisionConfig(
       int imageSize,
@@ -354,7 +617,16 @@ public record VlmConfig(
       int numHiddenLayers,
       int numAttentionHeads,
       int intermediateSize,
-      double layerNormEps) {
+      double layerNormEps,
+      String modelType,
+      String hiddenAct,
+      boolean classToken) {
+
+    /** The CLIP vision tower's model type. */
+    public static final String CLIP = "clip_vision_model";
+
+    /** The SigLIP vision tower's model type. */
+    public static final String SIGLIP = "siglip_vision_model";
 
     /**
      * Validates the sizes.
@@ -369,6 +641,16 @@ public record VlmConfig(
       positive("vision_config.num_attention_heads", numAttentionHeads);
       positive("vision_config.intermediate_size", intermediateSize);
       positive("vision_config.layer_norm_eps", layerNormEps);
+      if (!CLIP.equals(modelType) && !SIGLIP.equals(modelType)) {
+        throw bad("vision_config.model_type " + modelType + " is not supported (supported: "
+            + CLIP + ", " + SIGLIP + ")");
+      }
+      if (!ACTIVATIONS.contains(hiddenAct)) {
+        throw bad("vision_config.hidden_act " + hiddenAct + " is not supported");
+      }
+      if (SIGLIP.equals(modelType) && classToken) {
+        throw bad("vision_config: a SigLIP tower has no class embedding");
+      }
       if (imageSize % patchSize != 0) {
         throw bad("vision_config.image_size (" + imageSize
             + ") must be divisible by vision_config.patch_size (" + patchSize + ")");
@@ -381,7 +663,25 @@ public record VlmConfig(
     }
 
     /**
-     * Creates a vision config with LayerNorm epsilon 1e-5.
+     * Creates a vision config in this SDK's original form: CLIP-style with quick-GELU, LayerNorm
+     * epsilon 1e-5 and no class token.
+     *
+     * @param imageSize input side in pixels
+     * @param patchSize patch side in pixels
+     * @param hiddenSize encoder width
+     * @param numHiddenLayers encoder layers
+     * @param numAttentionHeads encoder heads
+     * @param intermediateSize encoder MLP width
+     * @param layerNormEps LayerNorm epsilon
+     */
+    public VisionConfig(int imageSize, int patchSize, int hiddenSize, int numHiddenLayers,
+        int numAttentionHeads, int intermediateSize, double layerNormEps) {
+      this(imageSize, patchSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
+          layerNormEps, CLIP, "quick_gelu", false);
+    }
+
+    /**
+     * Creates a vision config in this SDK's original form with LayerNorm epsilon 1e-5.
      *
      * @param imageSize image side in pixels
      * @param patchSize patch side in pixels
@@ -397,14 +697,79 @@ public record VlmConfig(
           numAttentionHeads, intermediateSize, 1e-5);
     }
 
+    static VisionConfig fromJson(JsonNode v, boolean flat) {
+      String p = "vision_config.";
+      String type = optText(v, p, "model_type", CLIP);
+      boolean siglip = SIGLIP.equals(type);
+      // the flat form is this SDK's original architecture, whose tower has no class token
+      boolean cls = !siglip && optBool(v, p, "class_embedding", !flat);
+      if (siglip && v.has("class_embedding")) {
+        throw bad("vision_config.class_embedding does not apply to a SigLIP tower");
+      }
+      // CLIPVisionConfig / SiglipVisionConfig defaults; a LLaVA config without vision_config gets
+      // LlavaConfig's CLIP ViT-L/14-336 defaults.
+      boolean llavaDefault = v.isEmpty();
+      int nc = optInt(v, p, "num_channels", 3);
+      if (nc != 3) {
+        throw bad("vision_config.num_channels must be 3, got " + nc);
+      }
+      return new VisionConfig(
+          optInt(v, p, "image_size", llavaDefault ? 336 : 224),
+          optInt(v, p, "patch_size", llavaDefault ? 14 : siglip ? 16 : 32),
+          optInt(v, p, "hidden_size", llavaDefault ? 1024 : 768),
+          optInt(v, p, "num_hidden_layers", llavaDefault ? 24 : 12),
+          optInt(v, p, "num_attention_heads", llavaDefault ? 16 : 12),
+          optInt(v, p, "intermediate_size", llavaDefault ? 4096 : 3072),
+          optDouble(v, p, "layer_norm_eps", siglip ? 1e-6 : 1e-5),
+          type,
+          optText(v, p, "hidden_act", siglip ? "gelu_pytorch_tanh" : "quick_gelu"),
+          cls);
+    }
+
+    ObjectNode toJson() {
+      ObjectNode v = JSON.createObjectNode();
+      v.put("model_type", modelType);
+      v.put("image_size", imageSize);
+      v.put("patch_size", patchSize);
+      v.put("num_channels", 3);
+      v.put("hidden_size", hiddenSize);
+      v.put("num_hidden_layers", numHiddenLayers);
+      v.put("num_attention_heads", numAttentionHeads);
+      v.put("intermediate_size", intermediateSize);
+      v.put("layer_norm_eps", layerNormEps);
+      v.put("hidden_act", hiddenAct);
+      if (!isSiglip() && !classToken) {
+        v.put("class_embedding", false);
+      }
+      return v;
+    }
+
     /**
-     * Returns the number of patches (image tokens) per image.
+     * Returns whether this is a SigLIP tower.
+     *
+     * @return true for {@code siglip_vision_model}
+     */
+    public boolean isSiglip() {
+      return SIGLIP.equals(modelType);
+    }
+
+    /**
+     * Returns the number of patches per image.
      *
      * @return (image_size / patch_size)^2
      */
     public int numPatches() {
       int g = imageSize / patchSize;
       return g * g;
+    }
+
+    /**
+     * Returns the number of positions the tower outputs: the patches, plus one for a class token.
+     *
+     * @return positions per image
+     */
+    public int numPositions() {
+      return numPatches() + (classToken ? 1 : 0);
     }
   }
 }

@@ -54,6 +54,7 @@ public final class VlmModel implements AutoCloseable {
 
   private static final String V = "vision_tower.vision_model.";
   private static final String L = "language_model.model.";
+  private static final String LM_HEAD = "language_model.lm_head.weight";
   private static final float MASKED = -1e9f;
 
   private final VlmConfig config;
@@ -80,9 +81,17 @@ public final class VlmModel implements AutoCloseable {
     long dv = v.hiddenSize();
     long p = v.patchSize();
     s.put(V + "embeddings.patch_embedding.weight", new long[] {dv, 3, p, p});
-    s.put(V + "embeddings.position_embedding.weight", new long[] {v.numPatches(), dv});
-    s.put(V + "pre_layrnorm.weight", new long[] {dv});
-    s.put(V + "pre_layrnorm.bias", new long[] {dv});
+    if (v.isSiglip()) {
+      s.put(V + "embeddings.patch_embedding.bias", new long[] {dv});
+    }
+    if (v.classToken()) {
+      s.put(V + "embeddings.class_embedding", new long[] {dv});
+    }
+    s.put(V + "embeddings.position_embedding.weight", new long[] {v.numPositions(), dv});
+    if (!v.isSiglip()) {
+      s.put(V + "pre_layrnorm.weight", new long[] {dv});
+      s.put(V + "pre_layrnorm.bias", new long[] {dv});
+    }
     for (int i = 0; i < v.numHiddenLayers(); i++) {
       String pre = V + "encoder.layers." + i + ".";
       for (String proj : List.of("q_proj", "k_proj", "v_proj", "out_proj")) {
@@ -100,25 +109,51 @@ public final class VlmModel implements AutoCloseable {
     }
     long d = c.hiddenSize();
     s.put("multi_modal_projector.linear_1.weight", new long[] {d, dv});
-    s.put("multi_modal_projector.linear_1.bias", new long[] {d});
+    if (c.projectorBias()) {
+      s.put("multi_modal_projector.linear_1.bias", new long[] {d});
+    }
     s.put("multi_modal_projector.linear_2.weight", new long[] {d, d});
-    s.put("multi_modal_projector.linear_2.bias", new long[] {d});
+    if (c.projectorBias()) {
+      s.put("multi_modal_projector.linear_2.bias", new long[] {d});
+    }
     s.put(L + "embed_tokens.weight", new long[] {c.vocabSize(), d});
     long hd = c.headDim();
+    long qOut = c.numAttentionHeads() * hd;
+    long kvOut = c.numKeyValueHeads() * hd;
+    long inter = c.intermediateSize();
     for (int i = 0; i < c.numHiddenLayers(); i++) {
       String pre = L + "layers." + i + ".";
       s.put(pre + "input_layernorm.weight", new long[] {d});
-      s.put(pre + "self_attn.q_proj.weight", new long[] {c.numAttentionHeads() * hd, d});
-      s.put(pre + "self_attn.k_proj.weight", new long[] {c.numKeyValueHeads() * hd, d});
-      s.put(pre + "self_attn.v_proj.weight", new long[] {c.numKeyValueHeads() * hd, d});
-      s.put(pre + "self_attn.o_proj.weight", new long[] {d, c.numAttentionHeads() * hd});
+      s.put(pre + "self_attn.q_proj.weight", new long[] {qOut, d});
+      if (c.attentionBias()) {
+        s.put(pre + "self_attn.q_proj.bias", new long[] {qOut});
+      }
+      s.put(pre + "self_attn.k_proj.weight", new long[] {kvOut, d});
+      if (c.attentionBias()) {
+        s.put(pre + "self_attn.k_proj.bias", new long[] {kvOut});
+      }
+      s.put(pre + "self_attn.v_proj.weight", new long[] {kvOut, d});
+      if (c.attentionBias()) {
+        s.put(pre + "self_attn.v_proj.bias", new long[] {kvOut});
+      }
+      s.put(pre + "self_attn.o_proj.weight", new long[] {d, qOut});
+      if (c.outputBias()) {
+        s.put(pre + "self_attn.o_proj.bias", new long[] {d});
+      }
       s.put(pre + "post_attention_layernorm.weight", new long[] {d});
-      s.put(pre + "mlp.gate_proj.weight", new long[] {c.intermediateSize(), d});
-      s.put(pre + "mlp.up_proj.weight", new long[] {c.intermediateSize(), d});
-      s.put(pre + "mlp.down_proj.weight", new long[] {d, c.intermediateSize()});
+      s.put(pre + "mlp.gate_proj.weight", new long[] {inter, d});
+      s.put(pre + "mlp.up_proj.weight", new long[] {inter, d});
+      s.put(pre + "mlp.down_proj.weight", new long[] {d, inter});
+      if (c.mlpBias()) {
+        s.put(pre + "mlp.gate_proj.bias", new long[] {inter});
+        s.put(pre + "mlp.up_proj.bias", new long[] {inter});
+        s.put(pre + "mlp.down_proj.bias", new long[] {d});
+      }
     }
     s.put(L + "norm.weight", new long[] {d});
-    s.put("language_model.lm_head.weight", new long[] {c.vocabSize(), d});
+    if (!c.tieWordEmbeddings()) {
+      s.put(LM_HEAD, new long[] {c.vocabSize(), d});
+    }
     return s;
   }
 
@@ -202,7 +237,8 @@ public final class VlmModel implements AutoCloseable {
   }
 
   /**
-   * Loads {@code config.json} and {@code model.safetensors} from a model directory.
+   * Loads {@code config.json} and the weights ({@code model.safetensors}, or shards listed in
+   * {@code model.safetensors.index.json}, in either Hugging Face key layout) from a model directory.
    *
    * @param modelDir the directory
    * @param device where the parameters live
@@ -211,16 +247,16 @@ public final class VlmModel implements AutoCloseable {
    *     truncated or does not match the config
    */
   public static VlmModel load(Path modelDir, Device device) {
-    Path cfgFile = modelDir.resolve(VlmConfig.FILE_NAME);
-    Path weights = modelDir.resolve(WEIGHTS_FILE);
-    if (!Files.isRegularFile(cfgFile)) {
-      throw new ModelFormatException("missing " + cfgFile);
+    if (!Files.isDirectory(modelDir)) {
+      throw new ModelFormatException("model directory " + modelDir + " does not exist");
     }
-    if (!Files.isRegularFile(weights)) {
-      throw new ModelFormatException("missing " + weights);
-    }
-    VlmConfig config = VlmConfig.read(cfgFile);
-    return fromTensors(config, SafeTensors.read(weights), device, weights.toString());
+    VlmConfig config = VlmConfig.read(modelDir.resolve(VlmConfig.FILE_NAME));
+    return HfWeights.load(modelDir, config, device);
+  }
+
+  /** Wraps already created, checked parameters (the loader's path). */
+  static VlmModel wrap(VlmConfig config, NDManager manager, Map<String, NDArray> params) {
+    return new VlmModel(config, manager, params);
   }
 
   /**
@@ -330,18 +366,26 @@ public final class VlmModel implements AutoCloseable {
           "pixels must be [B, 3, " + v.imageSize() + ", " + v.imageSize() + "], got " + s);
     }
     long b = s.get(0);
-    long n = v.numPatches();
+    long np = v.numPatches();
+    long n = v.numPositions();
     long dv = v.hiddenSize();
     NDArray x =
         Conv2d.conv2d(
                 pixels,
                 p(V + "embeddings.patch_embedding.weight"),
-                null,
+                params.get(V + "embeddings.patch_embedding.bias"),
                 new Shape(v.patchSize(), v.patchSize()))
             .singletonOrThrow();
-    x = x.reshape(b, dv, n).transpose(0, 2, 1).add(p(V + "embeddings.position_embedding.weight"));
+    x = x.reshape(b, dv, np).transpose(0, 2, 1);
+    if (v.classToken()) {
+      NDArray cls = work(p(V + "embeddings.class_embedding").reshape(1, 1, dv), x).broadcast(b, 1, dv);
+      x = cls.concat(x, 1);
+    }
+    x = x.add(p(V + "embeddings.position_embedding.weight"));
     float eps = (float) v.layerNormEps();
-    x = layerNorm(x, V + "pre_layrnorm", eps);
+    if (!v.isSiglip()) {
+      x = layerNorm(x, V + "pre_layrnorm", eps);
+    }
     int heads = v.numAttentionHeads();
     long hd = dv / heads;
     for (int i = 0; i < config.visionLayersUsed(); i++) {
@@ -353,13 +397,33 @@ public final class VlmModel implements AutoCloseable {
       NDArray a = attention(q, k, val, null, b, n, heads, heads, hd);
       x = x.add(linear(a, pre + "self_attn.out_proj"));
       h = layerNorm(x, pre + "layer_norm2", eps);
-      h = linear(h, pre + "mlp.fc1");
-      h = h.mul(Activation.sigmoid(h.mul(Scalars.of(h, 1.702f))));
+      h = activation(linear(h, pre + "mlp.fc1"), v.hiddenAct());
       x = x.add(linear(h, pre + "mlp.fc2"));
     }
+    if ("default".equals(config.visionFeatureSelectStrategy())) {
+      x = x.get(":, 1:, :");
+    }
     NDArray y = linear(x, "multi_modal_projector.linear_1");
-    y = Activation.gelu(y);
+    y = activation(y, config.projectorHiddenAct());
     return linear(y, "multi_modal_projector.linear_2");
+  }
+
+  /** Applies a Hugging Face activation by its {@code ACT2FN} name. */
+  private static NDArray activation(NDArray x, String name) {
+    return switch (name) {
+      case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(Scalars.of(x, 1.702f))));
+      case "gelu" -> Activation.gelu(x);
+      case "gelu_pytorch_tanh", "gelu_new" -> {
+        // 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
+        NDArray inner =
+            x.add(x.pow(Scalars.of(x, 3f)).mul(Scalars.of(x, 0.044715f)))
+                .mul(Scalars.of(x, (float) Math.sqrt(2.0 / Math.PI)));
+        yield x.mul(Scalars.of(x, 0.5f)).mul(inner.tanh().add(Scalars.of(x, 1f)));
+      }
+      case "silu" -> x.mul(Activation.sigmoid(x));
+      case "relu" -> Activation.relu(x);
+      default -> throw new IllegalStateException("activation " + name);
+    };
   }
 
   /**
@@ -398,7 +462,8 @@ public final class VlmModel implements AutoCloseable {
    * @return {@code [..., vocab_size]}, owned by the hidden states' manager
    */
   public NDArray logits(NDArray hidden) {
-    return Linear.linear(hidden, p("language_model.lm_head.weight")).singletonOrThrow();
+    NDArray head = config.tieWordEmbeddings() ? p(L + "embed_tokens.weight") : p(LM_HEAD);
+    return Linear.linear(hidden, head).singletonOrThrow();
   }
 
   /**
@@ -441,8 +506,12 @@ public final class VlmModel implements AutoCloseable {
     }
     NDManager m = inputsEmbeds.getManager();
     float[] causal = new float[(int) (t * tk)];
+    int window = config.slidingWindow();
     for (int i = 0; i < t; i++) {
-      Arrays.fill(causal, (int) (i * tk), (int) (i * tk + past + i + 1), 1f);
+      // position past + i sees keys 0..past + i, and only the last `window` of them when the
+      // text model attends within a sliding window
+      int from = window > 0 ? Math.max(0, past + i - window + 1) : 0;
+      Arrays.fill(causal, (int) (i * tk + from), (int) (i * tk + past + i + 1), 1f);
     }
     NDArray allowed =
         attentionMask.toType(DataType.FLOAT32, false).reshape(b, 1, tk).mul(m.create(causal, new Shape(1, t, tk)));
@@ -494,7 +563,7 @@ public final class VlmModel implements AutoCloseable {
       h = rmsNorm(x, pre + "post_attention_layernorm.weight", eps);
       NDArray gate = linear(h, pre + "mlp.gate_proj");
       NDArray up = linear(h, pre + "mlp.up_proj");
-      NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
+      NDArray act = activation(gate, config.hiddenAct()).mul(up);
       x = x.add(linear(act, pre + "mlp.down_proj"));
     }
     return rmsNorm(x, L + "norm.weight", eps);

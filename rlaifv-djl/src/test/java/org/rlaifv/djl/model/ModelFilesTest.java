@@ -80,7 +80,7 @@ class ModelFilesTest {
     assertTrue(msg.contains("language_model.model.layers.0.mlp.gate_proj.weight")
         && msg.contains(m.resolve(VlmModel.WEIGHTS_FILE).toString()), msg);
     Files.writeString(cfg, json.replace("\"intermediate_size\" : 48", "\"intermediate_size\" : 64")
-        .replace("\"num_hidden_layers\" : 2,\n  \"num_attention_heads\" : 4", "\"num_hidden_layers\" : 1,\n  \"num_attention_heads\" : 4"));
+        .replace("\"num_hidden_layers\" : 2,\n    \"num_attention_heads\" : 4", "\"num_hidden_layers\" : 1,\n    \"num_attention_heads\" : 4"));
     msg = message(m);
     assertTrue(msg.contains("unexpected tensor language_model.model.layers.1."), msg);
   }
@@ -93,9 +93,12 @@ class ModelFilesTest {
     assertTrue(msg.contains("missing tokenizer file") && msg.contains(LoadedVlm.TOKENIZER_FILE), msg);
     Path cfg = m.resolve(VlmConfig.FILE_NAME);
     String json = Files.readString(cfg);
-    Files.writeString(cfg, json.replace("\"hidden_size\" : 32,", ""));
+    Files.writeString(cfg, json.replace("\"head_dim\" : 8,", "\"head_dim\" : \"eight\","));
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> VlmConfig.read(cfg));
-    assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("hidden_size"), e.getMessage());
+    assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("text_config.head_dim"), e.getMessage());
+    Files.writeString(cfg, json.replace("\"model_type\" : \"llama\"", "\"model_type\" : \"gemma\""));
+    e = assertThrows(ModelFormatException.class, () -> VlmConfig.read(cfg));
+    assertTrue(e.getMessage().contains("text_config.model_type gemma"), e.getMessage());
     Files.writeString(cfg, json.replace("\"num_key_value_heads\" : 2", "\"num_key_value_heads\" : 3"));
     e = assertThrows(ModelFormatException.class, () -> VlmConfig.read(cfg));
     assertTrue(e.getMessage().contains("num_key_value_heads"), e.getMessage());
@@ -103,7 +106,7 @@ class ModelFilesTest {
 
   @Test
   void configSurvivesJsonRoundTrip() {
-    VlmConfig c = TinyVlms.tinyConfig(99);
+    VlmConfig c = TinyVlms.tinyConfig(99).withImageTokenIndex(4);
     Path f = dir.resolve("config.json");
     c.write(f);
     assertEquals(c, VlmConfig.read(f));
