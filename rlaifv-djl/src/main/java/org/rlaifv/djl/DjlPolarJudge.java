@@ -26,13 +26,13 @@ import org.rlaifv.spi.BackendOptions;
 /**
  * The labeler on DJL: answers every polar question about one image with one prefix-cached batch.
  *
- * <p>Each question is asked as {@code "{question} Please answer yes or no."} inside the model's
- * {@link org.rlaifv.djl.model.PromptFormat}. The image and the token prefix that all questions
+ * <p>Each question is asked as {@code "{question} Please answer yes or no."}: one user turn (the
+ * image, then the question) in the model's chat template, with the generation prompt. The image and the token prefix that all questions
  * share (the template up to the question) are run once into a key/value cache; the rest of every
  * question continues from it as one right-padded batch in one forward pass. At each question's
  * last position (the first answer position) the softmax over the full vocabulary gives {@code
- * pYes = P(yes) + P(Yes)} and {@code pNo = P(no) + P(No)}, with the ids looked up through the
- * tokenizer as the words would be tokenized after the prompt. A verdict abstains when {@code pYes
+ * pYes} (the mass of the distinct first ids of "Yes", "yes", " Yes" and " yes" as the tokenizer
+ * writes them right after the rendered prompt) and likewise {@code pNo}. A verdict abstains when {@code pYes
  * + pNo} is under {@link BackendOptions#abstainBelow()}.
  *
  * <p>Closing the judge closes the model when it was opened on a model directory (by {@link
@@ -70,8 +70,8 @@ public final class DjlPolarJudge implements PolarJudge {
     this.abstainBelow = options.abstainBelow();
     this.batchSize = options.batchSize();
     this.ownsModel = ownsModel;
-    this.yesIds = answerIds("yes", "Yes");
-    this.noIds = answerIds("no", "No");
+    this.yesIds = answerIds("Yes", "yes", " Yes", " yes");
+    this.noIds = answerIds("No", "no", " No", " no");
     for (int y : yesIds) {
       for (int n : noIds) {
         if (y == n) {
@@ -82,16 +82,19 @@ public final class DjlPolarJudge implements PolarJudge {
     }
   }
 
-  /** First token id of each word as it would follow a rendered question. */
+  /**
+   * Distinct first token ids of each word written right after a rendered question (the model may
+   * answer with or without a leading space).
+   */
   private int[] answerIds(String... words) {
-    String rendered = vlm.format().render("is it" + ANSWER_INSTRUCTION);
+    String rendered = vlm.renderPrompt("is it" + ANSWER_INSTRUCTION);
     long unk = -1;
     try {
       unk = vlm.tokenizer().tokenId("<unk>");
     } catch (ModelFormatException e) {
       // the tokenizer has no <unk> token
     }
-    return AnswerTokens.firstIds(vlm.textIds(rendered), w -> vlm.textIds(rendered + " " + w),
+    return AnswerTokens.firstIds(vlm.textIds(rendered), w -> vlm.textIds(rendered + w),
         w -> vlm.tokenizer().encode(w), unk, vlm.tokenizer().file().toString(), words);
   }
 

@@ -216,14 +216,13 @@ public final class DjlResponseSampler implements ResponseSampler {
   private void decode(NDManager m, KvCache cache, float[] first, Row[] rows, SamplingParams params) {
     VlmModel model = vlm.model();
     int vocab = model.config().vocabSize();
-    long eos = vlm.tokenizer().eosId();
     List<Row> active = new ArrayList<>(rows.length);
     int[] keep = new int[rows.length];
     int kept = 0;
     for (int j = 0; j < rows.length; j++) {
       Row r = rows[j];
       long tok = TokenPicker.pick(first, r.prompt * vocab, vocab, params, r.rng);
-      if (!accept(r, tok, eos, params)) {
+      if (!accept(r, tok, params)) {
         active.add(r);
         keep[kept++] = j;
       }
@@ -258,7 +257,7 @@ public final class DjlResponseSampler implements ResponseSampler {
         Row r = active.get(j);
         r.position++;
         long tok = TokenPicker.pick(logits, j * vocab, vocab, params, r.rng);
-        if (!accept(r, tok, eos, params)) {
+        if (!accept(r, tok, params)) {
           next.add(r);
           keep[kept++] = j;
         }
@@ -271,8 +270,8 @@ public final class DjlResponseSampler implements ResponseSampler {
   }
 
   /** Records a token; returns true when the row is finished (EOS, stop sequence, length). */
-  private boolean accept(Row r, long tok, long eos, SamplingParams params) {
-    if (tok == eos) {
+  private boolean accept(Row r, long tok, SamplingParams params) {
+    if (vlm.tokenizer().isEos(tok)) {
       return true;
     }
     r.tokens[r.count++] = tok;

@@ -107,7 +107,10 @@ public final class OrtModel implements AutoCloseable {
       OrtSession embed,
       OrtSession decoder,
       boolean shared,
-      JsonNode config) {
+      JsonNode root) {
+    // transformers' nested form keeps the decoder under text_config; the earlier flat form at
+    // the top level
+    JsonNode config = root.path("text_config").isObject() ? root.get("text_config") : root;
     this.directory = directory;
     this.env = env;
     this.vision = vision;
@@ -121,7 +124,7 @@ public final class OrtModel implements AutoCloseable {
         config.has("num_key_value_heads") ? intField(config, "num_key_value_heads") : heads;
     this.headDim = hidden / heads;
     this.vocab = intField(config, "vocab_size");
-    JsonNode v = config.path("vision_config");
+    JsonNode v = root.path("vision_config");
     this.imageSize = intField(v, "image_size");
     int patch = intField(v, "patch_size");
     this.imageTokens = (imageSize / patch) * (imageSize / patch);

@@ -113,12 +113,21 @@ public final class OnnxExporter {
    * @param model the model (read, not modified)
    * @param outDir the destination, created when absent
    * @throws UncheckedIOException when a file cannot be written
+   * @throws org.rlaifv.UnsupportedCapabilityException when the model is not of the architecture
+   *     the graphs implement
    */
   public static void export(VlmModel model, Path outDir) {
     write(model, outDir, true);
   }
 
   private static void write(VlmModel model, Path outDir, boolean optimumDecoder) {
+    if (!model.config().isBaseArchitecture()) {
+      throw new org.rlaifv.UnsupportedCapabilityException(
+          "the ONNX export covers only this SDK's original architecture (Llama text model without"
+              + " biases, untied head, CLIP-style tower without class token, full features); this"
+              + " model is a " + model.config().textModelType() + " / "
+              + model.config().visionConfig().modelType() + " LLaVA: run it with the djl backend");
+    }
     try {
       Files.createDirectories(outDir);
     } catch (IOException e) {

@@ -3,6 +3,7 @@ package org.rlaifv.djl.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -199,15 +200,16 @@ final class HfWeights {
     try {
       Map<String, NDArray> loaded = new HashMap<>();
       for (Path f : files) {
-        SafeTensors.stream(
+        SafeTensors.streamDirect(
             f,
             key -> {
               String name = canonical(key);
               return fileOf.get(name) == f && key.equals(storedName.get(name));
             },
-            (key, t) -> {
+            (key, shape, data) -> {
               String name = canonical(key);
-              NDArray a = manager.create(t.data(), new Shape(t.shape()));
+              // a direct buffer in native order is adopted by the engine without another copy
+              NDArray a = manager.create(data, new Shape(shape), DataType.FLOAT32);
               a.setName(name);
               loaded.put(name, a);
             });

@@ -20,11 +20,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A model directory opened for use: the {@link VlmModel}, its {@link VlmTokenizer} and its {@link
- * PromptFormat}, with helpers that turn images and text into decoder inputs.
+ * A model directory opened for use: the {@link VlmModel}, its {@link VlmTokenizer}, its chat
+ * template and image processor, with helpers that turn images and text into decoder inputs.
  *
- * <p>The directory holds {@code config.json}, {@code model.safetensors}, {@code tokenizer.json}
- * and {@code prompt_format.json}. Owns the model and tokenizer; the creator closes it.
+ * <p>The directory is a Hugging Face LLaVA directory as transformers saves it: {@code
+ * config.json}, {@code model.safetensors} (or shards with {@code model.safetensors.index.json}),
+ * {@code tokenizer.json}, {@code tokenizer_config.json} (special tokens, usually the chat
+ * template), {@code chat_template.json} or {@code .jinja} when the template lives there, {@code
+ * generation_config.json} (end-of-sequence ids) and {@code preprocessor_config.json} (the image
+ * processor). Directories in this SDK's earlier form ({@code prompt_format.json}) still open and
+ * are saved in Hugging Face's form. Owns the model and tokenizer; the creator closes it.
  *
  * <pre>{@code
  * try (LoadedVlm vlm = LoadedVlm.load(Path.of("policy"), Device.cpu())) {
@@ -41,11 +46,13 @@ public final class LoadedVlm implements AutoCloseable {
   private final VlmModel model;
   private final VlmTokenizer tokenizer;
   private final PromptFormat format;
+  private final ModelTexts texts;
 
-  private LoadedVlm(VlmModel model, VlmTokenizer tokenizer, PromptFormat format) {
+  private LoadedVlm(VlmModel model, VlmTokenizer tokenizer, PromptFormat format, ModelTexts texts) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.format = format;
+    this.texts = texts;
     int tokVocab = TokenizerFiles.vocabularySize(tokenizer.file());
     if (tokVocab > model.config().vocabSize()) {
       throw new ModelFormatException(
@@ -63,20 +70,34 @@ public final class LoadedVlm implements AutoCloseable {
    * @throws ModelFormatException naming the file (and tensor) that is missing or invalid
    */
   public static LoadedVlm load(Path dir, Device device) {
-    Path fmtFile = dir.resolve(PromptFormat.FILE_NAME);
-    PromptFormat format;
-    if (Files.isRegularFile(fmtFile)) {
-      format = PromptFormat.read(fmtFile);
-    } else {
-      LOG.info("{} not found; using the default prompt format", fmtFile);
-      format = PromptFormat.defaults();
+    if (!Files.isDirectory(dir)) {
+      throw new ModelFormatException("model directory " + dir + " does not exist");
     }
     Path tokFile = dir.resolve(TOKENIZER_FILE);
     if (!Files.isRegularFile(tokFile)) {
       throw new ModelFormatException("missing tokenizer file " + tokFile);
     }
+    Path fmtFile = dir.resolve(PromptFormat.FILE_NAME);
+    boolean legacy =
+        Files.isRegularFile(fmtFile)
+            || !Files.isRegularFile(dir.resolve(ModelTexts.TOKENIZER_CONFIG));
+    VlmConfig config = VlmConfig.read(dir.resolve(VlmConfig.FILE_NAME));
+    ModelTexts texts;
+    if (legacy) {
+      PromptFormat format;
+      if (Files.isRegularFile(fmtFile)) {
+        format = PromptFormat.read(fmtFile);
+      } else {
+        LOG.info("{} holds neither {} nor {}; using the default prompt format", dir,
+            ModelTexts.TOKENIZER_CONFIG, PromptFormat.FILE_NAME);
+        format = PromptFormat.defaults();
+      }
+      texts = ModelTexts.legacy(format, config.visionConfig().imageSize());
+    } else {
+      texts = ModelTexts.read(dir, config.visionConfig().imageSize());
+    }
     VlmModel model = VlmModel.load(dir, device);
-    return assemble(model, tokFile, format);
+    return assemble(model, tokFile, texts);
   }
 
   /**
@@ -95,14 +116,31 @@ public final class LoadedVlm implements AutoCloseable {
     if (!Files.isRegularFile(tokenizerJson)) {
       throw new ModelFormatException("missing tokenizer file " + tokenizerJson);
     }
-    return assemble(VlmModel.randomInit(config, seed, device), tokenizerJson, format);
+    VlmConfig withImage = config;
+    if (config.imageTokenIndex() < 0) {
+      try (VlmTokenizer probe = VlmTokenizer.load(tokenizerJson, format)) {
+        withImage = config.withImageTokenIndex(probe.imageId());
+      }
+    }
+    return assemble(VlmModel.randomInit(withImage, seed, device), tokenizerJson,
+        ModelTexts.legacy(format, config.visionConfig().imageSize()));
   }
 
-  private static LoadedVlm assemble(VlmModel model, Path tokFile, PromptFormat format) {
+  private static LoadedVlm assemble(VlmModel model, Path tokFile, ModelTexts texts) {
     VlmTokenizer tok = null;
     try {
-      tok = VlmTokenizer.load(tokFile, format);
-      return new LoadedVlm(model, tok, format);
+      PromptFormat format = texts.legacyFormat();
+      VlmModel m = model;
+      if (format != null) {
+        tok = VlmTokenizer.load(tokFile, format);
+        if (m.config().imageTokenIndex() < 0) {
+          m = m.withConfig(m.config().withImageTokenIndex(tok.imageId()));
+        }
+      } else {
+        VlmConfig cfg = m.config();
+        tok = VlmTokenizer.load(tokFile, t -> texts.ids(t, cfg));
+      }
+      return new LoadedVlm(m, tok, format, texts);
     } catch (RuntimeException e) {
       if (tok != null) {
         tok.close();
@@ -120,12 +158,13 @@ public final class LoadedVlm implements AutoCloseable {
    * @return a new opened model, closed by the caller
    */
   public LoadedVlm copy(Device device) {
-    return assemble(model.copy(device), tokenizer.file(), format);
+    return assemble(model.copy(device), tokenizer.file(), texts);
   }
 
   /**
-   * Writes every file of the model directory: config.json, model.safetensors, tokenizer.json and
-   * prompt_format.json (each atomically).
+   * Writes every file of the model directory in Hugging Face's layout: config.json,
+   * model.safetensors, tokenizer.json, tokenizer_config.json (with the chat template),
+   * generation_config.json and preprocessor_config.json (each atomically).
    *
    * @param dir the directory, created when absent
    */
@@ -134,7 +173,8 @@ public final class LoadedVlm implements AutoCloseable {
       Files.createDirectories(dir);
       model.save(dir);
       AtomicFiles.write(dir.resolve(TOKENIZER_FILE), tokenizer.json());
-      format.write(dir.resolve(PromptFormat.FILE_NAME));
+      texts.write(dir, tokenizer, model.config());
+      Files.deleteIfExists(dir.resolve(PromptFormat.FILE_NAME));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write model directory " + dir, e);
     }
@@ -159,12 +199,24 @@ public final class LoadedVlm implements AutoCloseable {
   }
 
   /**
-   * Returns the prompt format.
+   * Returns the earlier-format prompt format the model was opened with, or null for a Hugging Face
+   * directory with a chat template.
    *
-   * @return the format
+   * @return the format, or null
    */
   public PromptFormat format() {
     return format;
+  }
+
+  /**
+   * Renders a prompt as the model sees it: one user turn (the image, then the text) in the model's
+   * chat template, with the generation prompt.
+   *
+   * @param promptText the user text
+   * @return the rendered text, holding the image placeholder once
+   */
+  public String renderPrompt(String promptText) {
+    return texts.userTurn(promptText);
   }
 
   /**
@@ -176,7 +228,7 @@ public final class LoadedVlm implements AutoCloseable {
    * @throws InvalidInputException when the prompt itself contains the image placeholder
    */
   public long[] promptIds(String promptText) {
-    return textIds(format.render(promptText));
+    return textIds(renderPrompt(promptText));
   }
 
   /**
@@ -187,13 +239,9 @@ public final class LoadedVlm implements AutoCloseable {
    * @throws InvalidInputException when the text does not hold exactly one image token
    */
   public long[] textIds(String rendered) {
-    long[] body = tokenizer.encode(rendered);
-    long[] ids = body;
-    if (format.addBos()) {
-      ids = new long[body.length + 1];
-      ids[0] = tokenizer.bosId();
-      System.arraycopy(body, 0, ids, 1, body.length);
-    }
+    // Special tokens the template already wrote (a leading BOS) are not added a second time.
+    String bos = texts.bosToken();
+    long[] ids = tokenizer.encode(rendered, bos == null || !rendered.startsWith(bos));
     int images = 0;
     for (long id : ids) {
       if (id == tokenizer.imageId()) {
@@ -202,8 +250,8 @@ public final class LoadedVlm implements AutoCloseable {
     }
     if (images != 1) {
       throw new InvalidInputException(
-          "prompt must hold exactly one image placeholder " + format.imageToken() + " after templating, found "
-              + images + ": " + rendered);
+          "prompt must hold exactly one image placeholder (token id " + tokenizer.imageId()
+              + ") after templating, found " + images + ": " + rendered);
     }
     return ids;
   }
@@ -234,8 +282,7 @@ public final class LoadedVlm implements AutoCloseable {
   }
 
   /**
-   * Converts images to the model's pixel input (resized to {@code image_size}, channels first,
-   * values in [0, 1]).
+   * Converts images to the model's pixel input with its image processor (channels first).
    *
    * @param manager owner of the result
    * @param images the images
@@ -243,9 +290,14 @@ public final class LoadedVlm implements AutoCloseable {
    */
   public NDArray pixels(NDManager manager, List<Image> images) {
     int s = model.config().visionConfig().imageSize();
+    if (texts.pixelHeight() != s || texts.pixelWidth() != s) {
+      throw new ModelFormatException(
+          "the image processor makes " + texts.pixelWidth() + "x" + texts.pixelHeight()
+              + " pixel values but vision_config.image_size is " + s);
+    }
     float[] all = new float[images.size() * 3 * s * s];
     for (int i = 0; i < images.size(); i++) {
-      float[] chw = images.get(i).resized(s, s).toFloatChw();
+      float[] chw = texts.pixels(images.get(i));
       System.arraycopy(chw, 0, all, i * chw.length, chw.length);
     }
     return manager.create(all, new Shape(images.size(), 3, s, s));

@@ -129,6 +129,131 @@ public final class SafeTensors {
     }
   }
 
+  /**
+   * Reads the tensors of a safetensors file one at a time into new direct float32 buffers (native
+   * byte order), without going through the Java heap: the raw bytes of one tensor are read into a
+   * scratch buffer reused across tensors and converted into the tensor's own buffer, which the sink
+   * keeps (an engine can adopt it without copying).
+   *
+   * @param file the file
+   * @param wanted which tensor names to read; the others are skipped without reading their data
+   * @param sink receives each wanted tensor's name, shape and float32 buffer (position 0), in
+   *     header order
+   * @throws ModelFormatException naming the file (and tensor) when it is missing, truncated,
+   *     malformed, or a tensor exceeds 2 GB as float32
+   */
+  public static void streamDirect(
+      Path file, java.util.function.Predicate<String> wanted, DirectSink sink) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      JsonNode header = header(ch, file);
+      long dataStart = 8 + headerLength(ch, file);
+      long dataLen = ch.size() - dataStart;
+      ByteBuffer scratch = null;
+      for (Map.Entry<String, JsonNode> e : header.properties()) {
+        String name = e.getKey();
+        if (name.equals("__metadata__") || !wanted.test(name)) {
+          continue;
+        }
+        Layout l = layout(file, name, e.getValue(), dataLen);
+        if (l.count * 4 > Integer.MAX_VALUE) {
+          throw new ModelFormatException(file + ", tensor " + name + ": " + l.count
+              + " values exceed the 2 GB a float32 tensor may take here");
+        }
+        int raw = (int) (l.end - l.begin);
+        if (scratch == null || scratch.capacity() < raw) {
+          scratch = ByteBuffer.allocateDirect(raw);
+        }
+        scratch.clear().limit(raw);
+        scratch.order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, scratch, dataStart + l.begin, file);
+        scratch.flip();
+        ByteBuffer out = ByteBuffer.allocateDirect((int) (l.count * 4)).order(ByteOrder.nativeOrder());
+        int n = (int) l.count;
+        switch (l.dtype) {
+          case "F32" -> out.asFloatBuffer().put(scratch.asFloatBuffer());
+          case "F64" -> {
+            for (int i = 0; i < n; i++) {
+              out.putFloat(4 * i, (float) scratch.getDouble(8 * i));
+            }
+          }
+          case "BF16" -> {
+            for (int i = 0; i < n; i++) {
+              out.putInt(4 * i, (scratch.getShort(2 * i) & 0xffff) << 16);
+            }
+          }
+          default -> {
+            for (int i = 0; i < n; i++) {
+              out.putFloat(4 * i, halfToFloat(scratch.getShort(2 * i)));
+            }
+          }
+        }
+        out.clear();
+        sink.accept(name, l.shape, out);
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ModelFormatException("missing " + file, e);
+    } catch (IOException e) {
+      throw new ModelFormatException("cannot read " + file + ": " + e, e);
+    }
+  }
+
+  /** Receives tensors from {@link #streamDirect}. */
+  @FunctionalInterface
+  public interface DirectSink {
+    /**
+     * Takes one tensor.
+     *
+     * @param name the tensor's name as stored
+     * @param shape its dimensions
+     * @param data its float32 values, a direct buffer in native byte order, owned by the sink
+     */
+    void accept(String name, long[] shape, ByteBuffer data);
+  }
+
+  private record Layout(String dtype, long[] shape, long count, long begin, long end) {}
+
+  private static Layout layout(Path file, String name, JsonNode info, long dataLen) {
+    String where = file + ", tensor " + name;
+    JsonNode dtypeNode = info.get("dtype");
+    JsonNode shapeNode = info.get("shape");
+    JsonNode offs = info.get("data_offsets");
+    if (dtypeNode == null || shapeNode == null || !shapeNode.isArray() || offs == null
+        || !offs.isArray() || offs.size() != 2) {
+      throw new ModelFormatException(where + ": header entry lacks dtype, shape or data_offsets");
+    }
+    String dtype = dtypeNode.asText();
+    int width =
+        switch (dtype) {
+          case "F32" -> 4;
+          case "F16", "BF16" -> 2;
+          case "F64" -> 8;
+          default -> throw new ModelFormatException(
+              where + ": unsupported dtype " + dtype + " (F32, F16, BF16 or F64 expected)");
+        };
+    long[] shape = new long[shapeNode.size()];
+    long count = 1;
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = shapeNode.get(i).asLong(-1);
+      if (shape[i] < 0) {
+        throw new ModelFormatException(where + ": negative or malformed shape " + shapeNode);
+      }
+      count *= shape[i];
+    }
+    long begin = offs.get(0).asLong(-1);
+    long end = offs.get(1).asLong(-1);
+    if (begin < 0 || end < begin || end > dataLen) {
+      throw new ModelFormatException(
+          where + ": data offsets [" + begin + ", " + end + ") lie outside the " + dataLen
+              + " data bytes; the file is truncated or corrupt");
+    }
+    if (end - begin != count * width) {
+      throw new ModelFormatException(
+          where + ": " + (end - begin) + " bytes do not hold shape " + Arrays.toString(shape)
+              + " of " + dtype);
+    }
+    return new Layout(dtype, shape, count, begin, end);
+  }
+
   private static long headerLength(FileChannel ch, Path file) throws IOException {
     long size = ch.size();
     if (size < 8) {
@@ -166,44 +291,15 @@ public final class SafeTensors {
   private static Tensor readTensor(
       FileChannel ch, Path file, String name, JsonNode info, long dataStart, long dataLen)
       throws IOException {
-    String where = file + ", tensor " + name;
-    JsonNode dtypeNode = info.get("dtype");
-    JsonNode shapeNode = info.get("shape");
-    JsonNode offs = info.get("data_offsets");
-    if (dtypeNode == null || shapeNode == null || !shapeNode.isArray() || offs == null
-        || !offs.isArray() || offs.size() != 2) {
-      throw new ModelFormatException(where + ": header entry lacks dtype, shape or data_offsets");
+    Layout l = layout(file, name, info, dataLen);
+    if (l.count > Integer.MAX_VALUE) {
+      throw new ModelFormatException(file + ", tensor " + name + ": too large for Java memory");
     }
-    String dtype = dtypeNode.asText();
-    int width =
-        switch (dtype) {
-          case "F32" -> 4;
-          case "F16", "BF16" -> 2;
-          case "F64" -> 8;
-          default -> throw new ModelFormatException(
-              where + ": unsupported dtype " + dtype + " (F32, F16, BF16 or F64 expected)");
-        };
-    long[] shape = new long[shapeNode.size()];
-    long count = 1;
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = shapeNode.get(i).asLong(-1);
-      if (shape[i] < 0) {
-        throw new ModelFormatException(where + ": negative or malformed shape " + shapeNode);
-      }
-      count *= shape[i];
-    }
-    long begin = offs.get(0).asLong(-1);
-    long end = offs.get(1).asLong(-1);
-    if (begin < 0 || end < begin || end > dataLen) {
-      throw new ModelFormatException(
-          where + ": data offsets [" + begin + ", " + end + ") lie outside the " + dataLen
-              + " data bytes; the file is truncated or corrupt");
-    }
-    if (end - begin != count * width || count > Integer.MAX_VALUE) {
-      throw new ModelFormatException(
-          where + ": " + (end - begin) + " bytes do not hold shape " + Arrays.toString(shape)
-              + " of " + dtype);
-    }
+    String dtype = l.dtype;
+    long[] shape = l.shape;
+    long count = l.count;
+    long begin = l.begin;
+    long end = l.end;
     ByteBuffer buf = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
     readFully(ch, buf, dataStart + begin, file);
     buf.flip();

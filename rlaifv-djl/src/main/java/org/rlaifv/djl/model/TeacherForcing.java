@@ -104,7 +104,7 @@ public final class TeacherForcing {
     if (response.isEmpty()) {
       return new long[0];
     }
-    long[] full = vlm.textIds(vlm.format().render(promptText) + " " + response);
+    long[] full = vlm.textIds(vlm.renderPrompt(promptText) + " " + response);
     if (full.length >= promptIds.length
         && Arrays.equals(Arrays.copyOf(full, promptIds.length), promptIds)) {
       return Arrays.copyOfRange(full, promptIds.length, full.length);

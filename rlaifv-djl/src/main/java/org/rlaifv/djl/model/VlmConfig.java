@@ -419,7 +419,7 @@ public record VlmConfig(
       imageToken = 32000;
     }
     String strategy = optText(root, "", "vision_feature_select_strategy", nested ? "default" : "full");
-    return new VlmConfig(
+    VlmConfig c = new VlmConfig(
         hidden,
         optInt(t, tp, "num_hidden_layers", d.layers),
         heads,
@@ -444,6 +444,12 @@ public record VlmConfig(
         optBool(root, "", "multimodal_projector_bias", true),
         imageToken,
         optText(t, tp, "hidden_act", "silu"));
+    JsonNode seq = root.get("image_seq_length");
+    if (seq != null && !seq.isNull() && reqInt(root, "", "image_seq_length") != c.numImageTokens()) {
+      throw bad("image_seq_length " + seq + " disagrees with the " + c.numImageTokens()
+          + " image features the vision tower and vision_feature_select_strategy give");
+    }
+    return c;
   }
 
   /** transformers' defaults per text model type. */

@@ -254,6 +254,18 @@ public final class VlmModel implements AutoCloseable {
     return HfWeights.load(modelDir, config, device);
   }
 
+  /**
+   * Returns this model's parameters under another config of the same shapes (for example one that
+   * records the image token's id). The new model owns the parameters; this one must not be used
+   * or closed afterwards.
+   */
+  VlmModel withConfig(VlmConfig newConfig) {
+    if (!parameterShapes(newConfig).keySet().equals(params.keySet())) {
+      throw new IllegalArgumentException("the new config describes other parameters");
+    }
+    return new VlmModel(newConfig, manager, params);
+  }
+
   /** Wraps already created, checked parameters (the loader's path). */
   static VlmModel wrap(VlmConfig config, NDManager manager, Map<String, NDArray> params) {
     return new VlmModel(config, manager, params);

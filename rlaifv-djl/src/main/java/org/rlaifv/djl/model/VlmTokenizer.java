@@ -24,7 +24,7 @@ public final class VlmTokenizer implements AutoCloseable {
   private final Path file;
   private final byte[] json;
   private final long bosId;
-  private final long eosId;
+  private final long[] eosIds;
   private final long padId;
   private final long imageId;
 
@@ -33,9 +33,38 @@ public final class VlmTokenizer implements AutoCloseable {
     this.file = file;
     this.json = json;
     this.bosId = tokenId(format.bosToken());
-    this.eosId = tokenId(format.eosToken());
+    this.eosIds = new long[] {tokenId(format.eosToken())};
     this.padId = tokenId(format.padToken());
     this.imageId = tokenId(format.imageToken());
+  }
+
+  private VlmTokenizer(
+      HuggingFaceTokenizer tokenizer, Path file, byte[] json, SpecialIds ids) {
+    this.tokenizer = tokenizer;
+    this.file = file;
+    this.json = json;
+    this.bosId = ids.bos();
+    this.eosIds = ids.eos().clone();
+    this.padId = ids.pad();
+    this.imageId = ids.image();
+  }
+
+  /**
+   * The special token ids of a Hugging Face model directory.
+   *
+   * @param bos beginning-of-sequence id, -1 when the model has none
+   * @param eos end-of-sequence ids (generation stops at any), at least one
+   * @param pad padding id
+   * @param image image placeholder id
+   */
+  public record SpecialIds(long bos, long[] eos, long pad, long image) {
+    /** Validates that there is an end-of-sequence id. */
+    public SpecialIds {
+      if (eos.length == 0) {
+        throw new ModelFormatException("the model names no end-of-sequence token");
+      }
+      eos = eos.clone();
+    }
   }
 
   /**
@@ -59,15 +88,51 @@ public final class VlmTokenizer implements AutoCloseable {
    *     token is not a single token of it
    */
   public static VlmTokenizer load(Path tokenizerJson, PromptFormat format) {
+    HuggingFaceTokenizer tok = open(tokenizerJson);
+    try {
+      return new VlmTokenizer(tok, tokenizerJson, readBytes(tokenizerJson), format);
+    } catch (RuntimeException e) {
+      tok.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads a tokenizer.json with special ids read from the model directory's other files.
+   *
+   * @param tokenizerJson the file
+   * @param ids function from this tokenizer to its special ids (looked up through it)
+   * @return the tokenizer, closed by the caller
+   * @throws ModelFormatException naming the file when it is missing or unreadable
+   */
+  public static VlmTokenizer load(
+      Path tokenizerJson, java.util.function.Function<VlmTokenizer, SpecialIds> ids) {
+    HuggingFaceTokenizer tok = open(tokenizerJson);
+    try {
+      byte[] bytes = readBytes(tokenizerJson);
+      VlmTokenizer probe =
+          new VlmTokenizer(tok, tokenizerJson, bytes, new SpecialIds(-1, new long[] {-1}, -1, -1));
+      return new VlmTokenizer(tok, tokenizerJson, bytes, ids.apply(probe));
+    } catch (RuntimeException e) {
+      tok.close();
+      throw e;
+    }
+  }
+
+  private static byte[] readBytes(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ModelFormatException("cannot read tokenizer file " + file + ": " + e, e);
+    }
+  }
+
+  private static HuggingFaceTokenizer open(Path tokenizerJson) {
     if (!Files.isRegularFile(tokenizerJson)) {
       throw new ModelFormatException("missing tokenizer file " + tokenizerJson);
     }
-    HuggingFaceTokenizer tok;
-    byte[] bytes;
     try {
-      bytes = Files.readAllBytes(tokenizerJson);
-      tok =
-          HuggingFaceTokenizer.builder()
+      return HuggingFaceTokenizer.builder()
               .optTokenizerPath(tokenizerJson)
               .optAddSpecialTokens(false)
               .optTruncation(false)
@@ -75,12 +140,6 @@ public final class VlmTokenizer implements AutoCloseable {
               .build();
     } catch (IOException | RuntimeException e) {
       throw new ModelFormatException("cannot load tokenizer file " + tokenizerJson + ": " + e, e);
-    }
-    try {
-      return new VlmTokenizer(tok, tokenizerJson, bytes, format);
-    } catch (RuntimeException e) {
-      tok.close();
-      throw e;
     }
   }
 
@@ -91,10 +150,22 @@ public final class VlmTokenizer implements AutoCloseable {
    * @return the ids
    */
   public long[] encode(String text) {
+    return encode(text, false);
+  }
+
+  /**
+   * Encodes text to token ids, optionally with the special tokens the tokenizer's post-processor
+   * adds (for example Llama's BOS).
+   *
+   * @param text the text
+   * @param addSpecialTokens whether to apply the post-processor's special tokens
+   * @return the ids
+   */
+  public long[] encode(String text, boolean addSpecialTokens) {
     // Only the ids are needed: one native encode and one read, instead of building the full
     // Encoding (tokens, offsets, masks), which costs several times more per call.
     TokenizersLibrary lib = TokenizersLibrary.LIB;
-    long encoding = lib.encode(tokenizer.getHandle(), text, false);
+    long encoding = lib.encode(tokenizer.getHandle(), text, addSpecialTokens);
     try {
       return lib.getTokenIds(encoding);
     } finally {
@@ -138,12 +209,47 @@ public final class VlmTokenizer implements AutoCloseable {
   }
 
   /**
-   * Returns the end-of-sequence id.
+   * Returns the first end-of-sequence id: the one a trained response ends with.
    *
    * @return the EOS id
    */
   public long eosId() {
-    return eosId;
+    return eosIds[0];
+  }
+
+  /**
+   * Returns whether generation stops at a token.
+   *
+   * @param id a token id
+   * @return true for every end-of-sequence id of the model
+   */
+  public boolean isEos(long id) {
+    for (long e : eosIds) {
+      if (e == id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns the beginning-of-sequence id.
+   *
+   * @return the id, or -1 when the model has none
+   */
+  public long bosIdOrNone() {
+    return bosId;
+  }
+
+  /**
+   * Returns the single token id of a token string, or -1 when the tokenizer splits it.
+   *
+   * @param token the token text
+   * @return its id, or -1
+   */
+  public long tokenIdOrNone(String token) {
+    long[] ids = encode(token);
+    return ids.length == 1 ? ids[0] : -1;
   }
 
   /**

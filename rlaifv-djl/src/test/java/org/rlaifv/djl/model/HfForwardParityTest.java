@@ -2,7 +2,6 @@ package org.rlaifv.djl.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -13,9 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,20 +28,11 @@ class HfForwardParityTest {
   private static final double TOL = 1e-4;
 
   static Stream<String> cases() throws IOException, URISyntaxException {
-    Path root = Path.of(HfForwardParityTest.class.getResource("/hf").toURI());
-    try (Stream<Path> dirs = Files.list(root)) {
-      List<String> names =
-          dirs.filter(d -> Files.isRegularFile(d.resolve("golden.json")))
-              .map(d -> d.getFileName().toString())
-              .sorted()
-              .toList();
-      assertFalse(names.isEmpty(), "no golden cases under " + root);
-      return names.stream();
-    }
+    return HfGoldenCases.names().stream();
   }
 
   static Path dir(String name) throws URISyntaxException {
-    return Path.of(HfForwardParityTest.class.getResource("/hf/" + name).toURI());
+    return HfGoldenCases.dir(name);
   }
 
   static long[] longs(JsonNode arr) {
