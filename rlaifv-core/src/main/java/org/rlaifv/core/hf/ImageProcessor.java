@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * ImageProcessor processor = ImageProcessor.read(modelDir.resolve("preprocessor_config.json"));
  * float[] pixelValues = processor.preprocess(Image.fromFile(photo)); // [3, H, W]
- * ImageProcessor siglip = ImageProcessor.builder(ImageProcessor.Kind.SIGLIP).size(384, 384).build();
+ * ImageProcessor siglip = ImageProcessor.builder(Kind.SIGLIP).size(384, 384).build();
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -264,7 +264,8 @@ public final class ImageProcessor {
     }
     JsonNode factor = root.get("rescale_factor");
     if (factor != null && !(factor.isNull() && !b.doRescale)) {
-      if (!factor.isNumber() || !(factor.doubleValue() > 0) || !Double.isFinite(factor.doubleValue())) {
+      double v = factor.doubleValue();
+      if (!factor.isNumber() || !(v > 0) || !Double.isFinite(v)) {
         throw f.error("rescale_factor", "must be a positive number, got " + factor);
       }
       b.rescaleFactor(factor.doubleValue());
@@ -431,7 +432,8 @@ public final class ImageProcessor {
         return new double[] {v, v, v};
       }
       if (!n.isArray() || n.size() != 3) {
-        throw error(field, "must be a number or a list of 3 numbers (one per RGB channel), got " + n);
+        throw error(
+            field, "must be a number or a list of 3 numbers (one per RGB channel), got " + n);
       }
       double[] out = new double[3];
       for (int c = 0; c < 3; c++) {
@@ -820,7 +822,9 @@ public final class ImageProcessor {
         "%s[resize=%s %s %s, crop=%s, rescale=%s, normalize=%s mean=%s std=%s%s]",
         kind.className,
         doResize,
-        size.isShortestEdge() ? "shortest_edge=" + size.shortestEdge() : size.height() + "x" + size.width(),
+        size.isShortestEdge()
+            ? "shortest_edge=" + size.shortestEdge()
+            : size.height() + "x" + size.width(),
         resample,
         doCenterCrop() ? cropSize.height() + "x" + cropSize.width() : "none",
         doRescale ? Double.toString(rescaleFactor) : "none",
