@@ -1,6 +1,11 @@
 package org.rlaifv;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -241,12 +246,24 @@ public record Image(int width, int height, byte[] rgb) {
   }
 
   /**
-   * Copies an AWT image into an {@code Image}, dropping alpha.
+   * Copies an AWT image into an {@code Image}, dropping alpha, with the values PIL's {@code
+   * Image.open(f).convert("RGB")} gives for the same file.
+   *
+   * <p>Grey and RGB images with 8 or 16 bits per sample are read from the raster, not through
+   * {@link BufferedImage#getRGB}, because AWT treats a grey image as linear and converts it to
+   * sRGB, which PIL does not. So: 8-bit grey {@code v} becomes {@code (v, v, v)}; 16-bit RGB keeps
+   * the high byte of each sample; 16-bit grey is clipped to 255, as PIL's conversion from its
+   * 32-bit integer mode does. Alpha is dropped without compositing. Palette and packed images
+   * (palette PNG and GIF, 1-bit, BMP) go through {@code getRGB}, which is exact for them.
    *
    * @param img the source image
    * @return the RGB image
    */
   public static Image fromBufferedImage(BufferedImage img) {
+    byte[] fromRaster = rasterRgb(img);
+    if (fromRaster != null) {
+      return new Image(img.getWidth(), img.getHeight(), fromRaster);
+    }
     int w = img.getWidth();
     int h = img.getHeight();
     byte[] out = new byte[w * h * 3];
@@ -260,6 +277,58 @@ public record Image(int width, int height, byte[] rgb) {
       }
     }
     return new Image(w, h, out);
+  }
+
+  /**
+   * Reads grey or sRGB component images (8 or 16 bits, with or without straight alpha) straight
+   * from the raster; returns null for every other layout.
+   */
+  private static byte[] rasterRgb(BufferedImage img) {
+    ColorModel cm = img.getColorModel();
+    if (!(cm instanceof ComponentColorModel) || cm.isAlphaPremultiplied()) {
+      return null;
+    }
+    Raster raster = img.getRaster();
+    int colours = cm.getNumColorComponents();
+    ColorSpace cs = cm.getColorSpace();
+    boolean grey = colours == 1 && cs.getType() == ColorSpace.TYPE_GRAY;
+    boolean rgb = colours == 3 && cs.isCS_sRGB();
+    int transfer = raster.getTransferType();
+    int bits = transfer == DataBuffer.TYPE_BYTE ? 8 : transfer == DataBuffer.TYPE_USHORT ? 16 : 0;
+    if (!(grey || rgb) || bits == 0) {
+      return null;
+    }
+    for (int c = 0; c < cm.getNumComponents(); c++) {
+      if (cm.getComponentSize(c) != bits) {
+        return null;
+      }
+    }
+    int w = img.getWidth();
+    int h = img.getHeight();
+    int bands = raster.getNumBands();
+    byte[] out = new byte[w * h * 3];
+    int[] row = new int[w * bands];
+    for (int y = 0; y < h; y++) {
+      raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
+      for (int x = 0; x < w; x++) {
+        int i = (y * w + x) * 3;
+        int s = x * bands;
+        if (grey) {
+          // PIL opens 16-bit grey as 32-bit integers and clips them to 0..255 when converting.
+          byte v = (byte) (bits == 8 ? row[s] : Math.min(row[s], 255));
+          out[i] = v;
+          out[i + 1] = v;
+          out[i + 2] = v;
+        } else {
+          // PIL unpacks 16-bit RGB by keeping each sample's high byte.
+          int shift = bits - 8;
+          out[i] = (byte) (row[s] >>> shift);
+          out[i + 1] = (byte) (row[s + 1] >>> shift);
+          out[i + 2] = (byte) (row[s + 2] >>> shift);
+        }
+      }
+    }
+    return out;
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -95,6 +96,24 @@ class ImageTest {
     assertEquals(3, small.height());
     float[] chw = new Image(1, 1, new byte[] {(byte) 255, 0, (byte) 51}).toFloatChw();
     assertArrayEquals(new float[] {1f, 0f, 0.2f}, chw, 1e-6f);
+  }
+
+  @Test
+  void greyImagesKeepTheirSampleValues() {
+    // AWT's getRGB treats TYPE_BYTE_GRAY as linear light and would turn 100 into about 168;
+    // PIL's convert("RGB") copies the grey level into each channel.
+    BufferedImage grey = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
+    grey.getRaster().setSample(0, 0, 0, 100);
+    grey.getRaster().setSample(1, 0, 0, 255);
+    Image img = Image.fromBufferedImage(grey);
+    assertArrayEquals(new byte[] {100, 100, 100, (byte) 255, (byte) 255, (byte) 255}, img.rgb());
+
+    // 16-bit grey: PIL clips to 255 rather than scaling.
+    BufferedImage grey16 = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
+    grey16.getRaster().setSample(0, 0, 0, 200);
+    grey16.getRaster().setSample(1, 0, 0, 40000);
+    assertArrayEquals(new byte[] {(byte) 200, (byte) 200, (byte) 200, (byte) 255, (byte) 255,
+        (byte) 255}, Image.fromBufferedImage(grey16).rgb());
   }
 
   /** A PNG signature and IHDR chunk with the given size, and nothing else. */
