@@ -1,0 +1,2 @@
+/** Readers for Hugging Face model-directory files. */
+package org.rlaifv.core.hf;
