@@ -6,7 +6,9 @@ the result equals what @huggingface/jinja rendered in reference/chat_template_go
 
 Run from the repository root, after the node script:
     /usr/bin/python3 reference/chat_template_golden.py
-Exits non-zero when a render differs.
+Exits non-zero when a render differs. Also renders reference/jinja_features.json, small templates
+exercising the Jinja2 behaviour published templates rely on, into
+rlaifv-core/src/test/resources/golden/jinja/features.json.
 """
 
 import glob
@@ -22,6 +24,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "rlaifv-djl/src/test/resources/hf-tokenizers")
 GOLDEN = os.path.join(ROOT, "rlaifv-core/src/test/resources/golden/chat")
+FEATURES_IN = os.path.join(ROOT, "reference/jinja_features.json")
+FEATURES_OUT = os.path.join(ROOT, "rlaifv-core/src/test/resources/golden/jinja/features.json")
 
 
 class Generation(Extension):
@@ -94,8 +98,25 @@ def main():
             else:
                 failed += 1
                 print(f"DIFF {golden['model']}/{case['id']}\n  node:   {case['rendered']!r}\n  python: {rendered!r}")
+    write_features(env)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def write_features(env):
+    """Renders the small feature templates of reference/jinja_features.json (Jinja2 behaviour that
+    published templates rely on) and writes the results as a golden for the Java engine."""
+    with open(FEATURES_IN, encoding="utf-8") as f:
+        features = json.load(f)
+    out = []
+    for name, source, variables in features:
+        out.append({"name": name, "template": source, "variables": variables,
+                    "rendered": env.from_string(source).render(**variables)})
+    os.makedirs(os.path.dirname(FEATURES_OUT), exist_ok=True)
+    with open(FEATURES_OUT, "w", encoding="utf-8") as f:
+        json.dump({"generator": "reference/chat_template_golden.py (jinja2 " + jinja2.__version__ + ")",
+                   "features": out}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.lib.tag.ForTag;
 import com.hubspot.jinjava.lib.tag.Tag;
+import com.hubspot.jinjava.mode.ExecutionMode;
 import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
 import com.hubspot.jinjava.tree.output.RenderedOutputNode;
@@ -114,6 +115,7 @@ final class TemplateEngine {
         .withTrimBlocks(false)
         .withLstripBlocks(false)
         .withNestedInterpretationEnabled(false)
+        .withExecutionMode(new PyOutputMode())
         .withElResolver(resolver)
         .withDisabled(Map.of(Context.Library.TAG, Set.of("include", "import", "from", "extends")))
         .withLegacyOverrides(LegacyOverrides.newBuilder()
@@ -130,7 +132,6 @@ final class TemplateEngine {
       throw new IOException("templates cannot load files (" + fullName + ")");
     });
     Context global = jinjava.getGlobalContext();
-    global.setExpressionStrategy(new PyOutput());
     global.registerFilter(new ToJson());
     global.registerFilter(new PyString());
     global.registerTag(new Generation());
@@ -191,6 +192,14 @@ final class TemplateEngine {
   private static String pad(int v, int width, boolean noPad) {
     String s = Integer.toString(v);
     return noPad || s.length() >= width ? s : "0".repeat(width - s.length()) + s;
+  }
+
+  /** Installs {@link PyOutput} in every render's context. */
+  private static final class PyOutputMode implements ExecutionMode {
+    @Override
+    public void prepareContext(Context context) {
+      context.setExpressionStrategy(new PyOutput());
+    }
   }
 
   /** {@code {{ value }}} prints Python's {@code str(value)}. */
