@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -31,23 +32,27 @@ class HfTokenizerTest {
 
   @TempDir static Path tmp;
 
+  private static final Map<String, Path> DIRS = new HashMap<>();
+  private static final Map<String, HfTokenizer> TOKENIZERS = new HashMap<>();
   private static Path mistralDir;
-  private static Path qwenDir;
   private static HfTokenizer mistral;
   private static HfTokenizer qwen;
 
   @BeforeAll
   static void unpack() throws IOException {
-    mistralDir = modelDirectory("mistral");
-    qwenDir = modelDirectory("qwen2.5");
-    mistral = HfTokenizer.fromModelDirectory(mistralDir);
-    qwen = HfTokenizer.fromModelDirectory(qwenDir);
+    for (String name : List.of("llava-1.5", "mistral", "qwen2.5")) {
+      Path dir = modelDirectory(name);
+      DIRS.put(name, dir);
+      TOKENIZERS.put(name, HfTokenizer.fromModelDirectory(dir));
+    }
+    mistralDir = DIRS.get("mistral");
+    mistral = TOKENIZERS.get("mistral");
+    qwen = TOKENIZERS.get("qwen2.5");
   }
 
   @AfterAll
   static void close() {
-    mistral.close();
-    qwen.close();
+    TOKENIZERS.values().forEach(HfTokenizer::close);
   }
 
   /** Copies a fixture model directory to a temp dir, gunzipping tokenizer.json.gz. */
@@ -80,11 +85,11 @@ class HfTokenizerTest {
   }
 
   private static HfTokenizer tokenizer(String name) {
-    return name.equals("mistral") ? mistral : qwen;
+    return TOKENIZERS.get(name);
   }
 
   private static Path dir(String name) {
-    return name.equals("mistral") ? mistralDir : qwenDir;
+    return DIRS.get(name);
   }
 
   private static long[] ids(Object list) {
@@ -93,7 +98,7 @@ class HfTokenizerTest {
 
   @SuppressWarnings("unchecked")
   @ParameterizedTest
-  @ValueSource(strings = {"mistral", "qwen2.5"})
+  @ValueSource(strings = {"llava-1.5", "mistral", "qwen2.5"})
   void plainTextIdsEqualNode(String name) {
     HfTokenizer tok = tokenizer(name);
     for (Map<String, Object> t : (List<Map<String, Object>>) golden(name).get("texts")) {
@@ -105,7 +110,7 @@ class HfTokenizerTest {
 
   @SuppressWarnings("unchecked")
   @ParameterizedTest
-  @ValueSource(strings = {"mistral", "qwen2.5"})
+  @ValueSource(strings = {"llava-1.5", "mistral", "qwen2.5"})
   void longTextIsNotTruncated(String name) {
     Map<String, Object> long_ = (Map<String, Object>) golden(name).get("long");
     long[] expected = ids(long_.get("with_special_tokens"));
@@ -115,7 +120,7 @@ class HfTokenizerTest {
 
   @SuppressWarnings("unchecked")
   @ParameterizedTest
-  @ValueSource(strings = {"mistral", "qwen2.5"})
+  @ValueSource(strings = {"llava-1.5", "mistral", "qwen2.5"})
   void renderedPromptsEncodeAsNodeAndAnswerIdsMatch(String name) {
     Map<String, Object> golden = golden(name);
     TokenizerConfig cfg = TokenizerConfig.fromModelDirectory(dir(name));
@@ -150,13 +155,25 @@ class HfTokenizerTest {
 
   @SuppressWarnings("unchecked")
   @ParameterizedTest
-  @ValueSource(strings = {"mistral", "qwen2.5"})
+  @ValueSource(strings = {"llava-1.5", "mistral", "qwen2.5"})
   void decodesAsNode(String name) {
     for (Map<String, Object> d : (List<Map<String, Object>>) golden(name).get("decoded")) {
       long[] ids = ids(d.get("ids"));
       assertEquals(d.get("skip_special_tokens"), tokenizer(name).decode(ids, true));
       assertEquals(d.get("keep_special_tokens"), tokenizer(name).decode(ids, false));
     }
+  }
+
+  @Test
+  void llavaProcessorPromptEncodesAsTransformersTestsExpect() {
+    // transformers tests/models/llava/test_processor_llava.py::test_chat_template_dict, for
+    // llava-hf/llava-1.5-7b-hf: apply_chat_template(messages, add_generation_prompt=True, tokenize=True).
+    Path dir = dir("llava-1.5");
+    String prompt = ChatTemplate.fromModelDirectory(dir).renderUserTurn("What is shown in this image?", true);
+    long[] expected = {1, 3148, 1001, 29901, 29871, 32000, 29871, 13, 5618, 338, 4318, 297, 445, 1967, 29973, 319,
+        1799, 9047, 13566, 29901};
+    assertArrayEquals(expected, tokenizer("llava-1.5").encodePrompt(prompt, TokenizerConfig.fromModelDirectory(dir)));
+    assertEquals(32000L, tokenizer("llava-1.5").tokenId("<image>"));
   }
 
   @Test
