@@ -6,6 +6,7 @@
 //
 // Regenerate (from the repository root):
 //   cd reference && npm ci --ignore-scripts && node chat_template_golden.mjs
+// (node llava_tokenizer_fixture.mjs first when the LLaVA-1.5 tokenizer fixture is to be rebuilt.)
 // Second opinion with Python's jinja2 configured as transformers configures it:
 //   /usr/bin/python3 reference/chat_template_golden.py
 import { AutoTokenizer, env } from '@huggingface/transformers';

@@ -169,7 +169,8 @@ public final class ChatTemplate {
   /**
    * Renders one user turn followed by the generation prompt: the message content is
    * {@code [{"type": "image"}, {"type": "text", "text": text}]} (image first), or only the text
-   * item without an image.
+   * item without an image. This is the content form of vision-language processors' templates
+   * (LLaVA, Qwen-VL); text-only templates expect a string content and {@link #render}.
    *
    * @param text the user's text
    * @param withImage whether the turn carries an image placeholder
