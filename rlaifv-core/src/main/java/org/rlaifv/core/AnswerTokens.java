@@ -20,12 +20,12 @@ public final class AnswerTokens {
 
   /**
    * Returns the first token id of each word as it is tokenized right after a rendered question: the
-   * id at position {@code base.length} of {@code afterQuestion.apply(word)} when that sequence
-   * extends {@code base}, else the first id of the word tokenized alone. Words that map to the
-   * unknown token are left out (logged).
+   * first id where {@code afterQuestion.apply(word)} departs from {@code base} (the word's first
+   * token, or the token it merged into with the question's last one), else the first id of the
+   * word tokenized alone. Words that map to the unknown token are left out (logged).
    *
    * @param base token ids of the rendered question alone
-   * @param afterQuestion token ids of the rendered question followed by a space and the word
+   * @param afterQuestion token ids of the rendered question immediately followed by the word
    * @param alone token ids of the word tokenized alone
    * @param unknownId the tokenizer's unknown-token id, or -1 when it has none
    * @param tokenizer the tokenizer's file or model directory, for messages
@@ -42,11 +42,11 @@ public final class AnswerTokens {
       String... words) {
     Set<Integer> ids = new LinkedHashSet<>();
     for (String w : words) {
+      // the first id where the question followed by the word departs from the question alone:
+      // usually the word's first token, or the token the word merged into at the boundary
       long[] full = afterQuestion.apply(w);
-      long id =
-          full.length > base.length && commonPrefix(full, base) == base.length
-              ? full[base.length]
-              : alone.apply(w)[0];
+      int at = commonPrefix(full, base);
+      long id = at < full.length ? full[at] : alone.apply(w)[0];
       if (id == unknownId) {
         LOG.warn("tokenizer {} has no token for '{}'; it is left out of the answer mass",
             tokenizer, w);

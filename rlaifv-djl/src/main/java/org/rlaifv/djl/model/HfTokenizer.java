@@ -105,7 +105,19 @@ public final class HfTokenizer implements AutoCloseable {
    * @return the ids
    */
   public long[] encodePrompt(String rendered, TokenizerConfig config) {
-    boolean writesBos = config.bosToken().map(bos -> !bos.isEmpty() && rendered.startsWith(bos)).orElse(false);
+    return encodePrompt(rendered, config.bosToken().orElse(""));
+  }
+
+  /**
+   * Encodes a rendered chat prompt: with special tokens, unless the prompt already starts with the
+   * BOS string.
+   *
+   * @param rendered the output of a chat template
+   * @param bosToken the BOS string, empty when the model has none
+   * @return the ids
+   */
+  public long[] encodePrompt(String rendered, String bosToken) {
+    boolean writesBos = !bosToken.isEmpty() && rendered.startsWith(bosToken);
     return encode(rendered, !writesBos);
   }
 
@@ -147,17 +159,17 @@ public final class HfTokenizer implements AutoCloseable {
    * @return the distinct ids, in the order the words first give them
    */
   public List<Long> firstAnswerIds(String renderedPrompt, List<String> words) {
-    long[] prompt = encode(renderedPrompt, false);
-    List<Long> out = new ArrayList<>();
-    for (String word : words) {
-      long[] full = encode(renderedPrompt + word, false);
-      int i = 0;
-      while (i < prompt.length && i < full.length && prompt[i] == full[i]) {
-        i++;
-      }
-      if (i < full.length && !out.contains(full[i])) {
-        out.add(full[i]);
-      }
+    int[] ids =
+        org.rlaifv.core.AnswerTokens.firstIds(
+            encode(renderedPrompt, false),
+            w -> encode(renderedPrompt + w, false),
+            w -> encode(w, false),
+            -1,
+            file.toString(),
+            words.toArray(String[]::new));
+    List<Long> out = new ArrayList<>(ids.length);
+    for (int id : ids) {
+      out.add((long) id);
     }
     return out;
   }

@@ -1,7 +1,5 @@
 package org.rlaifv.djl.model;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,7 @@ import org.rlaifv.ModelFormatException;
  * }</pre>
  */
 public final class VlmTokenizer implements AutoCloseable {
-  private final HuggingFaceTokenizer tokenizer;
+  private final HfTokenizer tokenizer;
   private final Path file;
   private final byte[] json;
   private final long bosId;
@@ -28,7 +26,7 @@ public final class VlmTokenizer implements AutoCloseable {
   private final long padId;
   private final long imageId;
 
-  private VlmTokenizer(HuggingFaceTokenizer tokenizer, Path file, byte[] json, PromptFormat format) {
+  private VlmTokenizer(HfTokenizer tokenizer, Path file, byte[] json, PromptFormat format) {
     this.tokenizer = tokenizer;
     this.file = file;
     this.json = json;
@@ -39,7 +37,7 @@ public final class VlmTokenizer implements AutoCloseable {
   }
 
   private VlmTokenizer(
-      HuggingFaceTokenizer tokenizer, Path file, byte[] json, SpecialIds ids) {
+      HfTokenizer tokenizer, Path file, byte[] json, SpecialIds ids) {
     this.tokenizer = tokenizer;
     this.file = file;
     this.json = json;
@@ -88,7 +86,7 @@ public final class VlmTokenizer implements AutoCloseable {
    *     token is not a single token of it
    */
   public static VlmTokenizer load(Path tokenizerJson, PromptFormat format) {
-    HuggingFaceTokenizer tok = open(tokenizerJson);
+    HfTokenizer tok = HfTokenizer.load(tokenizerJson);
     try {
       return new VlmTokenizer(tok, tokenizerJson, readBytes(tokenizerJson), format);
     } catch (RuntimeException e) {
@@ -107,7 +105,7 @@ public final class VlmTokenizer implements AutoCloseable {
    */
   public static VlmTokenizer load(
       Path tokenizerJson, java.util.function.Function<VlmTokenizer, SpecialIds> ids) {
-    HuggingFaceTokenizer tok = open(tokenizerJson);
+    HfTokenizer tok = HfTokenizer.load(tokenizerJson);
     try {
       byte[] bytes = readBytes(tokenizerJson);
       VlmTokenizer probe =
@@ -124,22 +122,6 @@ public final class VlmTokenizer implements AutoCloseable {
       return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ModelFormatException("cannot read tokenizer file " + file + ": " + e, e);
-    }
-  }
-
-  private static HuggingFaceTokenizer open(Path tokenizerJson) {
-    if (!Files.isRegularFile(tokenizerJson)) {
-      throw new ModelFormatException("missing tokenizer file " + tokenizerJson);
-    }
-    try {
-      return HuggingFaceTokenizer.builder()
-              .optTokenizerPath(tokenizerJson)
-              .optAddSpecialTokens(false)
-              .optTruncation(false)
-              .optPadding(false)
-              .build();
-    } catch (IOException | RuntimeException e) {
-      throw new ModelFormatException("cannot load tokenizer file " + tokenizerJson + ": " + e, e);
     }
   }
 
@@ -162,15 +144,16 @@ public final class VlmTokenizer implements AutoCloseable {
    * @return the ids
    */
   public long[] encode(String text, boolean addSpecialTokens) {
-    // Only the ids are needed: one native encode and one read, instead of building the full
-    // Encoding (tokens, offsets, masks), which costs several times more per call.
-    TokenizersLibrary lib = TokenizersLibrary.LIB;
-    long encoding = lib.encode(tokenizer.getHandle(), text, addSpecialTokens);
-    try {
-      return lib.getTokenIds(encoding);
-    } finally {
-      lib.deleteEncoding(encoding);
-    }
+    return tokenizer.encode(text, addSpecialTokens);
+  }
+
+  /**
+   * Returns the underlying Hugging Face tokenizer.
+   *
+   * @return the tokenizer, owned by this object
+   */
+  public HfTokenizer hf() {
+    return tokenizer;
   }
 
   /**
