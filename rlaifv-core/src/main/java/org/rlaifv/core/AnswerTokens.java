@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
 public final class AnswerTokens {
   private static final Logger LOG = LoggerFactory.getLogger(AnswerTokens.class);
 
+  /** The words whose first tokens make p_yes: a model may answer with or without a space. */
+  public static final List<String> YES_WORDS = List.of("Yes", "yes", " Yes", " yes");
+
+  /** The words whose first tokens make p_no. */
+  public static final List<String> NO_WORDS = List.of("No", "no", " No", " no");
+
   private AnswerTokens() {}
 
   /**

@@ -70,8 +70,8 @@ public final class DjlPolarJudge implements PolarJudge {
     this.abstainBelow = options.abstainBelow();
     this.batchSize = options.batchSize();
     this.ownsModel = ownsModel;
-    this.yesIds = answerIds("Yes", "yes", " Yes", " yes");
-    this.noIds = answerIds("No", "no", " No", " no");
+    this.yesIds = answerIds(AnswerTokens.YES_WORDS.toArray(String[]::new));
+    this.noIds = answerIds(AnswerTokens.NO_WORDS.toArray(String[]::new));
     for (int y : yesIds) {
       for (int n : noIds) {
         if (y == n) {

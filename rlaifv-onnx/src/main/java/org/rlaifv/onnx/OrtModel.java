@@ -98,6 +98,7 @@ public final class OrtModel implements AutoCloseable {
   private final String[] suffixNames;
   private final DirectBuffers buffers = new DirectBuffers(DirectBuffers.DEFAULT_MAX_POOLED_BYTES);
   private float[] embedTable;
+  private final long imageTokenIndex;
   private boolean closed;
 
   private OrtModel(
@@ -124,6 +125,7 @@ public final class OrtModel implements AutoCloseable {
         config.has("num_key_value_heads") ? intField(config, "num_key_value_heads") : heads;
     this.headDim = hidden / heads;
     this.vocab = intField(config, "vocab_size");
+    this.imageTokenIndex = root.path("image_token_index").asLong(root.path("image_token_id").asLong(-1));
     JsonNode v = root.path("vision_config");
     this.imageSize = intField(v, "image_size");
     int patch = intField(v, "patch_size");
@@ -357,6 +359,15 @@ public final class OrtModel implements AutoCloseable {
    */
   public int vocabSize() {
     return vocab;
+  }
+
+  /**
+   * Returns config.json's image_token_index.
+   *
+   * @return the id, or -1 when the config names none
+   */
+  long imageTokenIndex() {
+    return imageTokenIndex;
   }
 
   /**

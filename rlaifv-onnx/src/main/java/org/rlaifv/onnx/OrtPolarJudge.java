@@ -55,8 +55,8 @@ public final class OrtPolarJudge implements PolarJudge {
     this.vlm = vlm;
     this.abstainBelow = options.abstainBelow();
     this.batchSize = options.batchSize();
-    this.yesIds = answerIds("yes", "Yes");
-    this.noIds = answerIds("no", "No");
+    this.yesIds = answerIds(AnswerTokens.YES_WORDS.toArray(String[]::new));
+    this.noIds = answerIds(AnswerTokens.NO_WORDS.toArray(String[]::new));
     for (int y : yesIds) {
       for (int n : noIds) {
         if (y == n) {
@@ -87,7 +87,10 @@ public final class OrtPolarJudge implements PolarJudge {
     }
   }
 
-  /** First token id of each word as it would follow a rendered question. */
+  /**
+   * Distinct first token ids of each word written right after a rendered question (the model may
+   * answer with or without a leading space).
+   */
   private int[] answerIds(String... words) {
     String rendered = vlm.tokenizer.render("is it" + ANSWER_INSTRUCTION);
     long unk = -1;
@@ -96,7 +99,7 @@ public final class OrtPolarJudge implements PolarJudge {
     } catch (ModelFormatException e) {
       // the tokenizer has no <unk> token
     }
-    return AnswerTokens.firstIds(vlm.textIds(rendered), w -> vlm.textIds(rendered + " " + w),
+    return AnswerTokens.firstIds(vlm.textIds(rendered), w -> vlm.textIds(rendered + w),
         w -> vlm.tokenizer.encode(w), unk, "in " + vlm.model.directory(), words);
   }
 

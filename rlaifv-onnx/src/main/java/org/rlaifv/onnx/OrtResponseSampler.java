@@ -115,7 +115,6 @@ public final class OrtResponseSampler implements ResponseSampler {
     for (int r = 0; r < n; r++) {
       rng[r] = new SplittableRandom(params.seedFor(indices[r]));
     }
-    long eos = vlm.tokenizer.eosId;
     int[] active = new int[n];
     int activeCount = 0;
     long[] last = new long[n];
@@ -123,7 +122,7 @@ public final class OrtResponseSampler implements ResponseSampler {
     try {
       for (int r = 0; r < n; r++) {
         long tok = TokenPicker.pick(first, params, rng[r]);
-        if (!accept(r, tok, eos, tokens, count, text, params)) {
+        if (!accept(r, tok, tokens, count, text, params)) {
           active[activeCount++] = r;
           last[r] = tok;
         }
@@ -152,7 +151,7 @@ public final class OrtResponseSampler implements ResponseSampler {
           for (int j = 0; j < activeCount; j++) {
             int r = active[j];
             long tok = TokenPicker.pick(o.logits(j, 0), params, rng[r]);
-            if (!accept(r, tok, eos, tokens, count, text, params)) {
+            if (!accept(r, tok, tokens, count, text, params)) {
               keepPos[kept] = j;
               nextActive[kept++] = r;
               last[r] = tok;
@@ -183,8 +182,8 @@ public final class OrtResponseSampler implements ResponseSampler {
 
   /** Records a token; returns true when the row is finished (EOS, stop sequence, length). */
   private boolean accept(
-      int r, long tok, long eos, long[][] tokens, int[] count, String[] text, SamplingParams params) {
-    if (tok == eos) {
+      int r, long tok, long[][] tokens, int[] count, String[] text, SamplingParams params) {
+    if (vlm.tokenizer.isEos(tok)) {
       return true;
     }
     tokens[r][count[r]++] = tok;

@@ -2,71 +2,55 @@ package org.rlaifv.onnx;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.rlaifv.ModelFormatException;
+import org.rlaifv.core.hf.ModelTexts;
 
 /**
- * The tokenizer and chat template of an exported model: {@code tokenizer.json} (loaded offline,
- * no truncation, padding or automatic special tokens) and {@code prompt_format.json} (template
- * with {@code {prompt}} and an image placeholder, BOS/EOS/pad token names), read the same way the
- * DJL backend reads them so both build identical token sequences.
+ * The tokenizer and texts of an exported model: {@code tokenizer.json} (loaded offline, no
+ * truncation or padding) and the model directory's chat template, special tokens and image
+ * processor, read by core's {@link ModelTexts} exactly as the DJL backend reads them, so both build
+ * identical token sequences and pixel values.
  *
  * <p>Owns a native tokenizer, freed by {@link #close()}. Encoding and decoding are thread-safe.
  */
 final class OrtTokenizer implements AutoCloseable {
   static final String TOKENIZER = "tokenizer.json";
-  static final String PROMPT_FORMAT = "prompt_format.json";
-  static final String PROMPT_SLOT = "{prompt}";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HuggingFaceTokenizer tokenizer;
   private final Path file;
-  final String template;
-  final String imageToken;
-  final boolean addBos;
+  final ModelTexts texts;
   final long bosId;
-  final long eosId;
+  final long[] eosIds;
   final long padId;
   final long imageId;
 
-  private OrtTokenizer(HuggingFaceTokenizer tokenizer, Path file, JsonNode format) {
+  private OrtTokenizer(HuggingFaceTokenizer tokenizer, Path file, ModelTexts texts, long imageTokenIndex) {
     this.tokenizer = tokenizer;
     this.file = file;
-    this.template = format.path("template").asText(null);
-    this.imageToken = format.path("image_token").asText("<image>");
-    this.addBos = format.path("add_bos").asBoolean(true);
-    if (template == null || !template.contains(PROMPT_SLOT) || !template.contains(imageToken)) {
-      throw new ModelFormatException(
-          PROMPT_FORMAT + ": template must contain " + PROMPT_SLOT + " and " + imageToken
-              + ", got " + template);
-    }
-    this.bosId = tokenId(format.path("bos_token").asText("<s>"));
-    this.eosId = tokenId(format.path("eos_token").asText("</s>"));
-    this.padId = tokenId(format.path("pad_token").asText("<pad>"));
-    this.imageId = tokenId(imageToken);
+    this.texts = texts;
+    ModelTexts.SpecialIds ids = texts.ids(this::tokenIdOrNone, imageTokenIndex);
+    this.bosId = ids.bos();
+    this.eosIds = ids.eos();
+    this.padId = ids.pad();
+    this.imageId = ids.image();
   }
 
-  /** Loads tokenizer.json and prompt_format.json (defaults when absent) from a directory. */
-  static OrtTokenizer load(Path dir) {
+  /**
+   * Loads tokenizer.json and the texts of a directory.
+   *
+   * @param dir the export directory
+   * @param imageSize the vision tower's image side
+   * @param imageTokenIndex config.json's image_token_index, or -1
+   */
+  static OrtTokenizer load(Path dir, int imageSize, long imageTokenIndex) {
     Path tokFile = dir.resolve(TOKENIZER);
     if (!Files.isRegularFile(tokFile)) {
       throw new ModelFormatException("missing tokenizer file " + tokFile);
     }
-    Path fmtFile = dir.resolve(PROMPT_FORMAT);
-    JsonNode format;
-    try {
-      format =
-          Files.isRegularFile(fmtFile)
-              ? JSON.readTree(Files.readAllBytes(fmtFile))
-              : JSON.createObjectNode().put("template", "<image> USER: {prompt} ASSISTANT:");
-    } catch (IOException e) {
-      throw new ModelFormatException("cannot read " + fmtFile + ": " + e.getMessage(), e);
-    }
+    ModelTexts texts = ModelTexts.open(dir, imageSize);
     HuggingFaceTokenizer tok;
     try {
       tok =
@@ -80,17 +64,41 @@ final class OrtTokenizer implements AutoCloseable {
       throw new ModelFormatException("cannot load tokenizer file " + tokFile + ": " + e, e);
     }
     try {
-      return new OrtTokenizer(tok, tokFile, format);
+      return new OrtTokenizer(tok, tokFile, texts, imageTokenIndex);
     } catch (RuntimeException e) {
       tok.close();
       throw e;
     }
   }
 
+  /** Encodes a rendered prompt, adding special tokens unless the template wrote BOS itself. */
+  long[] encodePrompt(String rendered) {
+    String bos = texts.bosToken().orElse("");
+    return encode(rendered, bos.isEmpty() || !rendered.startsWith(bos));
+  }
+
+  boolean isEos(long id) {
+    for (long e : eosIds) {
+      if (e == id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  long tokenIdOrNone(String token) {
+    long[] ids = encode(token);
+    return ids.length == 1 ? ids[0] : -1;
+  }
+
   long[] encode(String text) {
+    return encode(text, false);
+  }
+
+  long[] encode(String text, boolean addSpecialTokens) {
     // Ids only: one native encode and one read instead of a full Encoding.
     TokenizersLibrary lib = TokenizersLibrary.LIB;
-    long encoding = lib.encode(tokenizer.getHandle(), text, false);
+    long encoding = lib.encode(tokenizer.getHandle(), text, addSpecialTokens);
     try {
       return lib.getTokenIds(encoding);
     } finally {
@@ -112,7 +120,7 @@ final class OrtTokenizer implements AutoCloseable {
   }
 
   String render(String prompt) {
-    return template.replace(PROMPT_SLOT, prompt);
+    return texts.userTurn(prompt);
   }
 
   @Override

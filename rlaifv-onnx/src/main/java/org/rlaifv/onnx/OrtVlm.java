@@ -10,7 +10,7 @@ import org.rlaifv.spi.BackendOptions;
 
 /**
  * An exported model with its tokenizer: builds the decoder inputs exactly as the DJL backend does
- * (template rendered, tokenized as one text, BOS prepended when the format says so, the image
+ * (chat template rendered, tokenized as one text with BOS unless the template wrote it, the image
  * placeholder replaced by the image's features, right padding).
  *
  * <p>Owns the model and tokenizer; closed by its creator.
@@ -25,25 +25,18 @@ final class OrtVlm implements AutoCloseable {
   }
 
   static OrtVlm open(Path dir, BackendOptions options, boolean sharedPrefix) {
-    OrtTokenizer tok = OrtTokenizer.load(dir);
+    OrtModel m = OrtModel.open(dir, options, sharedPrefix);
     try {
-      OrtModel m = OrtModel.open(dir, options, sharedPrefix);
-      return new OrtVlm(m, tok);
+      return new OrtVlm(m, OrtTokenizer.load(dir, m.imageSize(), m.imageTokenIndex()));
     } catch (RuntimeException e) {
-      tok.close();
+      m.close();
       throw e;
     }
   }
 
-  /** Token ids of a rendered text, BOS first when the format adds it, one image placeholder. */
+  /** Token ids of a rendered text (BOS added unless the template wrote it), one image placeholder. */
   long[] textIds(String rendered) {
-    long[] body = tokenizer.encode(rendered);
-    long[] ids = body;
-    if (tokenizer.addBos) {
-      ids = new long[body.length + 1];
-      ids[0] = tokenizer.bosId;
-      System.arraycopy(body, 0, ids, 1, body.length);
-    }
+    long[] ids = tokenizer.encodePrompt(rendered);
     int images = 0;
     for (long id : ids) {
       if (id == tokenizer.imageId) {
@@ -52,9 +45,9 @@ final class OrtVlm implements AutoCloseable {
     }
     if (images != 1) {
       throw new InvalidInputException(
-          "prompt must hold exactly one image placeholder "
-              + tokenizer.imageToken
-              + " after templating, found "
+          "prompt must hold exactly one image placeholder (token id "
+              + tokenizer.imageId
+              + ") after templating, found "
               + images
               + ": "
               + rendered);
@@ -78,7 +71,13 @@ final class OrtVlm implements AutoCloseable {
   /** Image features {@code [N * hidden]} of one image. */
   float[] imageFeatures(Image image) {
     int s = model.imageSize();
-    return model.imageFeatures(image.resized(s, s).toFloatChw());
+    if (tokenizer.texts.pixelHeight() != s || tokenizer.texts.pixelWidth() != s) {
+      throw new org.rlaifv.ModelFormatException(
+          "the image processor of " + model.directory() + " makes " + tokenizer.texts.pixelWidth()
+              + "x" + tokenizer.texts.pixelHeight() + " pixel values but the vision graph takes "
+              + s + "x" + s);
+    }
+    return model.imageFeatures(tokenizer.texts.pixels(image));
   }
 
   /** Right-padded decoder inputs for sequences with one image placeholder each. */

@@ -53,7 +53,9 @@ class ExportParityTest {
             OnnxExporter.DECODER,
             "config.json",
             "tokenizer.json",
-            "prompt_format.json")) {
+            "tokenizer_config.json",
+            "generation_config.json",
+            "preprocessor_config.json")) {
       assertTrue(Files.isRegularFile(onnx.resolve(f)), f);
     }
   }

@@ -21,7 +21,7 @@ import org.rlaifv.SamplingParams;
 import org.rlaifv.djl.DjlPolarJudge;
 import org.rlaifv.djl.DjlResponseSampler;
 import org.rlaifv.djl.model.LoadedVlm;
-import org.rlaifv.djl.model.PromptFormat;
+import org.rlaifv.core.hf.PromptFormat;
 import org.rlaifv.spi.BackendOptions;
 
 /** The ONNX Runtime roles behave as the DJL roles on the same weights. */

@@ -7,7 +7,7 @@ import java.util.List;
 import org.rlaifv.Image;
 import org.rlaifv.djl.export.OnnxExporter;
 import org.rlaifv.djl.model.LoadedVlm;
-import org.rlaifv.djl.model.PromptFormat;
+import org.rlaifv.core.hf.PromptFormat;
 import org.rlaifv.djl.model.TokenizerFiles;
 import org.rlaifv.djl.model.VlmConfig;
 

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.rlaifv.core.shapes.ShapesWorld;
-import org.rlaifv.djl.model.PromptFormat;
+import org.rlaifv.core.hf.PromptFormat;
 import org.rlaifv.djl.model.VlmConfig;
 
 /**

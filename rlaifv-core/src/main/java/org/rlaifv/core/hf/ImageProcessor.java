@@ -45,6 +45,9 @@ public final class ImageProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(ImageProcessor.class);
 
   /** transformers' {@code OPENAI_CLIP_MEAN}. */
+  /** The file name of the image processor's config in a model directory. */
+  public static final String FILE_NAME = "preprocessor_config.json";
+
   public static final List<Double> OPENAI_CLIP_MEAN = List.of(0.48145466, 0.4578275, 0.40821073);
 
   /** transformers' {@code OPENAI_CLIP_STD}. */

@@ -26,7 +26,7 @@ import org.rlaifv.SamplingParams;
 import org.rlaifv.djl.DjlPolarJudge;
 import org.rlaifv.djl.DjlResponseSampler;
 import org.rlaifv.djl.model.LoadedVlm;
-import org.rlaifv.djl.model.PromptFormat;
+import org.rlaifv.core.hf.PromptFormat;
 import org.rlaifv.djl.model.TokenizerFiles;
 import org.rlaifv.djl.model.VlmConfig;
 import org.rlaifv.spi.BackendOptions;

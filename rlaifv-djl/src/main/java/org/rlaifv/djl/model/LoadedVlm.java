@@ -1,5 +1,6 @@
 package org.rlaifv.djl.model;
 
+import org.rlaifv.core.hf.PromptFormat;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -16,6 +17,7 @@ import java.util.List;
 import org.rlaifv.Image;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.ModelFormatException;
+import org.rlaifv.core.hf.ModelTexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,25 +79,8 @@ public final class LoadedVlm implements AutoCloseable {
     if (!Files.isRegularFile(tokFile)) {
       throw new ModelFormatException("missing tokenizer file " + tokFile);
     }
-    Path fmtFile = dir.resolve(PromptFormat.FILE_NAME);
-    boolean legacy =
-        Files.isRegularFile(fmtFile)
-            || !Files.isRegularFile(dir.resolve(ModelTexts.TOKENIZER_CONFIG));
     VlmConfig config = VlmConfig.read(dir.resolve(VlmConfig.FILE_NAME));
-    ModelTexts texts;
-    if (legacy) {
-      PromptFormat format;
-      if (Files.isRegularFile(fmtFile)) {
-        format = PromptFormat.read(fmtFile);
-      } else {
-        LOG.info("{} holds neither {} nor {}; using the default prompt format", dir,
-            ModelTexts.TOKENIZER_CONFIG, PromptFormat.FILE_NAME);
-        format = PromptFormat.defaults();
-      }
-      texts = ModelTexts.legacy(format, config.visionConfig().imageSize());
-    } else {
-      texts = ModelTexts.read(dir, config.visionConfig().imageSize());
-    }
+    ModelTexts texts = ModelTexts.open(dir, config.visionConfig().imageSize());
     VlmModel model = VlmModel.load(dir, device);
     return assemble(model, tokFile, texts);
   }
@@ -129,18 +114,13 @@ public final class LoadedVlm implements AutoCloseable {
   private static LoadedVlm assemble(VlmModel model, Path tokFile, ModelTexts texts) {
     VlmTokenizer tok = null;
     try {
-      PromptFormat format = texts.legacyFormat();
       VlmModel m = model;
-      if (format != null) {
-        tok = VlmTokenizer.load(tokFile, format);
-        if (m.config().imageTokenIndex() < 0) {
-          m = m.withConfig(m.config().withImageTokenIndex(tok.imageId()));
-        }
-      } else {
-        VlmConfig cfg = m.config();
-        tok = VlmTokenizer.load(tokFile, t -> texts.ids(t, cfg));
+      long imageIndex = m.config().imageTokenIndex();
+      tok = VlmTokenizer.load(tokFile, t -> texts.ids(t::tokenIdOrNone, imageIndex));
+      if (imageIndex < 0) {
+        m = m.withConfig(m.config().withImageTokenIndex(tok.imageId()));
       }
-      return new LoadedVlm(m, tok, format, texts);
+      return new LoadedVlm(m, tok, texts.legacyFormat().orElse(null), texts);
     } catch (RuntimeException e) {
       if (tok != null) {
         tok.close();
@@ -173,7 +153,10 @@ public final class LoadedVlm implements AutoCloseable {
       Files.createDirectories(dir);
       model.save(dir);
       AtomicFiles.write(dir.resolve(TOKENIZER_FILE), tokenizer.json());
-      texts.write(dir, tokenizer, model.config());
+      texts.write(dir,
+          new ModelTexts.SpecialIds(tokenizer.bosIdOrNone(), new long[] {tokenizer.eosId()},
+              tokenizer.padId(), tokenizer.imageId()),
+          model.config().maxPositionEmbeddings(), model.config().visionConfig().imageSize());
       Files.deleteIfExists(dir.resolve(PromptFormat.FILE_NAME));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write model directory " + dir, e);
@@ -240,8 +223,7 @@ public final class LoadedVlm implements AutoCloseable {
    */
   public long[] textIds(String rendered) {
     // Special tokens the template already wrote (a leading BOS) are not added a second time.
-    String bos = texts.bosToken();
-    long[] ids = tokenizer.encode(rendered, bos == null || !rendered.startsWith(bos));
+    long[] ids = tokenizer.hf().encodePrompt(rendered, texts.bosToken().orElse(""));
     int images = 0;
     for (long id : ids) {
       if (id == tokenizer.imageId()) {

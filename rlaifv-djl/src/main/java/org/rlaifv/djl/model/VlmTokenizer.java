@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.rlaifv.ModelFormatException;
+import org.rlaifv.core.hf.ModelTexts;
+import org.rlaifv.core.hf.PromptFormat;
 
 /**
  * A Hugging Face tokenizer loaded offline from a {@code tokenizer.json}, without truncation,
@@ -37,7 +39,7 @@ public final class VlmTokenizer implements AutoCloseable {
   }
 
   private VlmTokenizer(
-      HfTokenizer tokenizer, Path file, byte[] json, SpecialIds ids) {
+      HfTokenizer tokenizer, Path file, byte[] json, ModelTexts.SpecialIds ids) {
     this.tokenizer = tokenizer;
     this.file = file;
     this.json = json;
@@ -45,24 +47,6 @@ public final class VlmTokenizer implements AutoCloseable {
     this.eosIds = ids.eos().clone();
     this.padId = ids.pad();
     this.imageId = ids.image();
-  }
-
-  /**
-   * The special token ids of a Hugging Face model directory.
-   *
-   * @param bos beginning-of-sequence id, -1 when the model has none
-   * @param eos end-of-sequence ids (generation stops at any), at least one
-   * @param pad padding id
-   * @param image image placeholder id
-   */
-  public record SpecialIds(long bos, long[] eos, long pad, long image) {
-    /** Validates that there is an end-of-sequence id. */
-    public SpecialIds {
-      if (eos.length == 0) {
-        throw new ModelFormatException("the model names no end-of-sequence token");
-      }
-      eos = eos.clone();
-    }
   }
 
   /**
@@ -104,12 +88,12 @@ public final class VlmTokenizer implements AutoCloseable {
    * @throws ModelFormatException naming the file when it is missing or unreadable
    */
   public static VlmTokenizer load(
-      Path tokenizerJson, java.util.function.Function<VlmTokenizer, SpecialIds> ids) {
+      Path tokenizerJson, java.util.function.Function<VlmTokenizer, ModelTexts.SpecialIds> ids) {
     HfTokenizer tok = HfTokenizer.load(tokenizerJson);
     try {
       byte[] bytes = readBytes(tokenizerJson);
       VlmTokenizer probe =
-          new VlmTokenizer(tok, tokenizerJson, bytes, new SpecialIds(-1, new long[] {-1}, -1, -1));
+          new VlmTokenizer(tok, tokenizerJson, bytes, new ModelTexts.SpecialIds(-1, new long[] {-1}, -1, -1));
       return new VlmTokenizer(tok, tokenizerJson, bytes, ids.apply(probe));
     } catch (RuntimeException e) {
       tok.close();

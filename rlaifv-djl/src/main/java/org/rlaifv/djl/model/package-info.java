@@ -4,7 +4,7 @@
  * model.safetensors}, Hugging Face parameter names), {@link org.rlaifv.djl.model.KvCache}, the
  * tokenizer ({@link org.rlaifv.djl.model.VlmTokenizer}, {@link
  * org.rlaifv.djl.model.TokenizerFiles}), the chat template ({@link
- * org.rlaifv.djl.model.PromptFormat}), a whole model directory ({@link
+ * org.rlaifv.core.hf.PromptFormat}), a whole model directory ({@link
  * org.rlaifv.djl.model.LoadedVlm}) and teacher forcing for trainers ({@link
  * org.rlaifv.djl.model.TeacherForcing}).
  *

@@ -1,5 +1,6 @@
 package org.rlaifv.djl.model;
 
+import org.rlaifv.core.hf.PromptFormat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -11,7 +11,7 @@ import org.rlaifv.Prompt;
 import org.rlaifv.Response;
 import org.rlaifv.ScoredResponse;
 import org.rlaifv.djl.model.LoadedVlm;
-import org.rlaifv.djl.model.PromptFormat;
+import org.rlaifv.core.hf.PromptFormat;
 import org.rlaifv.djl.model.TokenizerFiles;
 import org.rlaifv.djl.model.VlmConfig;
 

@@ -1,4 +1,4 @@
-package org.rlaifv.djl.model;
+package org.rlaifv.core.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,10 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.rlaifv.ModelFormatException;
+import org.rlaifv.core.io.AtomicFiles;
 
 /**
- * The chat template of a model, stored as {@code prompt_format.json}: a template with one {@code
- * {prompt}} slot and one image placeholder, and the names of the special tokens.
+ * This SDK's earlier prompt format, {@code prompt_format.json}: a template with one {@code
+ * {prompt}} slot and one image placeholder, and the names of the special tokens. Model directories
+ * that hold it still open; {@link #chatTemplate()} gives the equivalent Jinja chat template, which
+ * is what they are saved with.
  *
  * <pre>{@code
  * PromptFormat f = PromptFormat.defaults();          // "<image> USER: {prompt} ASSISTANT:"
@@ -100,7 +103,7 @@ public record PromptFormat(
    */
   public static PromptFormat read(Path file) {
     try {
-      JsonNode n = VlmConfig.json().readTree(Files.readAllBytes(file));
+      JsonNode n = HfJson.read(file);
       PromptFormat d = defaults();
       return new PromptFormat(
           n.path("template").asText(null),
@@ -109,9 +112,10 @@ public record PromptFormat(
           n.path("eos_token").asText(d.eosToken()),
           n.path("pad_token").asText(d.padToken()),
           n.path("add_bos").asBoolean(true));
-    } catch (IOException e) {
-      throw new ModelFormatException("cannot read " + file + ": " + e.getMessage(), e);
     } catch (ModelFormatException e) {
+      if (e.getMessage().contains(file.toString())) {
+        throw e;
+      }
       throw new ModelFormatException(file + ": " + e.getMessage(), e);
     }
   }
@@ -123,7 +127,7 @@ public record PromptFormat(
    * @throws UncheckedIOException when the file cannot be written
    */
   public void write(Path file) {
-    ObjectNode n = VlmConfig.json().createObjectNode();
+    ObjectNode n = HfJson.MAPPER.createObjectNode();
     n.put("template", template);
     n.put("image_token", imageToken);
     n.put("bos_token", bosToken);
@@ -131,7 +135,7 @@ public record PromptFormat(
     n.put("pad_token", padToken);
     n.put("add_bos", addBos);
     try {
-      AtomicFiles.write(file, VlmConfig.json().writeValueAsBytes(n));
+      AtomicFiles.write(file, HfJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
