@@ -10,10 +10,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.DpoConfig;
@@ -240,6 +242,7 @@ final class AlignCommand implements Callable<Integer> {
 
     DpoTrainer trainer = policyBackend.newDpoTrainer(options);
     LoopResult result;
+    Report report = new Report(out);
     try (PolarJudge judge = judging.newJudge(Checkpoint.of(labelerDir), judgeOptions)) {
       AlignmentLoop.Builder loop = AlignmentLoop.builder()
           .initialPolicy(Checkpoint.of(policyDir))
@@ -253,7 +256,7 @@ final class AlignCommand implements Callable<Integer> {
           .iterations(iterations)
           .runDirectory(runDir)
           .listener(new LoopProgress("align"))
-          .listener(new Report(out))
+          .listener(report)
           .seed(seed)
           .provenance("command", "rlaifv align")
           .provenance("labeler", labelerDir.toString())
@@ -266,7 +269,7 @@ final class AlignCommand implements Callable<Integer> {
       }
       result = loop.build().run(ps);
     }
-    printSummary(result);
+    printSummary(result, report);
     return 0;
   }
 
@@ -353,7 +356,11 @@ final class AlignCommand implements Callable<Integer> {
     }
   }
 
-  private void printSummary(LoopResult result) {
+  private void printSummary(LoopResult result, Report report) {
+    if (report.finished.isEmpty()) {
+      out.printf(Locale.ROOT, "align: every iteration asked for (%d) was finished by an earlier "
+          + "run; raise --iterations to continue%n", result.iterations().size());
+    }
     out.printf(Locale.ROOT, "%nalign summary (run %s in %s)%n", result.runId(),
         result.runDirectory());
     out.println("  iter  responses  scored  mean score  claims  abstained  pairs  next policy");
@@ -362,7 +369,8 @@ final class AlignCommand implements Callable<Integer> {
           s.responses(), s.scored(), Double.isNaN(s.meanScore()) ? "n/a"
               : String.format(Locale.ROOT, "%.3f", s.meanScore()),
           s.claims(), s.abstained(), s.pairs(), s.selected().id()
-              + (s.trainingSkipped() ? " (no pairs: not trained)" : ""));
+              + (s.trainingSkipped() ? " (no pairs: not trained)" : "")
+              + (report.finished.contains(s.iteration()) ? "" : " (earlier run)"));
     }
     int pairs = result.iterations().stream().mapToInt(IterationSummary::pairs).sum();
     out.printf(Locale.ROOT, "  %d pairs in %s/iter-K/pairs.jsonl%n", pairs,
@@ -374,6 +382,7 @@ final class AlignCommand implements Callable<Integer> {
   /** One line per stage read back from the run directory and per finished iteration. */
   static final class Report implements LoopListener {
     private final PrintStream out;
+    private final Set<Integer> finished = new HashSet<>();
 
     Report(PrintStream out) {
       this.out = out;
@@ -389,6 +398,7 @@ final class AlignCommand implements Callable<Integer> {
 
     @Override
     public void onIterationEnd(IterationSummary s) {
+      finished.add(s.iteration());
       out.printf(Locale.ROOT, "iteration %d: %d responses to %d prompts, mean score %s, %d pairs,"
               + " next policy %s (%.1f s)%n", s.iteration(), s.responses(), s.prompts(),
           Double.isNaN(s.meanScore()) ? "n/a" : String.format(Locale.ROOT, "%.3f", s.meanScore()),

@@ -16,6 +16,7 @@ import org.rlaifv.core.shapes.Scene;
 import org.rlaifv.core.shapes.SceneObject;
 import org.rlaifv.core.shapes.Shape;
 import org.rlaifv.core.shapes.ShapesWorld;
+import org.rlaifv.djl.export.OnnxExporter;
 import org.rlaifv.examples.shapes.ShapesModels;
 
 /**
@@ -113,6 +114,33 @@ class JudgeAndSampleCommandTest {
     assertEquals(2, lines.size(), text);
     assertTrue(lines.get(0).matches("\\[0\\] seed -?\\d+, \\d+ tokens"), text);
     assertTrue(lines.get(1).contains("red circle") && lines.get(1).contains("blue square"), text);
+  }
+
+  @Test
+  void onnxBackendOpensAnExportedModelAndAgreesWithDjl() throws Exception {
+    Path onnx = tmp.resolve("labeler-onnx");
+    OnnxExporter.export(Path.of(labeler()), onnx);
+    String[] questions = {"--question", "is there a red circle on the top left?",
+        "--question", "is there a green triangle on the top right?", "--json"};
+    JsonNode viaDjl = JSON.readTree(CliRun.succeeds(concat(new String[] {"judge", "--model",
+        labeler(), "--image", image.toString()}, questions))).get("verdicts");
+    JsonNode viaOnnx = JSON.readTree(CliRun.succeeds(concat(new String[] {"judge", "--model",
+        onnx.toString(), "--image", image.toString(), "--backend", "onnx"}, questions)))
+        .get("verdicts");
+    for (int i = 0; i < 2; i++) {
+      assertEquals(viaDjl.get(i).get("verdict"), viaOnnx.get(i).get("verdict"));
+      assertEquals(viaDjl.get(i).get("p_yes").asDouble(), viaOnnx.get(i).get("p_yes").asDouble(),
+          1e-4);
+    }
+    CliRun.assertOneLineError(CliRun.run("judge", "--model", labeler(), "--image",
+        image.toString(), "--question", "is it?", "--backend", "onnx"), Main.FAILED,
+        "missing ONNX graph");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   @Test
