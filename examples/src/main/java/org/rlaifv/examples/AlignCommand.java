@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -334,8 +333,7 @@ final class AlignCommand implements Callable<Integer> {
       if (Files.exists(file)) {
         JsonNode before = JSON.readTree(file.toFile());
         List<String> differ = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = now.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : now.properties()) {
           JsonNode old = before.get(e.getKey());
           if (old == null || !old.asText().equals(e.getValue().asText())) {
             differ.add(e.getKey() + " " + (old == null ? "(unset)" : old.asText()) + ", now "
