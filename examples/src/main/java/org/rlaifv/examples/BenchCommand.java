@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.InvalidInputException;
@@ -25,6 +25,9 @@ import org.rlaifv.djl.model.LoadedVlm;
 import org.rlaifv.djl.train.DpoBench;
 import org.rlaifv.examples.shapes.ShapesModels;
 import org.rlaifv.onnx.OnnxBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bench}: measures the backends on a LLaVA-shaped model at small width (256 image tokens,
@@ -37,17 +40,37 @@ import org.rlaifv.onnx.OnnxBench;
  * java -jar examples/target/rlaifv.jar bench --out runs/bench [--quick]
  * }</pre>
  */
-final class BenchCommand {
+@Command(name = "bench", sortOptions = false,
+    description = {"Measures judge, sampler, DPO and ONNX Runtime throughput on a LLaVA-shaped "
+        + "model and on the ShapesWorld models; writes DIR/bench.json.", ""})
+final class BenchCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private BenchCommand() {}
+  private final PrintStream out;
 
-  static void run(List<String> argv, PrintStream out) {
-    Args a = Args.parse("bench", argv, Set.of("out", "models"), Set.of("quick"));
-    boolean quick = a.flag("quick");
-    Path dir = a.path("out", "runs/bench");
-    Path models = ShapesModels.modelsDirectory(a.string("models", null));
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/bench",
+      description = "Where bench.json is written (default: ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Option(names = "--quick", description = "One round of each measurement (a smoke run).")
+  boolean quick;
+
+  @Option(names = "--models", paramLabel = "DIR",
+      description = "Directory holding shapes-policy and shapes-labeler (default: the shipped "
+          + "examples/models).")
+  String modelsOption;
+
+  @Mixin
+  HelpFlag help;
+
+  BenchCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public Integer call() {
+    Path models = ShapesModels.requireModelsDirectory(modelsOption);
     for (String m : List.of(ShapesModels.POLICY, ShapesModels.LABELER)) {
       if (!Files.isRegularFile(models.resolve(m).resolve("model.safetensors"))) {
         throw new InvalidInputException("no model in " + models.resolve(m) + " (pass --models DIR)");
@@ -131,6 +154,7 @@ final class BenchCommand {
     out.printf(Locale.ROOT, "bench: matmul %.1f GFLOP/s; LLaVA-shaped judge speed-up %s, sampler"
         + " speed-up %s; wrote %s%n", ((Number) root.get("matmul_gflops")).doubleValue(),
         nested(root, "judge", "speedup"), nested(root, "sampler", "speedup"), file);
+    return 0;
   }
 
   /** The ONNX workload; {@code judgePasses} is lowered for the slow LLaVA-shaped judge. */

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.rlaifv.Candidates;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.DpoConfig;
@@ -35,6 +35,11 @@ import org.rlaifv.djl.train.DjlDpoTrainer;
 import org.rlaifv.examples.shapes.PolicyEvaluation;
 import org.rlaifv.examples.shapes.ShapesModels;
 import org.rlaifv.spi.BackendOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * A research loop composed by hand: the user's own claim splitter (the LLM-prompted splitter over
@@ -49,37 +54,63 @@ import org.rlaifv.spi.BackendOptions;
  * prompt in the {@code ### Facts:} format; in a real project it is a client of a local or hosted
  * LLM (one method: {@link TextGenerator#generate(String)}).
  */
-public final class CustomLoopExample {
+@Command(name = "custom-loop", sortOptions = false,
+    description = {"One iteration of a hand-composed RLAIF-V loop on the ShapesWorld models: a "
+        + "prompted claim splitter, a best-versus-worst pair rule, a printing listener.", ""})
+public final class CustomLoopExample implements Callable<Integer> {
 
-  private CustomLoopExample() {}
+  private final PrintStream out;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/custom-loop",
+      description = "Run directory (default: ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Option(names = "--models", paramLabel = "DIR",
+      description = "Directory holding shapes-policy and shapes-labeler (default: the shipped "
+          + "examples/models).")
+  String models;
+
+  @Option(names = "--prompts", paramLabel = "N", defaultValue = "32",
+      description = "Training prompts, 1 to 10000 (default: ${DEFAULT-VALUE}).")
+  int prompts;
+
+  @Mixin
+  HelpFlag help;
+
+  private CustomLoopExample(PrintStream out) {
+    this.out = out;
+  }
 
   /**
-   * Runs the example.
+   * Runs the example and exits with the command line's status (0 ok, 2 usage, 1 failure).
    *
    * @param args {@code [--out DIR] [--models DIR] [--prompts N]}
    */
   public static void main(String[] args) {
-    Main.configureDjl();
-    try {
-      run(List.of(args), System.out);
-    } catch (Args.UsageException e) {
-      System.err.println(e.getMessage());
-      System.exit(Main.USAGE);
-    }
+    System.exit(Main.execute(new CustomLoopExample(System.out), args, System.out));
+  }
+
+  @Override
+  public Integer call() {
+    run(dir, ShapesModels.requireModelsDirectory(models),
+        Cli.range(spec, "--prompts", prompts, 1, 10_000), out);
+    return 0;
   }
 
   /**
    * Runs one iteration of the custom loop and prints the policy's test metrics before and after.
    *
-   * @param argv the options
+   * @param dir the run directory
+   * @param modelsDir the directory holding the ShapesWorld policy and labeler
+   * @param n the number of training prompts
    * @param out where the summary goes
    * @return the loop's result
    */
-  public static LoopResult run(List<String> argv, PrintStream out) {
-    Args a = Args.parse("custom-loop", argv, Set.of("out", "models", "prompts"), Set.of());
-    Path dir = a.path("out", "runs/custom-loop");
-    Path models = ShapesModels.modelsDirectory(a.string("models", null)).toAbsolutePath().normalize();
-    int n = a.integer("prompts", 32, 1, 10_000);
+  public static LoopResult run(Path dir, Path modelsDir, int n, PrintStream out) {
+    Path models = modelsDir.toAbsolutePath().normalize();
     ShapesWorld world = ShapesWorld.defaults();
     List<Prompt> prompts = world.prompts(Split.TRAIN, n, 7L);
     List<Prompt> test = world.prompts(Split.TEST, 48, 7L);

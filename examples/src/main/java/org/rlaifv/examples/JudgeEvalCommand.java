@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.core.shapes.PolarExample;
@@ -27,6 +27,11 @@ import org.rlaifv.spi.BackendOptions;
 import org.rlaifv.testkit.JudgeHarness;
 import org.rlaifv.testkit.JudgeReport;
 import org.rlaifv.testkit.LabelledQuestion;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code judge-eval}: measures a judge on ShapesWorld's balanced hard held-out polar questions
@@ -41,18 +46,47 @@ import org.rlaifv.testkit.LabelledQuestion;
  * harness's sanity check), {@code policy} (the SFT policy asked the same questions: what
  * self-feedback would rely on).
  */
-final class JudgeEvalCommand {
+@Command(name = "judge-eval", sortOptions = false,
+    description = {"Measures a judge on ShapesWorld's balanced hard held-out polar questions with "
+        + "the testkit's JudgeHarness; writes DIR/judge_report.json.", ""})
+final class JudgeEvalCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private JudgeEvalCommand() {}
+  private final PrintStream out;
 
-  static void run(List<String> argv, PrintStream out) {
-    Args a = Args.parse("judge-eval", argv, Set.of("judge", "out", "models", "n"), Set.of());
-    String which = a.choice("judge", "labeler", Set.of("labeler", "oracle", "policy"));
-    Path dir = a.path("out", "runs/judge-eval");
-    int n = a.integer("n", 512, 8, 100_000);
-    Path models = ShapesModels.modelsDirectory(a.string("models", null));
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--judge", paramLabel = "JUDGE", defaultValue = "labeler",
+      description = "labeler (the shipped labeler), oracle (the scene graph) or policy (the SFT "
+          + "policy asked the same questions) (default: ${DEFAULT-VALUE}).")
+  String judge;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/judge-eval",
+      description = "Where judge_report.json is written (default: ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Option(names = "--models", paramLabel = "DIR",
+      description = "Directory holding shapes-policy and shapes-labeler (default: the shipped "
+          + "examples/models).")
+  String modelsOption;
+
+  @Option(names = "--n", paramLabel = "N", defaultValue = "512",
+      description = "Questions, 8 to 100000 (default: ${DEFAULT-VALUE}).")
+  int n;
+
+  @Mixin
+  HelpFlag help;
+
+  JudgeEvalCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public Integer call() {
+    String which = Cli.choice(spec, "--judge", judge, List.of("labeler", "oracle", "policy"));
+    Cli.range(spec, "--n", n, 8, 100_000);
 
     ShapesWorld world = ShapesWorld.defaults();
     List<PolarExample> hard = world.hardQuestions(Split.TEST, ShapesDemo.TEST_SEED, n);
@@ -67,6 +101,7 @@ final class JudgeEvalCommand {
     if (which.equals("oracle")) {
       report = evaluate(world.oracleJudge(), questions);
     } else {
+      Path models = ShapesModels.requireModelsDirectory(modelsOption);
       Path modelDir = models.resolve(which.equals("labeler") ? ShapesModels.LABELER : ShapesModels.POLICY);
       if (!Files.isRegularFile(modelDir.resolve("model.safetensors"))) {
         throw new InvalidInputException("no model in " + modelDir + " (pass --models DIR)");
@@ -102,6 +137,7 @@ final class JudgeEvalCommand {
     }
     out.println("judge-eval (" + which + "): " + report.summary());
     out.println("wrote " + file);
+    return 0;
   }
 
   private static JudgeReport evaluate(PolarJudge judge, List<LabelledQuestion> questions) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and positive, and the fast paths gave the same answers as the naive ones. Speeds themselves are
  * not asserted (they belong to the bench, not to a test).
  */
+@Tag("e2e")
 class BenchQuickTest {
 
   @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs {@code demo --quick} end to end on the shipped checkpoints (real sampling, labeler, DPO)
  * and checks that hallucination went down and that report.json has the documented schema.
  */
+@Tag("e2e")
 class DemoQuickTest {
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlaifv.examples.shapes.ShapesModels;
@@ -14,6 +15,7 @@ import org.rlaifv.examples.shapes.ShapesModels;
  * Runs {@code pretrain --quick} end to end: both checkpoints are written complete, and training
  * the policy again with the same seed gives the same bytes.
  */
+@Tag("e2e")
 class PretrainQuickTest {
 
   @Test

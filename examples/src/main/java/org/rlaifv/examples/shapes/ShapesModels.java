@@ -1,9 +1,16 @@
 package org.rlaifv.examples.shapes;
 
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.rlaifv.InvalidInputException;
 import org.rlaifv.core.shapes.ShapesWorld;
 import org.rlaifv.core.hf.PromptFormat;
 import org.rlaifv.djl.model.VlmConfig;
@@ -59,18 +66,108 @@ public final class ShapesModels {
   }
 
 
+  /** System property naming the directory that holds the shipped models. */
+  public static final String PROPERTY = "rlaifv.models";
+
+  /** Environment variable naming that directory when the property is unset. */
+  public static final String ENV = "RLAIFV_MODELS";
+
   /**
-   * Returns the models directory to use: the given one, else {@code examples/models} when run from
-   * the repository root, else {@code models} (run from the examples module).
+   * Returns the models directory to use: {@code given} when not null; else the {@value #PROPERTY}
+   * system property, else the {@value #ENV} environment variable; else the first of {@link
+   * #defaultLocations()} that holds a ShapesWorld model, else the first of them (where {@code
+   * pretrain} writes by default).
    *
-   * @param given the --models option, or null
-   * @return the directory
+   * @param given the {@code --models} option, or null
+   * @return the directory (not checked to exist; see {@link #requireModelsDirectory})
    */
   public static Path modelsDirectory(String given) {
+    Path explicit = explicitDirectory(given);
+    if (explicit != null) {
+      return explicit;
+    }
+    List<Path> candidates = defaultLocations();
+    for (Path c : candidates) {
+      if (holdsModels(c)) {
+        return c;
+      }
+    }
+    return candidates.get(0);
+  }
+
+  /**
+   * Returns the models directory as {@link #modelsDirectory} does, but fails when none was named
+   * and no default location holds a model, saying where it looked and how to name one.
+   *
+   * @param given the {@code --models} option, or null
+   * @return the directory
+   * @throws InvalidInputException when no directory was named and none was found
+   */
+  public static Path requireModelsDirectory(String given) {
+    Path explicit = explicitDirectory(given);
+    if (explicit != null) {
+      return explicit;
+    }
+    List<Path> candidates = defaultLocations();
+    for (Path c : candidates) {
+      if (holdsModels(c)) {
+        return c;
+      }
+    }
+    throw new InvalidInputException("no ShapesWorld models (" + POLICY + ", " + LABELER
+        + ") in " + candidates.stream().map(Path::toString).collect(Collectors.joining(", "))
+        + "; pass --models DIR, set -D" + PROPERTY + "=DIR or " + ENV
+        + "=DIR, or write them with `rlaifv pretrain --out DIR`");
+  }
+
+  /**
+   * Returns where the shipped models are looked for, in order: {@code models} next to the
+   * directory that holds the running jar or classes ({@code examples/target/rlaifv.jar} and
+   * {@code examples/target/classes} both give {@code examples/models}), then {@code
+   * examples/models} and {@code models} under the working directory.
+   *
+   * @return absolute, normalised paths without duplicates
+   */
+  public static List<Path> defaultLocations() {
+    Set<Path> out = new LinkedHashSet<>();
+    codeLocation().ifPresent(code -> {
+      Path parent = code.getParent();
+      if (parent != null && parent.getParent() != null) {
+        out.add(parent.getParent().resolve("models"));
+      }
+    });
+    Path cwd = Path.of("").toAbsolutePath();
+    out.add(cwd.resolve("examples").resolve("models").normalize());
+    out.add(cwd.resolve("models").normalize());
+    return List.copyOf(out);
+  }
+
+  private static Path explicitDirectory(String given) {
     if (given != null) {
       return Path.of(given);
     }
-    Path fromRoot = Path.of("examples", "models");
-    return Files.isDirectory(fromRoot) ? fromRoot : Path.of("models");
+    String named = System.getProperty(PROPERTY);
+    if (named == null || named.isBlank()) {
+      named = System.getenv(ENV);
+    }
+    return named == null || named.isBlank() ? null : Path.of(named.strip());
+  }
+
+  private static boolean holdsModels(Path dir) {
+    return Files.isDirectory(dir.resolve(POLICY)) || Files.isDirectory(dir.resolve(LABELER));
+  }
+
+  /** The jar or class directory this class was loaded from, when the JVM tells. */
+  private static Optional<Path> codeLocation() {
+    try {
+      CodeSource source = ShapesModels.class.getProtectionDomain().getCodeSource();
+      if (source == null || source.getLocation() == null) {
+        return Optional.empty();
+      }
+      return Optional.of(Path.of(source.getLocation().toURI()).toAbsolutePath().normalize());
+    } catch (URISyntaxException | RuntimeException e) {
+      // Not a file location (a custom class loader): fall back to the working directory.
+      return Optional.empty();
+    }
   }
 }
