@@ -25,7 +25,8 @@ class PretrainQuickTest {
     assertTrue(text.contains("policy") && text.contains("labeler"), text);
     for (String model : List.of(ShapesModels.POLICY, ShapesModels.LABELER)) {
       for (String file :
-          List.of("config.json", "model.safetensors", "tokenizer.json", "prompt_format.json")) {
+          List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+              "generation_config.json", "preprocessor_config.json")) {
         Path f = first.resolve(model).resolve(file);
         assertTrue(Files.isRegularFile(f) && Files.size(f) > 0, "missing " + f);
       }
