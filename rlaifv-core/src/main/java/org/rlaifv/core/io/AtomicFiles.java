@@ -1,6 +1,7 @@
 package org.rlaifv.core.io;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -57,7 +58,7 @@ public final class AtomicFiles {
     /**
      * Writes the complete content.
      *
-     * @param out the stream (buffered; do not close it)
+     * @param out the stream (buffered; closing it only flushes it)
      * @throws IOException when writing fails
      */
     void writeTo(OutputStream out) throws IOException;
@@ -91,7 +92,18 @@ public final class AtomicFiles {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
           StandardOpenOption.CREATE_NEW)) {
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-        content.writeTo(out);
+        // Writers such as Jackson's close the stream they are given: keep the channel open.
+        content.writeTo(new FilterOutputStream(out) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+          }
+
+          @Override
+          public void close() throws IOException {
+            out.flush();
+          }
+        });
         out.flush();
         ch.force(true);
         observeSync(tmp);
