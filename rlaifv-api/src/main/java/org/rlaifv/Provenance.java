@@ -54,7 +54,8 @@ public record Provenance(
     settings = Collections.unmodifiableSortedMap(new TreeMap<>(settings));
     parts = Collections.unmodifiableSortedMap(new TreeMap<>(parts));
     for (Map.Entry<String, String> e : settings.entrySet()) {
-      Objects.requireNonNull(e.getValue(), () -> "provenance setting " + e.getKey() + " of " + name);
+      Objects.requireNonNull(
+          e.getValue(), () -> "provenance setting " + e.getKey() + " of " + name);
     }
     for (Map.Entry<String, Provenance> e : parts.entrySet()) {
       Objects.requireNonNull(e.getValue(), () -> "provenance part " + e.getKey() + " of " + name);
@@ -164,7 +165,8 @@ public record Provenance(
           .forEach(files::add);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot list the weights of model directory " + modelDirectory + ": " + e.getMessage(), e);
+          "cannot list the weights of model directory " + modelDirectory + ": " + e.getMessage(),
+          e);
     }
     if (files.isEmpty()) {
       return "none";
