@@ -20,11 +20,22 @@ public interface CheckpointSelector {
   Checkpoint select(int iteration, List<Checkpoint> candidates);
 
   /**
+   * Describes this selector for a run's identity (see {@link Provenance}): a run resumed with a
+   * selector whose provenance differs is refused.
+   *
+   * @return by default {@link Provenance#of(Object)}, the selector's class name; selectors with
+   *     settings (a validation split, tolerances) override it to list them
+   */
+  default Provenance provenance() {
+    return Provenance.of(this);
+  }
+
+  /**
    * Returns the selector that takes the last checkpoint.
    *
-   * @return the selector
+   * @return the selector, whose provenance is named {@code last}
    */
   static CheckpointSelector last() {
-    return (iteration, candidates) -> candidates.get(candidates.size() - 1);
+    return LastCheckpointSelector.INSTANCE;
   }
 }

@@ -29,4 +29,15 @@ public interface ClaimSplitter {
   default List<List<Claim>> splitAll(List<String> responseTexts) {
     return responseTexts.stream().map(this::split).toList();
   }
+
+  /**
+   * Describes this role for a run's identity and the checkpoints it produces (see {@link
+   * Provenance}): a run resumed with a role whose provenance differs is refused.
+   *
+   * @return by default {@link Provenance#of(Object)}: the splitter's class name; model-backed
+   *     splitters override it to name their generator and prompt
+   */
+  default Provenance provenance() {
+    return Provenance.of(this);
+  }
 }

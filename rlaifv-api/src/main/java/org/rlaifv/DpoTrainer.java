@@ -18,4 +18,14 @@ public interface DpoTrainer {
    * @throws TrainingDivergedException when the loss or a gradient becomes non-finite
    */
   TrainingResult train(TrainingRequest request);
+
+  /**
+   * Describes this role for a run's identity and the checkpoints it produces (see {@link
+   * Provenance}): a run resumed with a role whose provenance differs is refused.
+   *
+   * @return by default {@link Provenance#of(Object)}: the trainer's class name
+   */
+  default Provenance provenance() {
+    return Provenance.of(this);
+  }
 }

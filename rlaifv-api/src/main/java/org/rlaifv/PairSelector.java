@@ -28,4 +28,15 @@ public interface PairSelector {
   default List<PreferencePair> select(Candidates group) {
     return select(List.of(group));
   }
+
+  /**
+   * Describes this role for a run's identity and the checkpoints it produces (see {@link
+   * Provenance}): a run resumed with a role whose provenance differs is refused.
+   *
+   * @return by default {@link Provenance#of(Object)}: the selector's class name; selectors with
+   *     settings (seed, limits) override it to list them
+   */
+  default Provenance provenance() {
+    return Provenance.of(this);
+  }
 }

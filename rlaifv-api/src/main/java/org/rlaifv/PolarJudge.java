@@ -26,4 +26,16 @@ public interface PolarJudge extends AutoCloseable {
   /** Releases native resources; the default does nothing. */
   @Override
   default void close() {}
+
+  /**
+   * Describes this role for a run's identity and the checkpoints it produces (see {@link
+   * Provenance}): a run resumed with a role whose provenance differs is refused.
+   *
+   * @return by default {@link Provenance#of(Object)}: the judge's class name; judges backed by a
+   *     model override it to name the checkpoint, a digest of its weights and their settings
+   *     (abstention threshold)
+   */
+  default Provenance provenance() {
+    return Provenance.of(this);
+  }
 }

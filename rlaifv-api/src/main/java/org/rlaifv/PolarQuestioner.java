@@ -41,4 +41,15 @@ public interface PolarQuestioner {
   default List<List<PolarQuestion>> questionsAll(List<List<Claim>> claimsPerResponse) {
     return claimsPerResponse.stream().map(this::questions).toList();
   }
+
+  /**
+   * Describes this role for a run's identity and the checkpoints it produces (see {@link
+   * Provenance}): a run resumed with a role whose provenance differs is refused.
+   *
+   * @return by default {@link Provenance#of(Object)}: the questioner's class name; model-backed
+   *     questioners override it to name their generator and prompt
+   */
+  default Provenance provenance() {
+    return Provenance.of(this);
+  }
 }

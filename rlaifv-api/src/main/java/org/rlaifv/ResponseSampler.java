@@ -40,4 +40,15 @@ public interface ResponseSampler extends AutoCloseable {
   /** Releases native resources; the default does nothing. */
   @Override
   default void close() {}
+
+  /**
+   * Describes this role for a run's identity and the checkpoints it produces (see {@link
+   * Provenance}): a run resumed with a role whose provenance differs is refused.
+   *
+   * @return by default {@link Provenance#of(Object)}: the sampler's class name; samplers backed by
+   *     a model override it to name the checkpoint
+   */
+  default Provenance provenance() {
+    return Provenance.of(this);
+  }
 }

@@ -27,4 +27,15 @@ public interface TextGenerator {
   default List<String> generateAll(List<String> prompts) {
     return prompts.stream().map(this::generate).toList();
   }
+
+  /**
+   * Describes this role for a run's identity and the checkpoints it produces (see {@link
+   * Provenance}): a run resumed with a role whose provenance differs is refused.
+   *
+   * @return by default {@link Provenance#of(Object)}: the generator's class name; generators backed
+   *     by a model override it to name the checkpoint and decoding settings
+   */
+  default Provenance provenance() {
+    return Provenance.of(this);
+  }
 }

@@ -7,7 +7,9 @@ import org.rlaifv.core.loop.Stage;
 import org.rlaifv.core.loop.StageSummary;
 
 /**
- * Shows the alignment loop's sample, score and train stages as progress bars.
+ * Shows the alignment loop's sample, score and train stages as progress bars. A bar is closed when
+ * its stage ends and when the loop fails, so an error message printed afterwards starts on a line
+ * of its own.
  */
 public final class LoopProgress implements LoopListener {
   private final String label;
@@ -50,6 +52,11 @@ public final class LoopProgress implements LoopListener {
 
   @Override
   public void onStageEnd(int iteration, Stage stage, StageSummary summary) {
+    closeBar();
+  }
+
+  @Override
+  public void onFailure(int iteration, Stage stage, Throwable error) {
     closeBar();
   }
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code demo --quick} end to end on the shipped checkpoints (real sampling, labeler, DPO)
- * and checks that hallucination went down and that report.json has the documented schema.
+ * and checks that hallucination went down and that report.json has the documented schema; then
+ * runs it again on the finished run directory and checks that the report comes out the same.
  */
 @Tag("e2e")
 class DemoQuickTest {
@@ -51,5 +52,23 @@ class DemoQuickTest {
         "CHAIR_s went down: " + sft.get("chair_s") + " -> " + last.get("chair_s"));
     assertTrue(report.get("labeler").get("accuracy").asDouble() > 0.5);
     assertTrue(Files.size(out.resolve("report.png")) > 1000);
+    JsonNode candidates = report.get("validation_candidates");
+    for (int k = 1; k < its.size(); k++) {
+      int iteration = k;
+      assertTrue(java.util.stream.StreamSupport.stream(candidates.spliterator(), false)
+          .anyMatch(c -> c.get("iteration").asInt() == iteration && c.get("selected").asBoolean()),
+          "iteration " + k + " has its validation candidates: " + candidates);
+    }
+
+    // Run again on the finished run directory: every iteration is read back, and the report,
+    // rebuilt from the run directory, is the same (figures and validation candidates).
+    CliRun.succeeds("demo", "--quick", "--out", out.toString());
+    JsonNode again = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertEquals(candidates, again.get("validation_candidates"));
+    for (int i = 0; i < its.size(); i++) {
+      for (String f : List.of("chair_i", "chair_s", "coverage", "pairs", "checkpoint")) {
+        assertEquals(its.get(i).get(f), again.get("iterations").get(i).get(f), f + " of row " + i);
+      }
+    }
   }
 }

@@ -16,6 +16,7 @@ import org.rlaifv.PolarJudge;
 import org.rlaifv.PolarQuestion;
 import org.rlaifv.PolarQuestioner;
 import org.rlaifv.Prompt;
+import org.rlaifv.Provenance;
 import org.rlaifv.Response;
 import org.rlaifv.ResponseScorer;
 import org.rlaifv.RlaifvException;
@@ -32,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>For one prompt, every question of every response is sent to the {@link PolarJudge} in a
  * single call about the prompt's image, so a backend can encode the image and the prompt prefix
  * once. Identical question strings within that call are judged once and their verdict is shared.
+ * Verdicts are matched to questions by their question text, never by position: a judge that returns
+ * them in another order still scores every claim with its own verdict, and a judge that leaves a
+ * question out, answers one twice or answers another question is refused with a {@link
+ * BackendException} naming the judge, the prompt and the question.
  * A response with no claims (or whose claims yield no questions) gets a {@link ScoredResponse}
  * with no verdicts: it is unscored and never paired.
  *
@@ -95,7 +100,8 @@ public final class DivideAndConquerScorer implements ResponseScorer {
    * @return one scored response per candidate, in order
    * @throws InvalidInputException when a response answers another prompt
    * @throws BackendException naming the prompt when a part (splitter, questioner, judge) returns
-   *     the wrong number of results or a null one, or fails with an exception that is not an {@link
+   *     the wrong number of results or a null one, the judge's verdicts do not answer exactly the
+   *     questions asked (named), or a part fails with an exception that is not an {@link
    *     RlaifvException}
    */
   @Override
@@ -160,14 +166,14 @@ public final class DivideAndConquerScorer implements ResponseScorer {
         }
       }
     }
-    List<ClaimVerdict> verdicts = unique.isEmpty() ? List.of() : judge(prompt, unique);
+    Map<String, ClaimVerdict> verdicts = unique.isEmpty() ? Map.of() : judge(prompt, unique);
     judgedQuestions.add(unique.size());
 
     List<ScoredResponse> out = new ArrayList<>(candidates.size());
     for (int i = 0; i < candidates.size(); i++) {
       List<ClaimVerdict> own = new ArrayList<>();
       for (PolarQuestion q : questionLists.get(i)) {
-        ClaimVerdict v = verdicts.get(uniqueIndex.get(q.question()));
+        ClaimVerdict v = verdicts.get(q.question());
         if (v.abstained()) {
           abstainedVerdicts.increment();
         }
@@ -183,10 +189,42 @@ public final class DivideAndConquerScorer implements ResponseScorer {
     return out;
   }
 
-  private List<ClaimVerdict> judge(Prompt prompt, List<PolarQuestion> unique) {
+  /** Judges the distinct questions and returns their verdicts by question text. */
+  private Map<String, ClaimVerdict> judge(Prompt prompt, List<PolarQuestion> unique) {
     List<ClaimVerdict> verdicts = call("judge", prompt, () -> judge.judge(prompt.image(), unique));
     checkSize(verdicts, unique.size(), "judge", "verdicts", prompt);
-    return verdicts;
+    Map<String, ClaimVerdict> byQuestion = new LinkedHashMap<>();
+    for (PolarQuestion q : unique) {
+      byQuestion.put(q.question(), null);
+    }
+    String judgeName = judge.provenance().name();
+    for (ClaimVerdict v : verdicts) {
+      String q = v.question().question();
+      if (!byQuestion.containsKey(q)) {
+        throw new BackendException("judge " + judgeName + " returned a verdict on '" + q
+            + "', which was not asked, for prompt " + prompt.id()
+            + "; each verdict must name the question it answers");
+      }
+      if (byQuestion.put(q, v) != null) {
+        throw new BackendException("judge " + judgeName + " returned two verdicts on '" + q
+            + "' for prompt " + prompt.id() + "; each verdict must name the question it answers");
+      }
+    }
+    // The sizes match and every verdict answers a distinct asked question, so all are answered.
+    return byQuestion;
+  }
+
+  /**
+   * Describes the scorer: its splitter, questioner and judge.
+   *
+   * @return the provenance
+   */
+  @Override
+  public Provenance provenance() {
+    return Provenance.of(this)
+        .withPart("splitter", splitter.provenance())
+        .withPart("questioner", questioner.provenance())
+        .withPart("judge", judge.provenance());
   }
 
   /** Runs one part, wrapping a failure that is not already an SDK exception with the prompt id. */

@@ -11,6 +11,7 @@ import org.rlaifv.Candidates;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.PairSelector;
 import org.rlaifv.PreferencePair;
+import org.rlaifv.Provenance;
 import org.rlaifv.ScoredResponse;
 import org.rlaifv.Seeds;
 import org.slf4j.Logger;
@@ -420,5 +421,18 @@ public final class RlaifvPairSelector implements PairSelector {
     public RlaifvPairSelector build() {
       return new RlaifvPairSelector(this);
     }
+  }
+
+  /**
+   * Describes the selector: its seed, pair limit and length balancing.
+   *
+   * @return the provenance
+   */
+  @Override
+  public Provenance provenance() {
+    return Provenance.of(this)
+        .with("seed", seed)
+        .with("maxPairsPerPrompt", maxPairsPerPrompt)
+        .with("lengthBalancing", lengthBalancing);
   }
 }

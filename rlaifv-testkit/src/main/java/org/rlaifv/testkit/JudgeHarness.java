@@ -87,8 +87,8 @@ public final class JudgeHarness {
    * @param questions the labelled questions, at least one
    * @return the report
    * @throws InvalidInputException when the list is empty
-   * @throws IllegalStateException naming the image when the judge returns the wrong number of
-   *     verdicts
+   * @throws IllegalStateException naming the judge and the image when the judge returns the wrong
+   *     number of verdicts, or a verdict that does not name the question asked at its position
    */
   public JudgeReport evaluate(PolarJudge judge, List<LabelledQuestion> questions) {
     return evaluate(judge, LabelledSet.of(questions));
@@ -101,8 +101,8 @@ public final class JudgeHarness {
    * @param set the labelled set, at least one question
    * @return the report
    * @throws InvalidInputException when the set is empty
-   * @throws IllegalStateException naming the image when the judge returns the wrong number of
-   *     verdicts
+   * @throws IllegalStateException naming the judge and the image when the judge returns the wrong
+   *     number of verdicts, or a verdict that does not name the question asked at its position
    */
   public JudgeReport evaluate(PolarJudge judge, LabelledSet set) {
     Objects.requireNonNull(judge, "judge");
@@ -153,12 +153,27 @@ public final class JudgeHarness {
       String imageName = items.get(idx.get(0)).imageName();
       if (out == null || out.size() != batch.size()) {
         throw new IllegalStateException(
-            "judge returned " + (out == null ? "null" : out.size() + " verdicts") + " for "
+            "judge " + judgeName(judge) + " returned "
+                + (out == null ? "null" : out.size() + " verdicts") + " for "
                 + batch.size() + " questions about image " + imageName);
       }
+      for (int k = 0; k < batch.size(); k++) {
+        ClaimVerdict v = out.get(k);
+        if (v == null) {
+          throw new IllegalStateException(
+              "judge " + judgeName(judge) + " returned a null verdict about image " + imageName);
+        }
+        String asked = batch.get(k).question();
+        if (!v.question().question().equals(asked)) {
+          // A judge that reorders its verdicts would otherwise be scored on other questions.
+          throw new IllegalStateException("judge " + judgeName(judge) + " returned, at position "
+              + k + " of its call about image " + imageName + ", a verdict on '"
+              + v.question().question() + "' where '" + asked + "' was asked; verdicts must "
+              + "come in question order, each naming its question");
+        }
+      }
       for (int k = 0; k < idx.size(); k++) {
-        verdicts[idx.get(k)] = Objects.requireNonNull(
-            out.get(k), () -> "judge returned a null verdict about image " + imageName);
+        verdicts[idx.get(k)] = out.get(k);
       }
       int offset = idx.size();
       if (repeatQuestions) {
@@ -275,6 +290,10 @@ public final class JudgeHarness {
       return Optional.empty();
     }
     return Optional.of(m.group(1) + " there no " + m.group(2) + "?");
+  }
+
+  private static String judgeName(PolarJudge judge) {
+    return judge.provenance().name();
   }
 
   private static PolarQuestion polar(String question) {

@@ -241,4 +241,22 @@ class JudgeHarnessTest {
     assertEquals(List.of("n", "accuracy", "balanced_accuracy", "auroc", "ece", "abstain_rate",
         "repeat_consistency", "negation_consistency"), List.copyOf(report.metrics().keySet()));
   }
+
+  @Test
+  void aJudgeThatSortsItsVerdictsIsRefusedNamingItAndTheQuestion() {
+    ScriptedJudge truthful = scripted(0.99, true);
+    PolarJudge sorting = new PolarJudge() {
+      @Override
+      public List<ClaimVerdict> judge(Image image, List<org.rlaifv.PolarQuestion> questions) {
+        List<ClaimVerdict> out = new ArrayList<>(truthful.judge(image, questions));
+        out.sort(java.util.Comparator.comparing(v -> v.question().question()));
+        return out;
+      }
+    };
+    // Each image carries several distinct questions, so sorting moves some verdicts.
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> JudgeHarness.defaults().evaluate(sorting, SET));
+    assertTrue(e.getMessage().contains("JudgeHarnessTest$"), e.getMessage());
+    assertTrue(e.getMessage().contains("was asked"), e.getMessage());
+  }
 }

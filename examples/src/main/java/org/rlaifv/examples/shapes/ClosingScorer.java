@@ -1,20 +1,21 @@
 package org.rlaifv.examples.shapes;
 
 import java.util.List;
+import org.rlaifv.PolarJudge;
 import org.rlaifv.Prompt;
-import org.rlaifv.ResponseScorer;
+import org.rlaifv.Provenance;
 import org.rlaifv.Response;
+import org.rlaifv.ResponseScorer;
 import org.rlaifv.ScoredResponse;
 
 /**
- * A scorer that closes a resource (its judge's model) when the loop closes it after the score
- * stage.
+ * A scorer that owns its judge: the loop closes the scorer after the score stage (scorers are
+ * {@link AutoCloseable}), and this closes the judge's model with it.
  *
  * @param delegate the scorer
- * @param resource closed by {@link #close()}
+ * @param judge the judge the delegate uses, closed by {@link #close()}
  */
-public record ClosingScorer(ResponseScorer delegate, AutoCloseable resource)
-    implements ResponseScorer, AutoCloseable {
+public record ClosingScorer(ResponseScorer delegate, PolarJudge judge) implements ResponseScorer {
 
   @Override
   public List<ScoredResponse> scoreAll(Prompt prompt, List<Response> responses) {
@@ -22,7 +23,14 @@ public record ClosingScorer(ResponseScorer delegate, AutoCloseable resource)
   }
 
   @Override
-  public void close() throws Exception {
-    resource.close();
+  public Provenance provenance() {
+    return delegate.provenance();
+  }
+
+  @Override
+  public void close() {
+    try (PolarJudge j = judge) {
+      delegate.close();
+    }
   }
 }

@@ -274,9 +274,10 @@ public final class ShapesDemo {
         new DjlPolarJudge(LoadedVlm.load(labelerDir, Device.cpu()), options, true);
     List<Row> rows = new ArrayList<>();
     rows.add(new Row(0, sftTest, labelerAcc.accuracy(), 0, sftSeconds, sft.id()));
+    LoopResult result;
     try {
       PolarJudge judge = s.feedback().equals("oracle") ? world.oracleJudge() : labelerJudge;
-      LoopResult result = loop("rlaifv", s.out().resolve("run"), sft, train, s.iterations(),
+      result = loop("rlaifv", s.out().resolve("run"), sft, train, s.iterations(),
           policy -> scorer(judge), pairSelector(Integer.MAX_VALUE), selector);
       rows.addAll(evaluateIterations(result, test, labelerAcc.accuracy()));
     } finally {
@@ -284,9 +285,14 @@ public final class ShapesDemo {
     }
     ArrayNode its = report.putArray("iterations");
     rows.forEach(r -> its.add(r.toJson()));
+    // From the run directory, not from this process's selector: iterations finished by an earlier,
+    // interrupted run are read back without selecting again.
     ArrayNode cands = report.putArray("validation_candidates");
-    for (ValidationSelector.Candidate c : selector.scored()) {
-      cands.add(JSON.valueToTree(c));
+    for (IterationSummary it : result.iterations()) {
+      Path trainDir = result.runDirectory().resolve("iter-" + it.iteration()).resolve("train");
+      for (ValidationSelector.Candidate c : ValidationSelector.read(trainDir)) {
+        cands.add(JSON.valueToTree(c));
+      }
     }
     Row last = rows.get(rows.size() - 1);
     ObjectNode targets = report.putObject("targets");

@@ -1,6 +1,8 @@
 package org.rlaifv.examples.shapes;
 
 import ai.djl.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,6 +10,9 @@ import java.util.Locale;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.CheckpointSelector;
 import org.rlaifv.Prompt;
+import org.rlaifv.Provenance;
+import org.rlaifv.core.io.JsonlReader;
+import org.rlaifv.core.io.JsonlWriter;
 import org.rlaifv.core.shapes.ShapesMetrics;
 import org.rlaifv.core.shapes.ShapesWorld;
 import org.rlaifv.djl.model.LoadedVlm;
@@ -20,8 +25,10 @@ import org.rlaifv.djl.model.LoadedVlm;
  * highest coverage.
  *
  * <p>The floor is the coverage of the policy the whole run started from, so the loop cannot give
- * away coverage a little at a time over several iterations. Records every candidate it scored.
- * Not thread-safe.
+ * away coverage a little at a time over several iterations. Records every candidate it scored,
+ * in memory and in {@value #FILE_NAME} beside the candidates (the trainer's output directory of the
+ * iteration, {@code iter-K/train/} in a run directory), so a report made after a resume still has
+ * the candidates of iterations finished earlier ({@link #read(Path)}). Not thread-safe.
  */
 public final class ValidationSelector implements CheckpointSelector {
 
@@ -38,6 +45,9 @@ public final class ValidationSelector implements CheckpointSelector {
    */
   public record Candidate(int iteration, String checkpoint, double chairI, double chairS,
       double coverage, double meanWords, boolean selected) {}
+
+  /** The file, in the directory holding an iteration's candidates, that lists their scores. */
+  public static final String FILE_NAME = "validation.jsonl";
 
   private final ShapesWorld world;
   private final List<Prompt> validation;
@@ -88,12 +98,45 @@ public final class ValidationSelector implements CheckpointSelector {
         best = i;
       }
     }
+    List<Candidate> these = new ArrayList<>();
     for (int i = 0; i < candidates.size(); i++) {
       ShapesMetrics.Report r = reports.get(i);
-      scored.add(new Candidate(iteration, candidates.get(i).id(), r.chairI(), r.chairS(),
+      these.add(new Candidate(iteration, candidates.get(i).id(), r.chairI(), r.chairS(),
           r.coverage(), r.meanWords(), i == best));
     }
+    scored.addAll(these);
+    Path dir = candidates.get(0).directory().toAbsolutePath().normalize().getParent();
+    if (dir != null) {
+      JsonlWriter.writeAll(dir.resolve(FILE_NAME), these);
+    }
     return candidates.get(best);
+  }
+
+  /**
+   * Reads back the candidates a selector recorded for one iteration.
+   *
+   * @param candidatesDirectory the directory holding the iteration's candidates (for the alignment
+   *     loop, {@code iter-K/train/} of the run directory)
+   * @return the candidates in the order they were scored, empty when none were recorded there (an
+   *     iteration without training)
+   */
+  public static List<Candidate> read(Path candidatesDirectory) {
+    Path file = candidatesDirectory.resolve(FILE_NAME);
+    return Files.isRegularFile(file) ? JsonlReader.readAll(file, Candidate.class) : List.of();
+  }
+
+  /**
+   * Describes the selector: its validation prompts, coverage floor and tie tolerance.
+   *
+   * @return the provenance
+   */
+  @Override
+  public Provenance provenance() {
+    return Provenance.of(this)
+        .with("validationPrompts", validation.size())
+        .with("firstValidationPrompt", validation.isEmpty() ? "" : validation.get(0).id())
+        .with("coverageFloor", coverageFloor)
+        .with("chairTolerance", chairTolerance);
   }
 
   /**

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import org.rlaifv.InvalidInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,12 +62,27 @@ public final class JsonlReader {
    * @throws InvalidInputException naming the file and line of the first bad line
    */
   public static <T> void forEach(Path file, Class<T> type, Consumer<? super T> consumer) {
+    forEachLine(file, type, (value, line) -> consumer.accept(value));
+  }
+
+  /**
+   * Streams every non-blank line of a file to a consumer, with its 1-based line number in the file
+   * (blank lines count), so that the consumer's own errors can name the line.
+   *
+   * @param file the file
+   * @param type the type of each line
+   * @param consumer receives each value and its line number, in file order
+   * @param <T> the type
+   * @throws InvalidInputException naming the file and line of the first bad line
+   */
+  public static <T> void forEachLine(
+      Path file, Class<T> type, ObjLongConsumer<? super T> consumer) {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       LineSource src = new LineSource(file, in);
       Line line;
       while ((line = src.next()) != null) {
         if (!line.blank()) {
-          consumer.accept(parse(file, line, type));
+          consumer.accept(parse(file, line, type), line.number());
         }
       }
     } catch (IOException e) {

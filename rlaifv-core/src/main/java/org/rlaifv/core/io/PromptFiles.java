@@ -12,6 +12,7 @@ import java.util.Map;
 import org.rlaifv.Image;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.Prompt;
+import org.rlaifv.RlaifvException;
 
 /**
  * Reads and writes prompt sets as JSON Lines, one {@code {"id", "image", "text"}} object per line,
@@ -43,8 +44,9 @@ public final class PromptFiles {
    *
    * @param file the JSON Lines file
    * @return the prompts, in file order
-   * @throws InvalidInputException naming the file and line of a malformed line, a duplicate id, an
-   *     image path outside the file's directory, or an unreadable image
+   * @throws InvalidInputException naming the file and line (1-based, blank lines counted) of a
+   *     malformed line, a duplicate id, an image path outside the file's directory, or an image
+   *     that is missing or cannot be decoded
    */
   public static List<Prompt> read(Path file) {
     Path root = file.toAbsolutePath().normalize().getParent();
@@ -55,22 +57,29 @@ public final class PromptFiles {
       throw new InvalidInputException("cannot read " + file + ": " + e.getMessage(), e);
     }
     List<Prompt> out = new ArrayList<>();
-    Map<String, Integer> seen = new HashMap<>();
+    Map<String, Long> seen = new HashMap<>();
     Map<Path, Image> cache = new HashMap<>();
-    int[] number = {0};
-    JsonlReader.forEach(file, Line.class, line -> {
-      number[0]++;
-      String where = file + " prompt " + number[0];
+    JsonlReader.forEachLine(file, Line.class, (line, number) -> {
+      String where = file + " line " + number;
       if (line.id() == null || line.image() == null || line.text() == null) {
         throw new InvalidInputException(where + ": id, image and text are required");
       }
-      Integer prev = seen.put(line.id(), number[0]);
+      Long prev = seen.put(line.id(), number);
       if (prev != null) {
         throw new InvalidInputException(
-            where + ": duplicate prompt id '" + line.id() + "' (first at prompt " + prev + ")");
+            where + ": duplicate prompt id '" + line.id() + "' (first on line " + prev + ")");
       }
       Path img = resolveInside(root, realRoot, line.image(), where);
-      Image image = cache.computeIfAbsent(img, Image::fromFile);
+      Image image = cache.get(img);
+      if (image == null) {
+        try {
+          image = Image.fromFile(img);
+        } catch (RlaifvException | UncheckedIOException e) {
+          throw new InvalidInputException(
+              where + ": cannot read image '" + line.image() + "': " + e.getMessage(), e);
+        }
+        cache.put(img, image);
+      }
       try {
         out.add(new Prompt(line.id(), image, line.text()));
       } catch (InvalidInputException e) {

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,22 +78,31 @@ public final class RunDirectory {
     // Compare what a manifest file holds: numbers read back as the narrowest node type.
     JsonNode normalized = normalize(config);
     Path manifestFile = abs.resolve(MANIFEST);
+    // Nothing writes here while the directory is being opened: what an interrupted write left is
+    // garbage (a manifest or stage file's temporary sibling, a half-written checkpoint).
+    removeLeftovers(abs);
     if (Files.exists(manifestFile)) {
       RunManifest existing = Json.read(manifestFile, RunManifest.class);
-      if (!existing.runId().equals(runId)) {
-        throw new InvalidInputException(
-            "run directory " + abs + " holds run " + existing.runId() + ", not " + runId
-                + "; use another directory for a new run");
-      }
-      if (!existing.config().equals(normalized)) {
+      List<String> differing = differingFields(existing.config(), normalized);
+      boolean otherId = !existing.runId().equals(runId);
+      if (otherId || !differing.isEmpty()) {
+        String fields = differing.isEmpty() ? "" : " (configuration differs in: "
+            + String.join(", ", differing) + ")";
+        if (otherId) {
+          throw new InvalidInputException(
+              "run directory " + abs + " holds run " + existing.runId() + ", not " + runId + fields
+                  + "; use another directory for a new run");
+        }
         throw new InvalidInputException(
             "run directory " + abs + " was made with a different configuration (differs in: "
-                + differingFields(existing.config(), normalized)
+                + String.join(", ", differing)
                 + "); resume with the same configuration or use another directory");
       }
+      RunDirectory dir = new RunDirectory(abs, existing);
+      dir.verifyCommittedFiles();
       LOG.info("resuming run {} in {} ({} iterations finished)", runId, abs,
           existing.iterationsFinished());
-      return new RunDirectory(abs, existing);
+      return dir;
     }
     try {
       Files.createDirectories(abs);
@@ -105,6 +113,21 @@ public final class RunDirectory {
     RunDirectory dir = new RunDirectory(abs, fresh);
     dir.saveManifest();
     return dir;
+  }
+
+  /**
+   * Checks every stage file the manifest records, in every iteration, finished or not: present and
+   * with the recorded SHA-256. Resume calls it before any work starts, so an edited or lost file of
+   * a finished iteration is reported instead of silently trusted.
+   *
+   * @throws InvalidInputException naming the first missing or changed file
+   */
+  public void verifyCommittedFiles() {
+    for (IterationRecord r : manifest.iterations()) {
+      for (String stage : r.stages().keySet()) {
+        verifiedFile(r.iteration(), stage);
+      }
+    }
   }
 
   /**
@@ -535,22 +558,61 @@ public final class RunDirectory {
     }
   }
 
-  private static String differingFields(JsonNode a, JsonNode b) {
-    List<String> diff = new ArrayList<>();
-    if (a.isObject() && b.isObject()) {
-      for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
-        String f = it.next();
-        if (!a.get(f).equals(b.get(f))) {
-          diff.add(f);
-        }
-      }
-      for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
-        String f = it.next();
-        if (!a.has(f)) {
-          diff.add(f);
+  /**
+   * Removes temporary siblings of interrupted writes: those of the manifest in the root, and any
+   * under the iteration directories (stage files, the trainer's files and checkpoint directories).
+   * Nothing else of the directory is touched.
+   */
+  private static void removeLeftovers(Path root) {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    List<Path> entries;
+    try (java.util.stream.Stream<Path> s = Files.list(root)) {
+      entries = s.toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list run directory " + root + ": " + e.getMessage(), e);
+    }
+    for (Path p : entries) {
+      String name = p.getFileName().toString();
+      if (name.startsWith("iter-") && Files.isDirectory(p)) {
+        AtomicFiles.removeLeftovers(p);
+      } else if (AtomicFiles.isTemporaryName(p) && Files.isRegularFile(p)) {
+        try {
+          Files.delete(p);
+          LOG.info("removed {}, left by an interrupted write", p);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
         }
       }
     }
-    return diff.isEmpty() ? "the whole snapshot" : String.join(", ", diff);
+  }
+
+  /** Lists the dotted paths of the fields in which two configuration snapshots differ. */
+  static List<String> differingFields(JsonNode a, JsonNode b) {
+    List<String> diff = new ArrayList<>();
+    collectDifferences("", a, b, diff);
+    return diff;
+  }
+
+  private static void collectDifferences(String path, JsonNode a, JsonNode b, List<String> out) {
+    if (a.equals(b)) {
+      return;
+    }
+    if (a.isObject() && b.isObject()) {
+      java.util.Set<String> names = new java.util.LinkedHashSet<>();
+      a.fieldNames().forEachRemaining(names::add);
+      b.fieldNames().forEachRemaining(names::add);
+      for (String f : names) {
+        String p = path.isEmpty() ? f : path + "." + f;
+        if (!a.has(f) || !b.has(f)) {
+          out.add(p);
+        } else {
+          collectDifferences(p, a.get(f), b.get(f), out);
+        }
+      }
+      return;
+    }
+    out.add(path.isEmpty() ? "the whole snapshot" : path);
   }
 }

@@ -25,6 +25,7 @@ import org.rlaifv.InvalidInputException;
 import org.rlaifv.PairSelector;
 import org.rlaifv.PreferencePair;
 import org.rlaifv.Prompt;
+import org.rlaifv.Provenance;
 import org.rlaifv.Response;
 import org.rlaifv.ResponseSampler;
 import org.rlaifv.ResponseScorer;
@@ -44,6 +45,7 @@ import org.rlaifv.core.io.PartialStage;
 import org.rlaifv.core.io.PromptResponses;
 import org.rlaifv.core.io.PromptScores;
 import org.rlaifv.core.io.RunDirectory;
+import org.rlaifv.core.io.StageRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,20 +86,39 @@ import org.slf4j.LoggerFactory;
  * {@code training.jsonl}, {@code selected.json}). Running again on the same directory with the same
  * configuration and prompts resumes: finished stages are read back, an interrupted sample or score
  * stage continues after its last finished prompt, and the files come out byte-identical to an
- * uninterrupted run's. A different configuration in an existing directory is refused. Raising
- * {@code iterations} on a finished run continues it.
+ * uninterrupted run's. A different configuration in an existing directory is refused, naming the
+ * differing fields, before any work starts; the configuration includes the {@linkplain
+ * Provenance provenance} of the roles (scorer, pair selector, checkpoint selector, trainer), so a
+ * resume with another labeler, splitter or pair selector seed is refused too. A scorer made by a
+ * factory is described in {@code iter-K/scorer.json} when it starts scoring, and a resumed score
+ * stage with a scorer whose provenance differs is refused. Every stage file the manifest records is
+ * checked against its SHA-256 when the directory is opened. Raising {@code iterations} on a
+ * finished run continues it.
  *
- * <p><b>Ownership.</b> Samplers made by the sampler factory are closed after the sample stage;
- * scorers made by the scorer factory are closed after the score stage when they implement {@link
- * AutoCloseable}. A fixed scorer, the pair selector, the trainer and the listeners belong to the
- * caller. An instance runs one {@link #run} at a time.
+ * <p><b>Provenance of checkpoints.</b> The {@link TrainingRequest} of iteration k carries the run
+ * id, the iteration, the policy and reference, the seeds, the pairs file's SHA-256 and the roles'
+ * provenance; trainers write it beside every checkpoint they produce.
+ *
+ * <p><b>Ownership.</b> Samplers made by the sampler factory are closed after the sample stage, and
+ * scorers made by the scorer factory after the score stage (with try-with-resources: an exception
+ * from {@code close} never hides the one that stopped the stage). A fixed scorer, the pair
+ * selector, the trainer and the listeners belong to the caller. An instance runs one {@link #run}
+ * at a time.
+ *
+ * <p><b>Listeners.</b> Listeners are called through {@link LoopListeners}: one that throws is
+ * logged and the run goes on. When the run fails, every listener's {@link LoopListener#onFailure}
+ * is called before the exception propagates.
  *
  * <p><b>Cancellation.</b> Interrupting the thread that runs the loop stops it at the next prompt or
  * stage boundary with an {@link RlaifvException} (the interrupt flag stays set); the run directory
- * stays resumable. An exception from a role or a listener stops it likewise.
+ * stays resumable. An exception from a role stops it likewise.
  */
 public final class AlignmentLoop {
   private static final Logger LOG = LoggerFactory.getLogger(AlignmentLoop.class);
+
+  /** Manifest key and file of the record of which scorer scored an iteration. */
+  private static final String SCORER_STAGE = "scorer";
+  private static final String SCORER_FILE = "scorer.json";
 
   private final Builder config;
 
@@ -146,7 +167,7 @@ public final class AlignmentLoop {
     provenance.put("sdk.version", sdk == null ? "development" : sdk);
     provenance.put("initialPolicy.path", config.initialPolicy.directory().toString());
     RunDirectory run = RunDirectory.open(config.runDirectory, runId, snapshot, provenance);
-    Attempt attempt = new Attempt(run, ps);
+    Attempt attempt = new Attempt(run, ps, Json.toJson(snapshot.get("roles")));
     return attempt.runAll();
   }
 
@@ -176,10 +197,23 @@ public final class AlignmentLoop {
     node.set("dpoConfig", Json.toTree(config.dpoConfig));
     node.put("seed", config.seed);
     node.put("initialPolicy", config.initialPolicy.id());
+    node.set("roles", Json.toTree(roles()));
     ObjectNode p = node.putObject("prompts");
     p.put("count", prompts.size());
     p.put("sha256", promptDigest(prompts));
     return node;
+  }
+
+  /** The roles' provenance, part of the run identity. */
+  private Map<String, Provenance> roles() {
+    Map<String, Provenance> r = new TreeMap<>();
+    r.put("scorer", config.fixedScorer != null
+        ? config.fixedScorer.provenance()
+        : Provenance.of(config.scorerFactory).with("perPolicy", true));
+    r.put("pairSelector", config.pairSelector.provenance());
+    r.put("checkpointSelector", config.checkpointSelector.provenance());
+    r.put("trainer", config.trainer.provenance());
+    return r;
   }
 
   private static String promptDigest(List<Prompt> prompts) {
@@ -209,10 +243,14 @@ public final class AlignmentLoop {
     private final RunDirectory run;
     private final List<Prompt> prompts;
     private final Map<String, Prompt> byId = new LinkedHashMap<>();
+    private final LoopListeners listeners = LoopListeners.of(config.listeners);
+    private final String rolesJson;
+    private Stage current;
 
-    Attempt(RunDirectory run, List<Prompt> prompts) {
+    Attempt(RunDirectory run, List<Prompt> prompts, String rolesJson) {
       this.run = run;
       this.prompts = prompts;
+      this.rolesJson = rolesJson;
       for (Prompt p : prompts) {
         byId.put(p.id(), p);
       }
@@ -230,7 +268,13 @@ public final class AlignmentLoop {
           LOG.info("iteration {} of run {} already finished; selected {}", k, run.runId(),
               summary.selected().id());
         } else {
-          summary = iterate(k, policy);
+          current = null;
+          try {
+            summary = iterate(k, policy);
+          } catch (RuntimeException | Error e) {
+            listeners.onFailure(k, current, e);
+            throw e;
+          }
         }
         summaries.add(summary);
         policy = summary.selected();
@@ -255,9 +299,7 @@ public final class AlignmentLoop {
       // Stored with run-relative checkpoint paths, like the rest of the manifest.
       run.finishIteration(k, Json.toTree(summary.withCheckpoints(run.relativize(policy),
           run.relativize(reference), run.relativize(selected))));
-      for (LoopListener l : config.listeners) {
-        l.onIterationEnd(summary);
-      }
+      listeners.onIterationEnd(summary);
       LOG.info("iteration {} finished: {} responses, {} scored, mean score {}, {} pairs, selected {}",
           k, summary.responses(), summary.scored(), summary.meanScore(), summary.pairs(),
           selected.id());
@@ -321,11 +363,11 @@ public final class AlignmentLoop {
             false);
         int from = partial.records().size();
         if (from < prompts.size()) {
-          ResponseScorer scorer = config.fixedScorer != null
-              ? config.fixedScorer
-              : Objects.requireNonNull(config.scorerFactory.apply(policy),
-                  "scorer factory returned null");
-          try {
+          // A fixed scorer belongs to the caller; one made by the factory is closed here.
+          try (ResponseScorer made = config.fixedScorer != null ? null : Objects.requireNonNull(
+              config.scorerFactory.apply(policy), "scorer factory returned null")) {
+            ResponseScorer scorer = made != null ? made : config.fixedScorer;
+            checkScorer(k, scorer);
             for (int i = from; i < prompts.size(); i++) {
               checkInterrupted(k, stage);
               Prompt p = prompts.get(i);
@@ -334,10 +376,6 @@ public final class AlignmentLoop {
               checkScores(p, rs, out);
               partial.append(new PromptScores(p.id(), out));
               progress(k, stage, i + 1);
-            }
-          } finally {
-            if (config.fixedScorer == null && scorer instanceof AutoCloseable c) {
-              closeQuietly(c);
             }
           }
         }
@@ -400,12 +438,30 @@ public final class AlignmentLoop {
         return List.of();
       }
       TrainingRequest request = new TrainingRequest(policy, reference, pairs, config.dpoConfig,
-          run.trainDirectory(k), new ListenerAdapter(k));
+          run.trainDirectory(k), new ListenerAdapter(k), trainingProvenance(k, policy, reference));
       TrainingResult result = config.trainer.train(request);
       run.recordTraining(k, result.checkpoints(), false);
       run.writeStage(k, stage.key(), stage.fileName(), result.history());
       endStage(k, stage, result.checkpoints().size(), seconds(t0), false);
       return result.checkpoints();
+    }
+
+    private Map<String, String> trainingProvenance(int k, Checkpoint policy, Checkpoint reference) {
+      Map<String, String> m = new TreeMap<>();
+      m.put("runId", run.runId());
+      m.put("runDirectory", run.root().toString());
+      m.put("iteration", Integer.toString(k));
+      m.put("policy", policy.id());
+      m.put("reference", reference.id());
+      m.put("seed", Long.toString(config.seed));
+      m.put("samplingSeed", Long.toString(run.iteration(k).orElseThrow().samplingSeed()));
+      StageRecord pairs = run.stage(k, Stage.PAIR.key()).orElseThrow();
+      m.put("pairs.file", run.root().relativize(run.iterationDirectory(k).resolve(pairs.file()))
+          .toString());
+      m.put("pairs.count", Integer.toString(pairs.count()));
+      m.put("pairs.sha256", pairs.sha256());
+      m.put("roles", rolesJson);
+      return m;
     }
 
     private Checkpoint select(int k, Checkpoint policy, List<Checkpoint> trained) {
@@ -459,6 +515,26 @@ public final class AlignmentLoop {
       double mean = scored == 0 ? Double.NaN : (double) scoreSum / scored;
       return new IterationSummary(k, policy, reference, selected, prompts.size(),
           countResponses(responses), scored, mean, claims, abstained, pairs, skipped, seconds);
+    }
+
+    /**
+     * Records which scorer scores iteration k ({@code iter-K/scorer.json}), or, when an earlier
+     * attempt recorded one, refuses a scorer whose provenance differs, naming the fields.
+     */
+    private void checkScorer(int k, ResponseScorer scorer) {
+      Provenance now = scorer.provenance();
+      if (run.stageDone(k, SCORER_STAGE)) {
+        Provenance before = run.readStageJson(k, SCORER_STAGE, Provenance.class);
+        List<String> diff = before.differences(now);
+        if (!diff.isEmpty()) {
+          throw new InvalidInputException("iteration " + k + " of run directory " + run.root()
+              + " was scored by another scorer (" + SCORER_FILE + " differs in: "
+              + String.join(", ", diff) + "); resume with the same scorer or use another "
+              + "directory");
+        }
+      } else {
+        run.writeStageJson(k, SCORER_STAGE, SCORER_FILE, now);
+      }
     }
 
     private void checkAligned(List<String> ids, int k, Stage stage, boolean complete) {
@@ -515,31 +591,30 @@ public final class AlignmentLoop {
     }
 
     private void startStage(int k, Stage stage, int total) {
+      current = stage;
       checkInterrupted(k, stage);
-      for (LoopListener l : config.listeners) {
-        l.onStageStart(k, stage, total);
-      }
+      listeners.onStageStart(k, stage, total);
     }
 
     private void progress(int k, Stage stage, int done) {
-      for (LoopListener l : config.listeners) {
-        l.onStageProgress(k, stage, done, prompts.size());
-      }
+      listeners.onStageProgress(k, stage, done, prompts.size());
     }
 
     private void endStage(int k, Stage stage, int items, double seconds, boolean resumed) {
       StageSummary s = new StageSummary(k, stage, items, seconds, resumed);
       LOG.info("iteration {} stage {}: {} items in {} s{}", k, stage.key(), items,
           String.format(java.util.Locale.ROOT, "%.2f", seconds), resumed ? " (read back)" : "");
-      for (LoopListener l : config.listeners) {
-        l.onStageEnd(k, stage, s);
-      }
+      listeners.onStageEnd(k, stage, s);
+      // A listener may have interrupted the thread: stop here, before the manifest is written
+      // through a channel the interrupt would close.
+      checkInterrupted(k, stage);
     }
   }
 
   /** Forwards the trainer's callbacks to the loop's listeners. */
   private final class ListenerAdapter implements TrainingListener {
     private final int iteration;
+    private final LoopListeners listeners = LoopListeners.of(config.listeners);
 
     ListenerAdapter(int iteration) {
       this.iteration = iteration;
@@ -547,23 +622,17 @@ public final class AlignmentLoop {
 
     @Override
     public void onStep(TrainingMetrics metrics, long totalSteps) {
-      for (LoopListener l : config.listeners) {
-        l.onTrainingStep(iteration, metrics, totalSteps);
-      }
+      listeners.onTrainingStep(iteration, metrics, totalSteps);
     }
 
     @Override
     public void onEpoch(TrainingMetrics metrics) {
-      for (LoopListener l : config.listeners) {
-        l.onTrainingEpoch(iteration, metrics);
-      }
+      listeners.onTrainingEpoch(iteration, metrics);
     }
 
     @Override
     public void onCheckpoint(Checkpoint checkpoint) {
-      for (LoopListener l : config.listeners) {
-        l.onCheckpoint(iteration, checkpoint);
-      }
+      listeners.onCheckpoint(iteration, checkpoint);
     }
   }
 
@@ -591,17 +660,6 @@ public final class AlignmentLoop {
 
   private static double seconds(long t0) {
     return (System.nanoTime() - t0) / 1e9;
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception e) {
-      if (e instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new RlaifvException("cannot close scorer: " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -654,8 +712,9 @@ public final class AlignmentLoop {
     /**
      * Sets how a scorer is made for a policy. Called once per iteration that has scoring to do, with
      * that iteration's policy, so a self-feedback baseline can judge with the policy itself; the loop
-     * closes the scorer after the score stage when it implements {@link AutoCloseable}. Replaces a
-     * scorer set with {@link #scorer(ResponseScorer)}.
+     * closes the scorer after the score stage. The scorer's {@link ResponseScorer#provenance()} is
+     * recorded per iteration in {@code iter-K/scorer.json}. Replaces a scorer set with {@link
+     * #scorer(ResponseScorer)}.
      *
      * @param factory makes a scorer given the current policy
      * @return this builder
@@ -760,7 +819,8 @@ public final class AlignmentLoop {
     }
 
     /**
-     * Adds a listener; several may be added and are called in the order added.
+     * Adds a listener; several may be added and are called in the order added. A listener that
+     * throws is logged and does not stop the run.
      *
      * @param listener the listener
      * @return this builder

@@ -6,7 +6,8 @@ import org.rlaifv.TrainingMetrics;
 /**
  * Receives the alignment loop's progress. Every method has an empty default, so a listener
  * overrides only what it needs. Called on the thread that runs the loop; implementations return
- * quickly. An exception thrown by a listener stops the run; the run directory stays resumable.
+ * quickly. An exception thrown by a listener is logged and ignored: it does not stop the run (see
+ * {@link LoopListeners}).
  */
 public interface LoopListener {
 
@@ -69,4 +70,17 @@ public interface LoopListener {
    * @param summary the iteration's summary
    */
   default void onIterationEnd(IterationSummary summary) {}
+
+  /**
+   * Called when the run stops with an exception (a role failed, training diverged, the thread was
+   * interrupted), before the exception reaches the caller of {@code run}; a listener releases what
+   * it holds for the stage, for example closes a progress display. Not called for finished
+   * iterations read back.
+   *
+   * @param iteration the iteration that failed, from 1
+   * @param stage the stage that was running, or null when the iteration failed before its first
+   *     stage started (for example a resumed iteration that was started with other models)
+   * @param error the exception, rethrown to the caller after the listeners are called
+   */
+  default void onFailure(int iteration, Stage stage, Throwable error) {}
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.rlaifv.BackendException;
 import org.rlaifv.Claim;
 import org.rlaifv.ClaimSplitter;
+import org.rlaifv.Provenance;
 import org.rlaifv.TextGenerator;
 
 /**
@@ -152,5 +153,19 @@ public final class PromptedClaimSplitter implements ClaimSplitter {
    */
   public long calls() {
     return calls.sum();
+  }
+
+  /**
+   * Describes the splitter: its generator and a SHA-256 of its prompt template.
+   *
+   * @return the provenance
+   */
+  @Override
+  public Provenance provenance() {
+    return Provenance.of(this)
+        .with("promptTemplate.sha256", org.rlaifv.core.io.AtomicFiles.sha256(
+            PROMPT_TEMPLATE.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .with("maxInputWords", MAX_INPUT_WORDS)
+        .withPart("generator", generator.provenance());
   }
 }

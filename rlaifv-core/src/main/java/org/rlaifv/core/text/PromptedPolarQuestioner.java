@@ -10,6 +10,7 @@ import org.rlaifv.BackendException;
 import org.rlaifv.Claim;
 import org.rlaifv.PolarQuestion;
 import org.rlaifv.PolarQuestioner;
+import org.rlaifv.Provenance;
 import org.rlaifv.TextGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -222,5 +223,18 @@ public final class PromptedPolarQuestioner implements PolarQuestioner {
    */
   public long unmatchedClaims() {
     return unmatchedClaims.sum();
+  }
+
+  /**
+   * Describes the questioner: its generator and a SHA-256 of its prompt template.
+   *
+   * @return the provenance
+   */
+  @Override
+  public Provenance provenance() {
+    return Provenance.of(this)
+        .with("promptTemplate.sha256", org.rlaifv.core.io.AtomicFiles.sha256(
+            PROMPT_TEMPLATE.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .withPart("generator", generator.provenance());
   }
 }

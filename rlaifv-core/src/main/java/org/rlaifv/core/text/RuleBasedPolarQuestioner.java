@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.rlaifv.Claim;
 import org.rlaifv.PolarQuestion;
 import org.rlaifv.PolarQuestioner;
+import org.rlaifv.Provenance;
 
 /**
  * Turns plain declarative English into yes/no questions by rule, keeping tense and negation and
@@ -423,5 +424,15 @@ public final class RuleBasedPolarQuestioner implements PolarQuestioner {
       sb.append(p);
     }
     return sb.toString();
+  }
+
+  /**
+   * Describes the questioner: whether it falls back to a generic question.
+   *
+   * @return the provenance
+   */
+  @Override
+  public Provenance provenance() {
+    return Provenance.of(this).with("fallback", fallback);
   }
 }

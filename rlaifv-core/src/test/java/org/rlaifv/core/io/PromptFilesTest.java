@@ -48,7 +48,7 @@ class PromptFilesTest {
     InvalidInputException up = readFails(
         "{\"id\":\"x\",\"image\":\"../images/" + name + "\",\"text\":\"t\"}");
     assertTrue(up.getMessage().contains("leaves"), up.getMessage());
-    assertTrue(up.getMessage().contains("prompt 1"), up.getMessage());
+    assertTrue(up.getMessage().contains("prompts.jsonl line 1"), up.getMessage());
     InvalidInputException abs = readFails("{\"id\":\"x\",\"image\":\""
         + tmp.resolve("images").resolve(name) + "\",\"text\":\"t\"}");
     assertTrue(abs.getMessage().contains("relative"), abs.getMessage());
@@ -65,11 +65,35 @@ class PromptFilesTest {
     Files.writeString(f, line + line);
     InvalidInputException dup =
         assertThrows(InvalidInputException.class, () -> PromptFiles.read(f));
-    assertTrue(dup.getMessage().contains("prompt 2") && dup.getMessage().contains("'a'"),
+    assertTrue(dup.getMessage().contains("line 2") && dup.getMessage().contains("'a'"),
         dup.getMessage());
     Files.writeString(f, "{\"id\":\"a\",\"image\":\"images/none.png\",\"text\":\"t\"}\n");
     InvalidInputException missing =
         assertThrows(InvalidInputException.class, () -> PromptFiles.read(f));
     assertTrue(missing.getMessage().contains("none.png"), missing.getMessage());
+  }
+
+  @Test
+  void lineNumbersCountBlankLines() throws IOException {
+    Path f = tmp.resolve("p.jsonl");
+    PromptFiles.write(f, List.of(prompt("a", 1), prompt("b", 2)));
+    List<String> lines = Files.readAllLines(f);
+    // Line 3 is blank; line 4 repeats prompt a.
+    Files.writeString(f, lines.get(0) + "\n" + lines.get(1) + "\n\n" + lines.get(0) + "\n");
+    InvalidInputException dup =
+        assertThrows(InvalidInputException.class, () -> PromptFiles.read(f));
+    assertTrue(dup.getMessage().contains(f + " line 4"), dup.getMessage());
+    assertTrue(dup.getMessage().contains("first on line 1"), dup.getMessage());
+  }
+
+  @Test
+  void anUndecodableImageNamesThePromptFileAndLine() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("bad"));
+    Files.writeString(dir.resolve("broken.png"), "not an image");
+    Path f = dir.resolve("prompts.jsonl");
+    Files.writeString(f, "\n{\"id\":\"x\",\"image\":\"broken.png\",\"text\":\"t\"}\n");
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> PromptFiles.read(f));
+    assertTrue(e.getMessage().startsWith(f + " line 2: "), e.getMessage());
+    assertTrue(e.getMessage().contains("broken.png"), e.getMessage());
   }
 }

@@ -1,11 +1,8 @@
 package org.rlaifv.djl.export;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -302,15 +299,6 @@ public final class OnnxGraph {
    * @throws UncheckedIOException when the file cannot be written
    */
   public void write(Path file, String producer) {
-    byte[] bytes = toModelBytes(producer);
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      try (OutputStream os = Files.newOutputStream(tmp)) {
-        os.write(bytes);
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write ONNX model " + file, e);
-    }
+    org.rlaifv.core.io.AtomicFiles.write(file, toModelBytes(producer));
   }
 }

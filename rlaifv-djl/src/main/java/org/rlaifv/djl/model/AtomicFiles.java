@@ -2,12 +2,14 @@ package org.rlaifv.djl.model;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Writes files through a temp file in the same directory and an atomic rename. */
+/**
+ * The model package's entry to {@link org.rlaifv.core.io.AtomicFiles}, the one atomic-write
+ * implementation (temporary sibling, fsync, atomic rename, directory fsync), with the checked
+ * {@link IOException} this package's writers declare.
+ */
 final class AtomicFiles {
   private AtomicFiles() {}
 
@@ -22,20 +24,10 @@ final class AtomicFiles {
   }
 
   static void write(Path file, Content content) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {
-      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-        content.writeTo(out);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
+      org.rlaifv.core.io.AtomicFiles.write(file, content::writeTo);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 }

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * one batch of {@code 2B} rows, {@link DpoConfig#gradAccumulationSteps()} micro-batches per AdamW
  * step, global-norm clipping and the configured schedule; (4) {@link
  * DpoConfig#checkpointsPerEpoch()} checkpoints per epoch, each written atomically as a model
- * directory {@code checkpoint-STEP} in the Hugging Face layout.
+ * directory {@code checkpoint-STEP} in the Hugging Face layout, every file forced to disk before
+ * the directory is renamed into place, with {@value #PROVENANCE_FILE} beside the weights.
  *
  * <p>The loss is {@link DjlDpoLoss} on summed (or, with {@link DpoConfig#lengthAveraged()},
  * token-averaged) response log-probs, plus {@link DpoConfig#nllWeight()} times the chosen
@@ -70,6 +71,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class DjlDpoTrainer implements DpoTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(DjlDpoTrainer.class);
+
+  /**
+   * The file written in every checkpoint directory beside the weights, saying which run,
+   * iteration, pairs and settings made it ({@link TrainingRequest#provenance()} under {@code
+   * request}).
+   */
+  public static final String PROVENANCE_FILE = "provenance.json";
 
   private final Device device;
   private final int referenceBatchSize;
@@ -322,7 +330,11 @@ public final class DjlDpoTrainer implements DpoTrainer {
         throw diverged(step, "non-finite weights after the update");
       }
       String name = "checkpoint-" + step;
-      Path dir = AtomicDirectories.write(request.outputDirectory(), name, policy::save);
+      Path dir = org.rlaifv.core.io.AtomicFiles.writeDirectory(request.outputDirectory(), name,
+          tmp -> {
+            policy.save(tmp);
+            writeProvenance(tmp.resolve(PROVENANCE_FILE), name, step);
+          });
       if (announce) {
         Path base = request.outputDirectory().toAbsolutePath().normalize().getFileName();
         Checkpoint cp = new Checkpoint((base == null ? "" : base + "/") + name, dir);
@@ -331,6 +343,25 @@ public final class DjlDpoTrainer implements DpoTrainer {
         LOG.info("wrote {}", dir);
       }
       return dir;
+    }
+
+    /**
+     * Writes what made a checkpoint beside its weights: the request's provenance (run, iteration,
+     * pairs file and its SHA-256, roles), the policy and reference, the step and the DPO settings.
+     */
+    private void writeProvenance(Path file, String name, long step) {
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind
+          .ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+      com.fasterxml.jackson.databind.node.ObjectNode root = json.createObjectNode();
+      root.put("checkpoint", name);
+      root.put("step", step);
+      root.put("trainer", org.rlaifv.Provenance.nameOf(DjlDpoTrainer.class));
+      root.put("policy", request.policy().id());
+      root.put("reference", request.reference().id());
+      root.put("pairs", request.pairs().size());
+      root.set("dpoConfig", org.rlaifv.core.io.Json.toTree(cfg));
+      root.set("request", json.valueToTree(request.provenance()));
+      org.rlaifv.core.io.AtomicFiles.write(file, out -> json.writeValue(out, root));
     }
 
     private TrainingDivergedException diverged(long step, String what) {

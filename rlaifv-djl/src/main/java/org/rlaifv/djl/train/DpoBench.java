@@ -372,7 +372,7 @@ public final class DpoBench {
       List<PreferencePair> pairs = syntheticPairs(words, 4 * batch, promptWords, responseWords, image, 7);
       r = measure(vlm, pairs, batch, 2, steps);
     } finally {
-      AtomicDirectories.deleteRecursively(tmp);
+      org.rlaifv.core.io.AtomicFiles.deleteRecursively(tmp);
     }
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = json.createObjectNode();

@@ -136,11 +136,37 @@ class DjlDpoTrainerTest {
     TrainingResult one =
         trainer.train(new TrainingRequest(Checkpoint.of(model), ref, pairs, cfg, out, TrainingListener.NONE));
     // Remove the reference model: a second run must not need it.
-    AtomicDirectories.deleteRecursively(refCopy);
+    org.rlaifv.core.io.AtomicFiles.deleteRecursively(refCopy);
     TrainingResult two =
         trainer.train(new TrainingRequest(Checkpoint.of(model), ref, pairs, cfg, out, TrainingListener.NONE));
     assertEquals(one.history().get(0).get("loss"), two.history().get(0).get("loss"), 1e-6);
     assertEquals(4, ReferenceLogps.read(out.resolve(ReferenceLogps.FILE_NAME), "ref-a").size());
+  }
+
+  @Test
+  void everyCheckpointSaysWhichRunIterationAndPairsMadeIt() throws Exception {
+    Path model = TrainFixtures.saveModel(dir, "policy", 3);
+    List<PreferencePair> pairs = TrainFixtures.pairs(2);
+    DpoConfig cfg = DpoConfig.builder().epochs(1).batchSize(2).checkpointsPerEpoch(1).build();
+    Map<String, String> provenance = Map.of("runId", "run-7", "iteration", "2",
+        "pairs.sha256", "ab".repeat(32));
+    TrainingResult r = new DjlDpoTrainer(Device.cpu(), 8).train(new TrainingRequest(
+        Checkpoint.of(model), Checkpoint.of(model), pairs, cfg, dir.resolve("run"),
+        TrainingListener.NONE, provenance));
+    for (Checkpoint c : r.checkpoints()) {
+      var p = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(c.directory().resolve(DjlDpoTrainer.PROVENANCE_FILE).toFile());
+      assertEquals(c.directory().getFileName().toString(), p.get("checkpoint").asText());
+      assertEquals("run-7", p.get("request").get("runId").asText());
+      assertEquals("2", p.get("request").get("iteration").asText());
+      assertEquals("ab".repeat(32), p.get("request").get("pairs.sha256").asText());
+      assertEquals(2, p.get("pairs").asInt());
+      assertEquals(cfg.epochs(), p.get("dpoConfig").get("epochs").asInt());
+    }
+    assertTrue(Files.exists(dir.resolve("run/checkpoint-0").resolve(DjlDpoTrainer.PROVENANCE_FILE)));
+    try (var s = Files.list(dir.resolve("run"))) {
+      assertTrue(s.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no leftovers");
+    }
   }
 
   @Test

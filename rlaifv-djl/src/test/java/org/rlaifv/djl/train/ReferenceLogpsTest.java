@@ -37,8 +37,8 @@ class ReferenceLogpsTest {
 
   @Test
   void atomicDirectoryReplacesAnOlderOne(@TempDir Path dir) throws Exception {
-    AtomicDirectories.write(dir, "checkpoint-1", d -> write(d.resolve("a.txt"), "one"));
-    Path out = AtomicDirectories.write(dir, "checkpoint-1", d -> write(d.resolve("b.txt"), "two"));
+    org.rlaifv.core.io.AtomicFiles.writeDirectory(dir, "checkpoint-1", d -> write(d.resolve("a.txt"), "one"));
+    Path out = org.rlaifv.core.io.AtomicFiles.writeDirectory(dir, "checkpoint-1", d -> write(d.resolve("b.txt"), "two"));
     assertEquals("two", Files.readString(out.resolve("b.txt")));
     assertTrue(Files.notExists(out.resolve("a.txt")));
     try (var s = Files.list(dir)) {
@@ -49,7 +49,7 @@ class ReferenceLogpsTest {
   @Test
   void aFailedWriteLeavesNeitherTargetNorTemporary(@TempDir Path dir) throws Exception {
     org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-        () -> AtomicDirectories.write(dir, "checkpoint-3", d -> {
+        () -> org.rlaifv.core.io.AtomicFiles.writeDirectory(dir, "checkpoint-3", d -> {
           write(d.resolve("half.txt"), "partial");
           throw new IllegalStateException("disk full");
         }));
