@@ -86,7 +86,7 @@ class AlignCommandTest {
         "--policy", models.resolve(ShapesModels.POLICY).toString(),
         "--labeler", models.resolve(ShapesModels.LABELER).toString(),
         "--prompts", prompts.toString(), "--out", tmp.resolve("run").toString()),
-        Main.FAILED, "prompt 1: image path '../outside.png' leaves the dataset directory");
+        Main.FAILED, "line 1: image path '../outside.png' leaves the dataset directory");
     assertTrue(!Files.exists(tmp.resolve("run")), "nothing is written for a bad prompt file");
   }
 }

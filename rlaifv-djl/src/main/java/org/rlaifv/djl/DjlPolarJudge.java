@@ -214,6 +214,23 @@ public final class DjlPolarJudge implements PolarJudge {
     return new double[] {yes, no};
   }
 
+  /**
+   * Describes this judge for a run's identity: the answer instruction, the abstention threshold
+   * and, for a labeler loaded from a directory, that checkpoint with a digest of its weights.
+   *
+   * @return the provenance
+   */
+  @Override
+  public org.rlaifv.Provenance provenance() {
+    org.rlaifv.Provenance p =
+        org.rlaifv.Provenance.of(this)
+            .with("answerInstruction", ANSWER_INSTRUCTION)
+            .with("abstainBelow", abstainBelow);
+    return vlm.directory()
+        .map(d -> p.withCheckpoint("labeler", org.rlaifv.Checkpoint.of(d)))
+        .orElse(p);
+  }
+
   /** Closes the model when this judge owns it. */
   @Override
   public void close() {

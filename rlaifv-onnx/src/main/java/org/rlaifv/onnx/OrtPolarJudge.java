@@ -205,6 +205,20 @@ public final class OrtPolarJudge implements PolarJudge {
     return new double[] {yes, no};
   }
 
+  /**
+   * Describes this judge for a run's identity: the answer instruction, the abstention threshold
+   * and the exported labeler with a digest of its graphs.
+   *
+   * @return the provenance
+   */
+  @Override
+  public org.rlaifv.Provenance provenance() {
+    return org.rlaifv.Provenance.of(this)
+        .with("answerInstruction", ANSWER_INSTRUCTION)
+        .with("abstainBelow", abstainBelow)
+        .withCheckpoint("labeler", org.rlaifv.Checkpoint.of(vlm.model.directory()));
+  }
+
   /** Closes the model sessions and the tokenizer. */
   @Override
   public void close() {

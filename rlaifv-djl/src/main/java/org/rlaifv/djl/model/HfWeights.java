@@ -218,8 +218,14 @@ final class HfWeights {
       for (String name : expected.keySet()) {
         params.put(name, loaded.get(name));
       }
-      LOG.info("loaded {} tensors ({} MB as float32) from {} file(s) in {}", params.size(),
-          float32Bytes(config) >> 20, files.size(), dir);
+      long mb = float32Bytes(config) >> 20;
+      if (mb >= 100) {
+        LOG.info("loaded {} tensors ({} MB as float32) from {} file(s) in {}", params.size(), mb,
+            files.size(), dir);
+      } else {
+        LOG.debug("loaded {} tensors ({} MB as float32) from {} file(s) in {}", params.size(), mb,
+            files.size(), dir);
+      }
       return VlmModel.wrap(config, manager, params);
     } catch (RuntimeException e) {
       manager.close();

@@ -49,12 +49,15 @@ public final class LoadedVlm implements AutoCloseable {
   private final VlmTokenizer tokenizer;
   private final PromptFormat format;
   private final ModelTexts texts;
+  private final Path directory;
 
-  private LoadedVlm(VlmModel model, VlmTokenizer tokenizer, PromptFormat format, ModelTexts texts) {
+  private LoadedVlm(
+      VlmModel model, VlmTokenizer tokenizer, PromptFormat format, ModelTexts texts, Path directory) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.format = format;
     this.texts = texts;
+    this.directory = directory;
     int tokVocab = TokenizerFiles.vocabularySize(tokenizer.file());
     if (tokVocab > model.config().vocabSize()) {
       throw new ModelFormatException(
@@ -82,7 +85,7 @@ public final class LoadedVlm implements AutoCloseable {
     VlmConfig config = VlmConfig.read(dir.resolve(VlmConfig.FILE_NAME));
     ModelTexts texts = ModelTexts.open(dir, config.visionConfig().imageSize());
     VlmModel model = VlmModel.load(dir, device);
-    return assemble(model, tokFile, texts);
+    return assemble(model, tokFile, texts, dir);
   }
 
   /**
@@ -108,10 +111,11 @@ public final class LoadedVlm implements AutoCloseable {
       }
     }
     return assemble(VlmModel.randomInit(withImage, seed, device), tokenizerJson,
-        ModelTexts.legacy(format, config.visionConfig().imageSize()));
+        ModelTexts.legacy(format, config.visionConfig().imageSize()), null);
   }
 
-  private static LoadedVlm assemble(VlmModel model, Path tokFile, ModelTexts texts) {
+  private static LoadedVlm assemble(
+      VlmModel model, Path tokFile, ModelTexts texts, Path directory) {
     VlmTokenizer tok = null;
     try {
       VlmModel m = model;
@@ -120,7 +124,7 @@ public final class LoadedVlm implements AutoCloseable {
       if (imageIndex < 0) {
         m = m.withConfig(m.config().withImageTokenIndex(tok.imageId()));
       }
-      return new LoadedVlm(m, tok, texts.legacyFormat().orElse(null), texts);
+      return new LoadedVlm(m, tok, texts.legacyFormat().orElse(null), texts, directory);
     } catch (RuntimeException e) {
       if (tok != null) {
         tok.close();
@@ -138,7 +142,7 @@ public final class LoadedVlm implements AutoCloseable {
    * @return a new opened model, closed by the caller
    */
   public LoadedVlm copy(Device device) {
-    return assemble(model.copy(device), tokenizer.file(), texts);
+    return assemble(model.copy(device), tokenizer.file(), texts, null);
   }
 
   /**
@@ -161,6 +165,15 @@ public final class LoadedVlm implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write model directory " + dir, e);
     }
+  }
+
+  /**
+   * Returns the directory the model was loaded from.
+   *
+   * @return the directory, empty for a model created in memory or copied
+   */
+  public java.util.Optional<Path> directory() {
+    return java.util.Optional.ofNullable(directory);
   }
 
   /**
