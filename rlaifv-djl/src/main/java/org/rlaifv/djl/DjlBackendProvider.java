@@ -22,6 +22,10 @@ import org.rlaifv.spi.Capability;
  * creates own the model they open and free it when closed.
  */
 public class DjlBackendProvider implements BackendProvider {
+  static {
+    org.rlaifv.djl.Devices.quietGpuProbe();
+  }
+
 
   /** The backend name. */
   public static final String NAME = "djl";

@@ -48,6 +48,10 @@ import org.rlaifv.ModelFormatException;
  * }</pre>
  */
 public final class VlmModel implements AutoCloseable {
+  static {
+    org.rlaifv.djl.Devices.quietGpuProbe();
+  }
+
 
   /** The weights file name in a model directory. */
   public static final String WEIGHTS_FILE = "model.safetensors";
