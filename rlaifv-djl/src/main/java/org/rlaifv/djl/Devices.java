@@ -40,6 +40,9 @@ public final class Devices {
     }
   }
 
+  /** The intra-op thread count used when neither the options nor the host chose one. */
+  public static final int DEFAULT_THREADS = 1;
+
   /** The intra-op thread count this process set, 0 while none was set. */
   private static int appliedThreads;
 
@@ -49,13 +52,21 @@ public final class Devices {
    * count, or for 0 (keep whatever is set), is accepted; a later, different count is refused rather
    * than silently slowing down (or speeding up) the roles opened before it.
    *
-   * @param threads the thread count, or 0 to keep the current setting (the engine's choice when
-   *     nothing was set)
+   * @param threads the thread count, or 0 to keep the current setting ({@link #DEFAULT_THREADS}
+   *     when nothing was set and the host did not set {@code ai.djl.pytorch.num_threads})
    * @throws InvalidInputException when another positive count was set before
    * @throws BackendException when the engine cannot be loaded
    */
   public static synchronized void applyThreads(int threads) {
-    if (threads <= 0 || threads == appliedThreads) {
+    if (threads <= 0) {
+      if (appliedThreads > 0 || System.getProperty("ai.djl.pytorch.num_threads") != null) {
+        return;
+      }
+      // The default: one intra-op thread. On a shared 2-core machine the engine's default of one
+      // thread per core was 7x to 14x slower for judging and sampling (docs/backends.md).
+      threads = DEFAULT_THREADS;
+    }
+    if (threads == appliedThreads) {
       return;
     }
     if (appliedThreads > 0) {
