@@ -123,7 +123,7 @@ abstract class ResumableStage<R> implements PromptStage<R> {
           throw new InvalidInputException("stage runner " + Provenance.nameOf(runner.getClass())
               + " returned after delivering " + (partial.records().size() - from) + " of "
               + pending.size() + " records of iteration " + k + " stage " + stage.key()
-              + "; the " + partial.records().size() + " delivered are kept for a rerun");
+              + "; the prompts finished so far are kept, and a rerun resumes after them");
         }
       }
       partial.complete();
