@@ -360,7 +360,12 @@ public final class OrtModel implements AutoCloseable {
    * @throws IllegalStateException when the model was opened with the shared-prefix decoder
    */
   public DecoderOutput decode(
-      float[] embeds, int batch, int seq, long[] attentionMask, long[] positionIds, OrtKvCache past) {
+      float[] embeds,
+      int batch,
+      int seq,
+      long[] attentionMask,
+      long[] positionIds,
+      OrtKvCache past) {
     check();
     if (!(decoder instanceof OptimumDecoder optimum)) {
       throw new IllegalStateException(

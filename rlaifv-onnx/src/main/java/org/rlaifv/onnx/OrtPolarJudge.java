@@ -139,19 +139,23 @@ public final class OrtPolarJudge implements PolarJudge {
       return Verdicts.fromProbabilities(questions, probs, abstainBelow);
     }
     OrtVlm.Inputs pre = vlm.imageInputs(features, List.of(Arrays.copyOf(ids.get(0), shared)));
-    try (DecoderOutput prefix = vlm.model.prefill(pre.embeds, 1, pre.seq, pre.mask, pre.positions)) {
+    try (DecoderOutput prefix =
+        vlm.model.prefill(pre.embeds, 1, pre.seq, pre.mask, pre.positions)) {
+      OrtKvCache prefixCache = prefix.cache();
       Decoder decoder = vlm.model.decoder();
       for (int start = 0; start < ids.size(); start += batchSize) {
         int c = Math.min(batchSize, ids.size() - start);
         // The rows read the prefix in place (shared-prefix decoder) or each get a copy of it.
-        try (OrtKvCache rows = decoder.rowsAfter(prefix.cache(), c)) {
-          int past = decoder.pastLength(prefix.cache(), rows);
+        try (OrtKvCache rows = decoder.rowsAfter(prefixCache, c)) {
+          int past = decoder.pastLength(prefixCache, rows);
           RightPadded batch =
-              RightPadded.continuing(ids.subList(start, start + c), shared, past, vlm.tokenizer.padId);
-          float[] embeds = vlm.model.embed(batch.tokens(), c, batch.width());
+              RightPadded.continuing(
+                  ids.subList(start, start + c), shared, past, vlm.tokenizer.padId);
+          int width = batch.width();
+          float[] embeds = vlm.model.embed(batch.tokens(), c, width);
           try (DecoderOutput o =
               decoder.decode(
-                  embeds, c, batch.width(), batch.mask(), batch.positions(), prefix.cache(), rows)) {
+                  embeds, c, width, batch.mask(), batch.positions(), prefixCache, rows)) {
             int[] len = batch.lengths();
             for (int i = 0; i < c; i++) {
               probs[start + i] = yesNo(o.logits(i, len[i] - 1));
