@@ -56,6 +56,7 @@ import sys
 import torch
 import torch.nn.functional as F
 
+sys.dont_write_bytecode = True  # importing the sibling script leaves no __pycache__ behind
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from llava_reference import (  # noqa: E402  (the shared pieces: one tokenizer, one template renderer)
     WordLevelTokenizer,
