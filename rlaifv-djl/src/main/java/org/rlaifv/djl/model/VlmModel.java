@@ -21,7 +21,9 @@ import org.rlaifv.ModelFormatException;
  * A LLaVA-style vision-language model built from NDArray operations: a CLIP-style vision encoder
  * (patch embedding, learned positions, pre-LayerNorm, transformer encoder layers with quick-GELU),
  * a two-layer GELU projector into the decoder's embedding space, and a LLaMA-style causal decoder
- * (RMSNorm, rotary positions, SwiGLU MLP, grouped-query attention, key/value cache).
+ * (RMSNorm, rotary positions, SwiGLU MLP, grouped-query attention, key/value cache). The decoder is
+ * the one {@link CausalLmModel} runs too: both delegate to the same package-private {@code
+ * TextDecoder}, configured by {@link VlmConfig#textConfig()}.
  *
  * <p>Parameters carry the Hugging Face LLaVA/LLaMA/CLIP names ({@code
  * language_model.model.layers.0.self_attn.q_proj.weight}, {@code
