@@ -1,5 +1,7 @@
 package org.rlaifv.core;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -104,10 +106,8 @@ public final class StopSequences {
      * @throws IllegalArgumentException when {@code count} did not grow
      */
     public Optional<String> accept(long[] tokens, int count) {
-      if (count <= decoded || count > tokens.length) {
-        throw new IllegalArgumentException(
-            "the row must grow: " + decoded + " tokens checked, now " + count);
-      }
+      checkArgument(count > decoded && count <= tokens.length,
+          "the row must grow: %s tokens checked, now %s", decoded, count);
       if (stops.isEmpty()) {
         decoded = count;
         return Optional.empty();
