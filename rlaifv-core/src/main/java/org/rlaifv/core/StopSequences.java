@@ -17,15 +17,17 @@ import java.util.function.Function;
  * {@code 0..t} contains a stop sequence, the sample ends and its text is cut before that
  * sequence's first occurrence (the first sequence of the list that occurs wins). Decoding the whole
  * row on every token costs O(T²); instead each {@link Tracker} keeps the row's text and appends
- * what the new token adds, found by decoding a window of the last eight tokens with and without
- * it. It falls back to a full decode whenever that shortcut is not safe: the window's
- * decode changes more than its end or holds U+FFFD (bytes of a character cut by the window or not
- * yet complete, as byte-level and byte-fallback tokenizers produce), or the text so far ends with
- * U+FFFD (a character still waiting for its bytes). A stop sequence found in the kept text is
- * confirmed on the full decode before the sample ends, so the cut text is always the full decode's.
- * The shortcut relies on the tokenizer's decode being local, as Hugging Face decoders (byte-level,
- * byte fallback, metaspace, word-level) are: a token changes the text only after what the tokens
- * before it in the window decode to.
+ * what the new token adds, found by decoding a window of the eight tokens before it with and
+ * without it, and searches only the new end of the text. While the window's decode holds U+FFFD
+ * (bytes of a character cut by the window, as byte-level and byte-fallback tokenizers produce) the
+ * window doubles. The whole row is decoded instead when the shortcut is not safe: the window's
+ * decode changes more than its end, U+FFFD remains however wide the window, or the text so far
+ * ends with U+FFFD (a character still waiting for its bytes). A stop sequence found in the kept text
+ * is confirmed on the full decode before the sample ends, so the cut text is always the full
+ * decode's. The shortcut relies on the tokenizer's decode being local, as Hugging Face decoders
+ * (byte-level, byte fallback, metaspace, word-level) are: a token changes the text only after what
+ * the tokens before it in the window decode to. Tested against the full-decode check on the
+ * Llama, Mistral and Qwen2.5 tokenizers.
  *
  * <pre>{@code
  * StopSequences stops = StopSequences.of(params.stopSequences(), tokenizer::decode);
