@@ -9,7 +9,9 @@ import org.rlaifv.InvalidInputException;
  *
  * @param device {@code "cpu"}, {@code "cuda"}, {@code "cuda:N"} or {@code "auto"} (CUDA when
  *     visible, else CPU); a requested device that is absent is an error, never a silent fallback
- * @param threads intra-op threads; 0 lets the engine decide
+ * @param threads intra-op threads; 0 for the backend's default (the djl backend: one thread, the
+ *     fastest measured on a shared machine, unless the host set {@code ai.djl.pytorch.num_threads};
+ *     the onnx backend: ONNX Runtime's choice)
  * @param abstainBelow judges mark a verdict abstained when {@code pYes + pNo} falls under this
  * @param batchSize largest number of sequences a role runs through the model at once
  * @param properties backend-specific settings (for example {@code "onnx.optimization"})
@@ -44,7 +46,7 @@ public record BackendOptions(
   }
 
   /**
-   * Returns the defaults: CPU, engine-chosen threads, abstain below 0.05, batches of 64.
+   * Returns the defaults: CPU, the backend's default threads, abstain below 0.05, batches of 64.
    *
    * @return default options
    */
@@ -65,7 +67,7 @@ public record BackendOptions(
   /**
    * Returns a copy with another thread count.
    *
-   * @param threads intra-op threads, 0 for the engine's choice
+   * @param threads intra-op threads, 0 for the backend's default
    * @return the new options
    */
   public BackendOptions withThreads(int threads) {

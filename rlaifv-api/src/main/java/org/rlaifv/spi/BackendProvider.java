@@ -5,6 +5,8 @@ import org.rlaifv.Checkpoint;
 import org.rlaifv.DpoTrainer;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.ResponseSampler;
+import org.rlaifv.SamplingParams;
+import org.rlaifv.TextGenerator;
 import org.rlaifv.UnsupportedCapabilityException;
 
 /**
@@ -69,6 +71,35 @@ public interface BackendProvider {
    */
   default PolarJudge newJudge(Checkpoint labeler, BackendOptions options) {
     throw unsupported(Capability.JUDGING);
+  }
+
+  /**
+   * Opens a text generator over a causal language model checkpoint (a Hugging Face {@code
+   * LlamaForCausalLM}, {@code MistralForCausalLM} or {@code Qwen2ForCausalLM} directory, for
+   * example), decoding greedily with at most {@link TextGenerator#DEFAULT_MAX_NEW_TOKENS} new
+   * tokens per prompt.
+   *
+   * @param model the model directory
+   * @param options device, threading and batch size
+   * @return a new generator, closed by the caller
+   */
+  default TextGenerator newTextGenerator(Checkpoint model, BackendOptions options) {
+    return newTextGenerator(model, options, TextGenerator.greedy(TextGenerator.DEFAULT_MAX_NEW_TOKENS));
+  }
+
+  /**
+   * Opens a text generator over a causal language model checkpoint with explicit decoding
+   * settings: greedy at temperature 0, else seeded sampling (see {@link TextGenerator}); {@code
+   * decoding.n()} must be 1.
+   *
+   * @param model the model directory
+   * @param options device, threading and batch size
+   * @param decoding temperature, top-k, top-p, token limit, base seed and stop strings
+   * @return a new generator, closed by the caller
+   */
+  default TextGenerator newTextGenerator(
+      Checkpoint model, BackendOptions options, SamplingParams decoding) {
+    throw unsupported(Capability.TEXT_GENERATION);
   }
 
   /**

@@ -13,5 +13,7 @@ public enum Capability {
   /** A CUDA device is visible and usable. */
   CUDA,
   /** Exporting models to ONNX. */
-  EXPORT_ONNX
+  EXPORT_ONNX,
+  /** Text generation with a causal language model ({@link BackendProvider#newTextGenerator}). */
+  TEXT_GENERATION
 }

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Thread-safe when its splitter, questioner and judge are; the counters are updated atomically.
- * The scorer does not own the judge: whoever created the judge closes it.
+ * The scorer does not own the judge (whoever created it closes it) unless it was made by {@link
+ * #owningJudge}.
  */
 public final class DivideAndConquerScorer implements ResponseScorer {
   private static final Logger LOG = LoggerFactory.getLogger(DivideAndConquerScorer.class);
@@ -56,6 +57,7 @@ public final class DivideAndConquerScorer implements ResponseScorer {
   private final ClaimSplitter splitter;
   private final PolarQuestioner questioner;
   private final PolarJudge judge;
+  private final boolean ownsJudge;
 
   private final LongAdder prompts = new LongAdder();
   private final LongAdder responses = new LongAdder();
@@ -75,9 +77,40 @@ public final class DivideAndConquerScorer implements ResponseScorer {
    */
   public DivideAndConquerScorer(
       ClaimSplitter splitter, PolarQuestioner questioner, PolarJudge judge) {
+    this(splitter, questioner, judge, false);
+  }
+
+  private DivideAndConquerScorer(
+      ClaimSplitter splitter, PolarQuestioner questioner, PolarJudge judge, boolean ownsJudge) {
     this.splitter = Objects.requireNonNull(splitter, "splitter");
     this.questioner = Objects.requireNonNull(questioner, "questioner");
     this.judge = Objects.requireNonNull(judge, "judge");
+    this.ownsJudge = ownsJudge;
+  }
+
+  /**
+   * Creates a scorer that owns its judge: {@link #close()} closes it. For scorers made per
+   * iteration (for example one whose labeler is the current policy), so that the loop, which
+   * closes each scorer after its score stage, frees the judge's model too.
+   *
+   * @param splitter divides a response into claims
+   * @param questioner rewrites claims as polar questions
+   * @param judge the labeler, closed with this scorer
+   * @return the scorer
+   */
+  public static DivideAndConquerScorer owningJudge(
+      ClaimSplitter splitter, PolarQuestioner questioner, PolarJudge judge) {
+    return new DivideAndConquerScorer(splitter, questioner, judge, true);
+  }
+
+  /**
+   * Closes the judge when this scorer owns it ({@link #owningJudge}); otherwise does nothing.
+   */
+  @Override
+  public void close() {
+    if (ownsJudge) {
+      judge.close();
+    }
   }
 
   /**

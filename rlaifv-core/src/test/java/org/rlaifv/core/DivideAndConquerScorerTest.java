@@ -171,4 +171,27 @@ class DivideAndConquerScorerTest {
     assertEquals(2, scorer.stats().claims());
     assertEquals(1, scorer.stats().questions());
   }
+
+  @Test
+  void aScorerClosesItsJudgeOnlyWhenItOwnsIt() {
+    int[] closed = {0};
+    org.rlaifv.PolarJudge judge =
+        new org.rlaifv.PolarJudge() {
+          @Override
+          public List<ClaimVerdict> judge(org.rlaifv.Image image, List<PolarQuestion> questions) {
+            return List.of();
+          }
+
+          @Override
+          public void close() {
+            closed[0]++;
+          }
+        };
+    ClaimSplitter split = r -> List.of();
+    PolarQuestioner ask = cs -> cs.stream().map(c -> new PolarQuestion(c, c.text() + "?")).toList();
+    new DivideAndConquerScorer(split, ask, judge).close();
+    assertEquals(0, closed[0], "a borrowed judge stays open");
+    DivideAndConquerScorer.owningJudge(split, ask, judge).close();
+    assertEquals(1, closed[0], "an owned judge closes with its scorer");
+  }
 }

@@ -6,6 +6,9 @@ import org.rlaifv.Checkpoint;
 import org.rlaifv.DpoTrainer;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.ResponseSampler;
+import org.rlaifv.SamplingParams;
+import org.rlaifv.TextGenerator;
+import org.rlaifv.djl.model.LoadedCausalLm;
 import org.rlaifv.djl.model.LoadedVlm;
 import org.rlaifv.djl.train.DjlDpoTrainer;
 import org.rlaifv.spi.BackendOptions;
@@ -15,13 +18,18 @@ import org.rlaifv.spi.Capability;
 /**
  * The {@code djl} backend: DJL with the PyTorch engine, on the CPU or a CUDA device.
  *
- * <p>Declares SAMPLING, JUDGING, KV_CACHE and TRAINING, plus CUDA when the engine sees a GPU. The
+ * <p>Declares SAMPLING, JUDGING, KV_CACHE, TRAINING, EXPORT_ONNX and TEXT_GENERATION, plus CUDA
+ * when the engine sees a GPU. The
  * device comes from {@link BackendOptions#device()}: {@code cpu}, {@code cuda}, {@code cuda:N} or
  * {@code auto}; a requested GPU that is absent is a {@link org.rlaifv.BackendException}. A positive
  * {@link BackendOptions#threads()} sets PyTorch's intra-op thread count, which is process-wide. Roles it
  * creates own the model they open and free it when closed.
  */
 public class DjlBackendProvider implements BackendProvider {
+  static {
+    org.rlaifv.djl.Devices.quietGpuProbe();
+  }
+
 
   /** The backend name. */
   public static final String NAME = "djl";
@@ -50,7 +58,8 @@ public class DjlBackendProvider implements BackendProvider {
   }
 
   /**
-   * Returns SAMPLING, JUDGING, KV_CACHE, TRAINING, EXPORT_ONNX, and CUDA when a GPU is visible.
+   * Returns SAMPLING, JUDGING, KV_CACHE, TRAINING, EXPORT_ONNX, TEXT_GENERATION, and CUDA when a
+   * GPU is visible.
    *
    * @return the capabilities
    */
@@ -62,7 +71,8 @@ public class DjlBackendProvider implements BackendProvider {
             Capability.JUDGING,
             Capability.KV_CACHE,
             Capability.TRAINING,
-            Capability.EXPORT_ONNX);
+            Capability.EXPORT_ONNX,
+            Capability.TEXT_GENERATION);
     if (Devices.gpuCount() > 0) {
       caps.add(Capability.CUDA);
     }
@@ -104,6 +114,32 @@ public class DjlBackendProvider implements BackendProvider {
       vlm.close();
       throw e;
     }
+  }
+
+  /**
+   * Opens a {@link DjlTextGenerator} on a causal LM directory ({@code LlamaForCausalLM}, {@code
+   * MistralForCausalLM} or {@code Qwen2ForCausalLM}, as saved by transformers).
+   *
+   * @param model the model directory
+   * @param options device, thread count and batch size
+   * @param decoding temperature (0 = greedy), top-k, top-p, token limit, base seed and stop
+   *     strings; {@code n} must be 1
+   * @return a generator that owns the loaded model
+   * @throws org.rlaifv.ModelFormatException when the directory cannot be loaded
+   * @throws org.rlaifv.BackendException when the device is absent
+   * @throws org.rlaifv.InvalidInputException when {@code decoding.n()} is not 1
+   */
+  @Override
+  public TextGenerator newTextGenerator(
+      Checkpoint model, BackendOptions options, SamplingParams decoding) {
+    if (decoding.n() != 1) {
+      throw new org.rlaifv.InvalidInputException(
+          "a text generator makes one completion per prompt: decoding n must be 1, got "
+              + decoding.n());
+    }
+    Devices.applyThreads(options.threads());
+    LoadedCausalLm lm = LoadedCausalLm.load(model.directory(), Devices.resolve(options.device()));
+    return new DjlTextGenerator(lm, decoding, options, true);
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.rlaifv.BackendException;
 import org.rlaifv.Image;
+import org.rlaifv.InvalidInputException;
 import org.rlaifv.Prompt;
 import org.rlaifv.Response;
 import org.rlaifv.ResponseSampler;
@@ -119,8 +120,16 @@ public final class DjlResponseSampler implements ResponseSampler {
         KvCache prefix = model.newCache(m)) {
       List<long[]> ids = new ArrayList<>(g);
       List<Image> images = new ArrayList<>(g);
+      int limit = model.config().maxPositionEmbeddings();
       for (Prompt p : group) {
-        ids.add(vlm.promptIds(p.text()));
+        long[] pid = vlm.promptIds(p.text());
+        if (vlm.expandedLength(pid) >= limit) {
+          throw new InvalidInputException(
+              "prompt " + p.id() + " takes " + vlm.expandedLength(pid) + " positions with its image"
+                  + " but the model " + vlm.directory().map(Object::toString).orElse("in memory")
+                  + " has max_position_embeddings " + limit + ", leaving no room for a response");
+        }
+        ids.add(pid);
         images.add(p.image());
       }
       NDArray feats = model.imageFeatures(vlm.pixels(m, images));
@@ -233,6 +242,11 @@ public final class DjlResponseSampler implements ResponseSampler {
       cache.select(java.util.Arrays.copyOf(keep, kept));
     }
     while (!active.isEmpty()) {
+      if (cache.length() + 1 > model.config().maxPositionEmbeddings()) {
+        // the model's context is full: the remaining rows end here, as generate() stops at
+        // max_length
+        break;
+      }
       int a = active.size();
       float[] logits;
       try (NDManager step = m.newSubManager()) {

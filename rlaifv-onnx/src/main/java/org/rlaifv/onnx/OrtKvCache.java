@@ -55,10 +55,11 @@ public final class OrtKvCache implements AutoCloseable {
     this.headDim = headDim;
   }
 
-  /** Creates an empty cache (length 0) for {@code layers} layers. */
-  static OrtKvCache empty(
-      OrtEnvironment env, DirectBuffers pool, int layers, int batch, int kvHeads, int headDim) {
-    OnnxTensor[] t = new OnnxTensor[2 * layers];
+  /** Creates an empty cache (length 0) of {@code batch} rows for a model's layers and heads. */
+  static OrtKvCache empty(OrtEnvironment env, DirectBuffers pool, OrtConfig config, int batch) {
+    int kvHeads = config.kvHeads();
+    int headDim = config.headDim();
+    OnnxTensor[] t = new OnnxTensor[2 * config.layers()];
     try {
       for (int i = 0; i < t.length; i++) {
         t[i] =

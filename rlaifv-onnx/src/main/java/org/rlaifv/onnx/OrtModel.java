@@ -1,24 +1,11 @@
 package org.rlaifv.onnx;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.rlaifv.BackendException;
 import org.rlaifv.InvalidInputException;
@@ -36,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * directory has it: the same model for many continuations of one cached row ({@link
  * #decodeSharedPrefix}).
  *
- * <p>Opening checks every graph's input and output names and fixed dimensions against {@code
- * config.json} and fails with a {@link ModelFormatException} naming the file and the input.
+ * <p>Opening reads {@code config.json} (transformers' nested form or the earlier flat one), picks
+ * the one decoder the model will run, and checks every graph's input and output names and fixed
+ * dimensions against the config; it fails with a {@link ModelFormatException} naming the file and
+ * the input.
  *
  * <pre>{@code
  * try (OrtModel model = OrtModel.open(dir, BackendOptions.defaults())) {
@@ -68,7 +57,7 @@ public final class OrtModel implements AutoCloseable {
   public static final String SHARED_PREFIX_DECODER = "decoder_shared_prefix.onnx";
 
   /** File name of the model config. */
-  public static final String CONFIG = "config.json";
+  public static final String CONFIG = OrtConfig.FILE_NAME;
 
   /**
    * Largest embedding table, in floats (16 MiB), that is read into memory at open; larger ones
@@ -77,71 +66,32 @@ public final class OrtModel implements AutoCloseable {
   static final long EMBED_TABLE_MAX_FLOATS = 4L << 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(OrtModel.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path directory;
   private final OrtEnvironment env;
-  private final OrtSession vision;
-  private final OrtSession embed;
-  /** The Optimum decoder, or the shared-prefix one; {@link #shared} says which. */
-  private final OrtSession decoder;
-  private final boolean shared;
-  private final int hidden;
-  private final int layers;
-  private final int kvHeads;
-  private final int headDim;
-  private final int vocab;
-  private final int imageSize;
-  private final int imageTokens;
-  private final String[] pastNames;
-  private final String[] presentNames;
-  private final String[] suffixNames;
-  private final DirectBuffers buffers = new DirectBuffers(DirectBuffers.DEFAULT_MAX_POOLED_BYTES);
+  private final OrtConfig config;
+  private final DirectBuffers buffers;
+  private final OrtGraph vision;
+  private final OrtGraph embed;
+  private final Decoder decoder;
   private float[] embedTable;
-  private final long imageTokenIndex;
   private boolean closed;
 
   private OrtModel(
       Path directory,
       OrtEnvironment env,
-      OrtSession vision,
-      OrtSession embed,
-      OrtSession decoder,
-      boolean shared,
-      JsonNode root) {
-    // transformers' nested form keeps the decoder under text_config; the earlier flat form at
-    // the top level
-    JsonNode config = root.path("text_config").isObject() ? root.get("text_config") : root;
+      OrtConfig config,
+      DirectBuffers buffers,
+      OrtGraph vision,
+      OrtGraph embed,
+      Decoder decoder) {
     this.directory = directory;
     this.env = env;
+    this.config = config;
+    this.buffers = buffers;
     this.vision = vision;
     this.embed = embed;
     this.decoder = decoder;
-    this.shared = shared;
-    this.hidden = intField(config, "hidden_size");
-    this.layers = intField(config, "num_hidden_layers");
-    int heads = intField(config, "num_attention_heads");
-    this.kvHeads =
-        config.has("num_key_value_heads") ? intField(config, "num_key_value_heads") : heads;
-    this.headDim = hidden / heads;
-    this.vocab = intField(config, "vocab_size");
-    this.imageTokenIndex = root.path("image_token_index").asLong(root.path("image_token_id").asLong(-1));
-    JsonNode v = root.path("vision_config");
-    this.imageSize = intField(v, "image_size");
-    int patch = intField(v, "patch_size");
-    this.imageTokens = (imageSize / patch) * (imageSize / patch);
-    this.pastNames = new String[2 * layers];
-    this.presentNames = new String[2 * layers];
-    this.suffixNames = new String[2 * layers];
-    for (int i = 0; i < layers; i++) {
-      pastNames[2 * i] = "past_key_values." + i + ".key";
-      pastNames[2 * i + 1] = "past_key_values." + i + ".value";
-      String out = shared ? "present_suffix." : "present.";
-      presentNames[2 * i] = out + i + ".key";
-      presentNames[2 * i + 1] = out + i + ".value";
-      suffixNames[2 * i] = "suffix_key_values." + i + ".key";
-      suffixNames[2 * i + 1] = "suffix_key_values." + i + ".value";
-    }
   }
 
   /**
@@ -172,13 +122,7 @@ public final class OrtModel implements AutoCloseable {
    * @throws BackendException when ONNX Runtime cannot create a session or the device is absent
    */
   public static OrtModel open(Path directory, BackendOptions options, boolean sharedPrefix) {
-    Path configFile = directory.resolve(CONFIG);
-    JsonNode config;
-    try {
-      config = JSON.readTree(Files.readAllBytes(configFile));
-    } catch (IOException e) {
-      throw new ModelFormatException("cannot read " + configFile + ": " + e.getMessage(), e);
-    }
+    OrtConfig config = OrtConfig.read(directory.resolve(CONFIG));
     boolean shared = sharedPrefix && Files.isRegularFile(directory.resolve(SHARED_PREFIX_DECODER));
     String decoderFile = shared ? SHARED_PREFIX_DECODER : DECODER;
     for (String f : new String[] {VISION, EMBED, decoderFile}) {
@@ -188,92 +132,45 @@ public final class OrtModel implements AutoCloseable {
       }
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    OrtSession vision = null;
-    OrtSession embed = null;
-    OrtSession decoder = null;
+    DirectBuffers buffers = new DirectBuffers(DirectBuffers.DEFAULT_MAX_POOLED_BYTES);
+    OrtGraph vision = null;
+    OrtGraph embed = null;
+    OrtGraph decoderGraph = null;
     try (OrtSession.SessionOptions so = OrtOptions.create(options)) {
-      vision = session(env, directory.resolve(VISION), so);
-      embed = session(env, directory.resolve(EMBED), so);
-      decoder = session(env, directory.resolve(decoderFile), so);
-      OrtModel m = new OrtModel(directory, env, vision, embed, decoder, shared, config);
-      m.validate();
+      vision = OrtGraph.load(env, directory.resolve(VISION), so);
+      embed = OrtGraph.load(env, directory.resolve(EMBED), so);
+      decoderGraph = OrtGraph.load(env, directory.resolve(decoderFile), so);
+      validate(config, vision, embed);
+      Decoder decoder =
+          shared
+              ? new SharedPrefixDecoder(decoderGraph, config, env, buffers)
+              : new OptimumDecoder(decoderGraph, config, env, buffers);
+      OrtModel m = new OrtModel(directory, env, config, buffers, vision, embed, decoder);
       m.loadEmbedTable();
       LOG.debug(
           "opened ONNX model {} ({} layers, hidden {}, vocab {}) on {}",
           directory,
-          m.layers,
-          m.hidden,
-          m.vocab,
+          config.layers(),
+          config.hiddenSize(),
+          config.vocabSize(),
           options.device());
       return m;
     } catch (RuntimeException e) {
-      closeQuietly(vision);
-      closeQuietly(embed);
-      closeQuietly(decoder);
+      OrtGraph.closeQuietly(vision);
+      OrtGraph.closeQuietly(embed);
+      OrtGraph.closeQuietly(decoderGraph);
       throw e;
     }
   }
 
-  private static OrtSession session(OrtEnvironment env, Path file, OrtSession.SessionOptions so) {
-    try {
-      return env.createSession(file.toString(), so);
-    } catch (OrtException e) {
-      throw new ModelFormatException(
-          "ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void closeQuietly(OrtSession s) {
-    if (s != null) {
-      try {
-        s.close();
-      } catch (OrtException e) {
-        LOG.warn("closing an ONNX Runtime session failed: {}", e.getMessage());
-      }
-    }
-  }
-
-  private static int intField(JsonNode node, String name) {
-    JsonNode f = node.get(name);
-    if (f == null || !f.isIntegralNumber() || f.intValue() <= 0) {
-      throw new ModelFormatException(
-          CONFIG + ": field " + name + " must be a positive integer, got " + f);
-    }
-    return f.intValue();
-  }
-
-  private void validate() {
+  /** Checks the vision and embedding graphs against the config; each decoder checks its own. */
+  private static void validate(OrtConfig config, OrtGraph vision, OrtGraph embed) {
     long any = -1;
-    expect(VISION, vision, true, "pixel_values", any, 3, imageSize, imageSize);
-    expect(VISION, vision, false, "image_features", any, imageTokens, hidden);
-    expect(EMBED, embed, true, "input_ids", any, any);
-    expect(EMBED, embed, false, "inputs_embeds", any, any, hidden);
-    String file = decoderFile();
-    expect(file, decoder, true, "inputs_embeds", any, any, hidden);
-    expect(file, decoder, true, "attention_mask", any, any);
-    expect(file, decoder, true, "position_ids", any, any);
-    expect(file, decoder, false, "logits", any, any, vocab);
-    for (int i = 0; i < 2 * layers; i++) {
-      expect(file, decoder, true, pastNames[i], any, kvHeads, any, headDim);
-      expect(file, decoder, false, presentNames[i], any, kvHeads, any, headDim);
-      if (shared) {
-        expect(file, decoder, true, suffixNames[i], any, kvHeads, any, headDim);
-      }
-    }
-    int pastInputs =
-        (int) decoder.getInputNames().stream().filter(n -> n.startsWith("past_key_values.")).count();
-    if (pastInputs != 2 * layers) {
-      throw new ModelFormatException(
-          directory.resolve(file)
-              + ": has "
-              + pastInputs
-              + " past_key_values inputs, expected "
-              + 2 * layers
-              + " for num_hidden_layers "
-              + layers
-              + " in "
-              + CONFIG);
-    }
+    int side = config.imageSize();
+    vision.expectInput("pixel_values", any, 3, side, side);
+    vision.expectOutput("image_features", any, config.imageTokens(), config.hiddenSize());
+    embed.expectInput("input_ids", any, any);
+    embed.expectOutput("inputs_embeds", any, any, config.hiddenSize());
   }
 
   /**
@@ -281,6 +178,8 @@ public final class OrtModel implements AutoCloseable {
    * the embedding graph maps each token id on its own, so the table gives the same values.
    */
   private void loadEmbedTable() {
+    int vocab = config.vocabSize();
+    int hidden = config.hiddenSize();
     if ((long) vocab * hidden > EMBED_TABLE_MAX_FLOATS) {
       return;
     }
@@ -291,7 +190,7 @@ public final class OrtModel implements AutoCloseable {
     float[] table = runEmbed(all, 1, vocab);
     if (table.length != vocab * hidden) {
       throw new ModelFormatException(
-          directory.resolve(EMBED)
+          embed.file()
               + ": output 'inputs_embeds' holds "
               + table.length
               + " values for "
@@ -304,52 +203,13 @@ public final class OrtModel implements AutoCloseable {
     embedTable = table;
   }
 
-  private void expect(
-      String file, OrtSession s, boolean input, String name, long... dims) {
-    Path path = directory.resolve(file);
-    Map<String, NodeInfo> infos;
-    try {
-      infos = input ? s.getInputInfo() : s.getOutputInfo();
-    } catch (OrtException e) {
-      throw new BackendException("cannot inspect " + path + ": " + e.getMessage(), e);
-    }
-    String kind = input ? "input" : "output";
-    NodeInfo info = infos.get(name);
-    if (info == null) {
-      throw new ModelFormatException(
-          path + ": missing " + kind + " '" + name + "' (has " + infos.keySet() + ")");
-    }
-    if (!(info.getInfo() instanceof TensorInfo t)) {
-      throw new ModelFormatException(path + ": " + kind + " '" + name + "' is not a tensor");
-    }
-    long[] shape = t.getShape();
-    boolean ok = shape.length == dims.length;
-    for (int i = 0; ok && i < dims.length; i++) {
-      ok = dims[i] < 0 || shape[i] < 0 || shape[i] == dims[i];
-    }
-    if (!ok) {
-      throw new ModelFormatException(
-          path
-              + ": "
-              + kind
-              + " '"
-              + name
-              + "' has shape "
-              + Arrays.toString(shape)
-              + ", expected "
-              + Arrays.toString(dims).replace("-1", "?")
-              + " from "
-              + CONFIG);
-    }
-  }
-
   /**
    * Returns the decoder width.
    *
    * @return hidden_size
    */
   public int hiddenSize() {
-    return hidden;
+    return config.hiddenSize();
   }
 
   /**
@@ -358,7 +218,7 @@ public final class OrtModel implements AutoCloseable {
    * @return vocab_size
    */
   public int vocabSize() {
-    return vocab;
+    return config.vocabSize();
   }
 
   /**
@@ -367,7 +227,7 @@ public final class OrtModel implements AutoCloseable {
    * @return the id, or -1 when the config names none
    */
   long imageTokenIndex() {
-    return imageTokenIndex;
+    return config.imageTokenIndex();
   }
 
   /**
@@ -376,7 +236,7 @@ public final class OrtModel implements AutoCloseable {
    * @return vision_config.image_size
    */
   public int imageSize() {
-    return imageSize;
+    return config.imageSize();
   }
 
   /**
@@ -385,7 +245,7 @@ public final class OrtModel implements AutoCloseable {
    * @return the image token count
    */
   public int imageTokens() {
-    return imageTokens;
+    return config.imageTokens();
   }
 
   /**
@@ -409,17 +269,17 @@ public final class OrtModel implements AutoCloseable {
    */
   public float[] imageFeatures(float[] pixelsChw) {
     check();
-    if (pixelsChw.length != 3 * imageSize * imageSize) {
+    int side = config.imageSize();
+    if (pixelsChw.length != 3 * side * side) {
       throw new InvalidInputException(
-          "pixel_values must hold 3x" + imageSize + "x" + imageSize + " values, got "
-              + pixelsChw.length);
+          "pixel_values must hold 3x" + side + "x" + side + " values, got " + pixelsChw.length);
     }
-    try (Staged in = new Staged();
-        OnnxTensor px = in.floats(pixelsChw, 1, 3, imageSize, imageSize);
+    try (StagedInputs in = new StagedInputs(env, buffers);
+        OnnxTensor px = in.floats(pixelsChw, 1, 3, side, side);
         OrtSession.Result r = vision.run(Map.of("pixel_values", px))) {
-      return floats(r.get(0));
+      return StagedInputs.toFloats(r.get(0));
     } catch (OrtException e) {
-      throw failure(VISION, e);
+      throw vision.failure(e);
     }
   }
 
@@ -434,6 +294,7 @@ public final class OrtModel implements AutoCloseable {
    */
   public float[] embed(long[] ids, int batch, int seq) {
     check();
+    int vocab = config.vocabSize();
     for (long id : ids) {
       if (id < 0 || id >= vocab) {
         throw new InvalidInputException("token id " + id + " is outside [0, " + vocab + ")");
@@ -444,6 +305,7 @@ public final class OrtModel implements AutoCloseable {
           "input_ids hold " + ids.length + " ids, expected " + batch + " x " + seq);
     }
     if (embedTable != null) {
+      int hidden = config.hiddenSize();
       float[] out = new float[ids.length * hidden];
       for (int i = 0; i < ids.length; i++) {
         System.arraycopy(embedTable, (int) ids[i] * hidden, out, i * hidden, hidden);
@@ -465,12 +327,12 @@ public final class OrtModel implements AutoCloseable {
   }
 
   private float[] runEmbed(long[] ids, int batch, int seq) {
-    try (Staged in = new Staged();
+    try (StagedInputs in = new StagedInputs(env, buffers);
         OnnxTensor t = in.longs(ids, batch, seq);
         OrtSession.Result r = embed.run(Map.of("input_ids", t))) {
-      return floats(r.get(0));
+      return StagedInputs.toFloats(r.get(0));
     } catch (OrtException e) {
-      throw failure(EMBED, e);
+      throw embed.failure(e);
     }
   }
 
@@ -482,7 +344,7 @@ public final class OrtModel implements AutoCloseable {
    */
   public OrtKvCache emptyCache(int batch) {
     check();
-    return OrtKvCache.empty(env, buffers, layers, batch, kvHeads, headDim);
+    return OrtKvCache.empty(env, buffers, config, batch);
   }
 
   /**
@@ -498,14 +360,19 @@ public final class OrtModel implements AutoCloseable {
    * @throws IllegalStateException when the model was opened with the shared-prefix decoder
    */
   public DecoderOutput decode(
-      float[] embeds, int batch, int seq, long[] attentionMask, long[] positionIds, OrtKvCache past) {
+      float[] embeds,
+      int batch,
+      int seq,
+      long[] attentionMask,
+      long[] positionIds,
+      OrtKvCache past) {
     check();
-    if (shared) {
+    if (!(decoder instanceof OptimumDecoder optimum)) {
       throw new IllegalStateException(
           "ONNX model " + directory + " was opened with " + SHARED_PREFIX_DECODER
               + "; use decodeSharedPrefix, or open it without sharedPrefix");
     }
-    return run(embeds, batch, seq, attentionMask, positionIds, past, null, past.batch() == batch);
+    return optimum.decode(embeds, batch, seq, attentionMask, positionIds, past);
   }
 
   /**
@@ -514,7 +381,7 @@ public final class OrtModel implements AutoCloseable {
    * @return true when {@value #SHARED_PREFIX_DECODER} is in use
    */
   public boolean hasSharedPrefixDecoder() {
-    return shared;
+    return decoder instanceof SharedPrefixDecoder;
   }
 
   /**
@@ -544,137 +411,35 @@ public final class OrtModel implements AutoCloseable {
       OrtKvCache prefix,
       OrtKvCache suffix) {
     check();
-    if (!shared) {
+    if (!(decoder instanceof SharedPrefixDecoder shared)) {
       throw new IllegalStateException(
           "ONNX model " + directory + " was not opened with " + SHARED_PREFIX_DECODER);
     }
-    return run(
-        embeds,
-        batch,
-        seq,
-        attentionMask,
-        positionIds,
-        prefix,
-        suffix,
-        (prefix.batch() == 1 || prefix.batch() == batch) && suffix.batch() == batch);
+    return shared.decode(embeds, batch, seq, attentionMask, positionIds, prefix, suffix);
   }
 
   /**
-   * Checks the inputs against each other, runs the decoder, and wraps the outputs: the cache is
-   * past and new positions, or with a {@code suffix} (shared-prefix decoder) suffix and new ones.
+   * Runs whichever decoder the model has from nothing over {@code batch} rows; the output's cache
+   * is a prefix that rows continue from through {@link #decoder()}.
+   *
+   * @return the logits and the cache, owned by the caller
    */
-  private DecoderOutput run(
-      float[] embeds,
-      int batch,
-      int seq,
-      long[] attentionMask,
-      long[] positionIds,
-      OrtKvCache past,
-      OrtKvCache suffix,
-      boolean pastRowsFit) {
-    int own = suffix == null ? 0 : suffix.length();
-    int total = past.length() + own + seq;
-    if (!pastRowsFit
-        || embeds.length != batch * seq * hidden
-        || attentionMask.length != batch * total
-        || positionIds.length != batch * seq) {
-      throw new InvalidInputException(
-          "decoder inputs disagree: batch "
-              + batch
-              + ", seq "
-              + seq
-              + ", cache "
-              + past.batch()
-              + "x"
-              + past.length()
-              + (suffix == null ? "" : ", suffix " + suffix.batch() + "x" + suffix.length())
-              + ", embeds "
-              + embeds.length
-              + ", mask "
-              + attentionMask.length
-              + ", positions "
-              + positionIds.length);
+  DecoderOutput prefill(
+      float[] embeds, int batch, int seq, long[] attentionMask, long[] positionIds) {
+    check();
+    try (OrtKvCache empty = emptyCache(batch)) {
+      return decoder.decode(embeds, batch, seq, attentionMask, positionIds, empty, empty);
     }
-    Map<String, OnnxTensor> feeds = new HashMap<>(4 * (3 + 4 * layers));
-    OrtSession.Result result = null;
-    try (Staged in = new Staged();
-        OnnxTensor e = in.floats(embeds, batch, seq, hidden);
-        OnnxTensor m = in.longs(attentionMask, batch, total);
-        OnnxTensor p = in.longs(positionIds, batch, seq)) {
-      feeds.put("inputs_embeds", e);
-      feeds.put("attention_mask", m);
-      feeds.put("position_ids", p);
-      for (int i = 0; i < layers; i++) {
-        feeds.put(pastNames[2 * i], past.key(i));
-        feeds.put(pastNames[2 * i + 1], past.value(i));
-        if (suffix != null) {
-          feeds.put(suffixNames[2 * i], suffix.key(i));
-          feeds.put(suffixNames[2 * i + 1], suffix.value(i));
-        }
-      }
-      result = decoder.run(feeds);
-      float[] logits = floats(result.get("logits").orElseThrow());
-      OnnxTensor[] present = new OnnxTensor[2 * layers];
-      for (int i = 0; i < 2 * layers; i++) {
-        present[i] = (OnnxTensor) result.get(presentNames[i]).orElseThrow();
-      }
-      OrtKvCache cache =
-          new OrtKvCache(
-              present, result, buffers, batch, suffix == null ? total : own + seq, kvHeads, headDim);
-      result = null;
-      return new DecoderOutput(logits, batch, seq, vocab, cache);
-    } catch (OrtException e) {
-      throw failure(decoderFile(), e);
-    } finally {
-      if (result != null) {
-        result.close();
-      }
-    }
-  }
-
-  private String decoderFile() {
-    return shared ? SHARED_PREFIX_DECODER : DECODER;
   }
 
   /**
-   * Input tensors of one run, staged in pooled direct buffers (ONNX Runtime reads them in place);
-   * closing it after the tensors returns the buffers.
+   * Returns the decoder chosen at open, for rows that continue from a prefix.
+   *
+   * @return the decoder, owned by this model
    */
-  private final class Staged implements AutoCloseable {
-    private final List<ByteBuffer> taken = new ArrayList<>(4);
-
-    OnnxTensor floats(float[] values, long... shape) throws OrtException {
-      ByteBuffer b = buffers.take(4 * values.length);
-      taken.add(b);
-      FloatBuffer f = b.asFloatBuffer();
-      f.put(values).rewind();
-      return OnnxTensor.createTensor(env, f, shape);
-    }
-
-    OnnxTensor longs(long[] values, long... shape) throws OrtException {
-      ByteBuffer b = buffers.take(8 * values.length);
-      taken.add(b);
-      LongBuffer l = b.asLongBuffer();
-      l.put(values).rewind();
-      return OnnxTensor.createTensor(env, l, shape);
-    }
-
-    @Override
-    public void close() {
-      taken.forEach(buffers::give);
-    }
-  }
-
-  private static float[] floats(OnnxValue v) {
-    FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
-    float[] out = new float[fb.remaining()];
-    fb.get(out);
-    return out;
-  }
-
-  private BackendException failure(String file, OrtException e) {
-    return new BackendException(
-        "ONNX Runtime failed running " + directory.resolve(file) + ": " + e.getMessage(), e);
+  Decoder decoder() {
+    check();
+    return decoder;
   }
 
   private void check() {
@@ -690,73 +455,8 @@ public final class OrtModel implements AutoCloseable {
       return;
     }
     closed = true;
-    closeQuietly(vision);
-    closeQuietly(embed);
-    closeQuietly(decoder);
-  }
-
-  /**
-   * One decoder run's result: logits for every new position and the extended cache.
-   *
-   * <p>Closing it closes the cache; take the cache with {@link #cache()} and close that instead to
-   * keep it beyond the logits.
-   */
-  public static final class DecoderOutput implements AutoCloseable {
-    private final float[] logits;
-    private final int batch;
-    private final int seq;
-    private final int vocab;
-    private final OrtKvCache cache;
-    private boolean taken;
-
-    DecoderOutput(float[] logits, int batch, int seq, int vocab, OrtKvCache cache) {
-      this.logits = logits;
-      this.batch = batch;
-      this.seq = seq;
-      this.vocab = vocab;
-      this.cache = cache;
-    }
-
-    /**
-     * Copies the logits of one position.
-     *
-     * @param row batch row
-     * @param position index among the new positions
-     * @return {@code vocabSize} logits
-     */
-    public float[] logits(int row, int position) {
-      if (row < 0 || row >= batch || position < 0 || position >= seq) {
-        throw new IndexOutOfBoundsException("row " + row + ", position " + position);
-      }
-      int from = (row * seq + position) * vocab;
-      return Arrays.copyOfRange(logits, from, from + vocab);
-    }
-
-    /**
-     * Returns the extended cache, still owned (and closed) by this output.
-     *
-     * @return the cache
-     */
-    public OrtKvCache cache() {
-      return cache;
-    }
-
-    /**
-     * Hands the cache over to the caller, who then closes it; closing this output no longer does.
-     *
-     * @return the cache
-     */
-    public OrtKvCache takeCache() {
-      taken = true;
-      return cache;
-    }
-
-    /** Closes the cache unless it was taken. */
-    @Override
-    public void close() {
-      if (!taken) {
-        cache.close();
-      }
-    }
+    vision.close();
+    embed.close();
+    decoder.close();
   }
 }

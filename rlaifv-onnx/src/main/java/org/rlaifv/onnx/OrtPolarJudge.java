@@ -10,6 +10,7 @@ import org.rlaifv.Image;
 import org.rlaifv.ModelFormatException;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.PolarQuestion;
+import org.rlaifv.Provenance;
 import org.rlaifv.core.AnswerTokens;
 import org.rlaifv.core.RightPadded;
 import org.rlaifv.core.Verdicts;
@@ -24,12 +25,12 @@ import org.rlaifv.spi.BackendOptions;
  * once; batches of at most {@link BackendOptions#batchSize()} questions continue from it
  * right-padded, one decoder run each. With the export's shared-prefix decoder ({@value
  * OrtModel#SHARED_PREFIX_DECODER}) every question reads the one prefix cache in place; without it
- * (an export that has only the Optimum files) the cache is copied once per question. At each question's last position
- * (the first answer position) the softmax over the full vocabulary gives {@code pYes = P(yes) +
- * P(Yes)} and {@code pNo = P(no) + P(No)}, with the ids looked up as the words would be tokenized
- * after the prompt. A verdict abstains when {@code pYes + pNo} is under {@link
- * BackendOptions#abstainBelow()}. When the template puts the image after the question, nothing
- * image-bearing is shared and each question runs on its own.
+ * (an export that has only the Optimum files) the cache is copied once per question. At each
+ * question's last position (the first answer position) the softmax over the full vocabulary gives
+ * {@code pYes = P(yes) + P(Yes)} and {@code pNo = P(no) + P(No)}, with the ids looked up as the
+ * words would be tokenized after the prompt. A verdict abstains when {@code pYes + pNo} is under
+ * {@link BackendOptions#abstainBelow()}. When the template puts the image after the question,
+ * nothing image-bearing is shared and each question runs on its own.
  *
  * <pre>{@code
  * try (PolarJudge judge = OrtPolarJudge.open(Checkpoint.of(labelerOnnxDir), BackendOptions.defaults())) {
@@ -43,7 +44,6 @@ import org.rlaifv.spi.BackendOptions;
 public final class OrtPolarJudge implements PolarJudge {
   /** The instruction appended to every question. */
   public static final String ANSWER_INSTRUCTION = " Please answer yes or no.";
-
 
   private final OrtVlm vlm;
   private final double abstainBelow;
@@ -132,57 +132,39 @@ public final class OrtPolarJudge implements PolarJudge {
     if (shared <= imagePos) {
       for (int i = 0; i < ids.size(); i++) {
         OrtVlm.Inputs in = vlm.imageInputs(features, List.of(ids.get(i)));
-        try (OrtKvCache empty = vlm.model.emptyCache(1);
-            OrtModel.DecoderOutput o = decode(in.embeds, 1, in.seq, in.mask, in.positions, empty)) {
+        try (DecoderOutput o = vlm.model.prefill(in.embeds, 1, in.seq, in.mask, in.positions)) {
           probs[i] = yesNo(o.logits(0, in.seq - 1));
         }
       }
       return Verdicts.fromProbabilities(questions, probs, abstainBelow);
     }
     OrtVlm.Inputs pre = vlm.imageInputs(features, List.of(Arrays.copyOf(ids.get(0), shared)));
-    try (OrtKvCache empty = vlm.model.emptyCache(1);
-        OrtModel.DecoderOutput prefix =
-            decode(pre.embeds, 1, pre.seq, pre.mask, pre.positions, empty)) {
-      int past = prefix.cache().length();
+    try (DecoderOutput prefix =
+        vlm.model.prefill(pre.embeds, 1, pre.seq, pre.mask, pre.positions)) {
+      OrtKvCache prefixCache = prefix.cache();
+      Decoder decoder = vlm.model.decoder();
       for (int start = 0; start < ids.size(); start += batchSize) {
         int c = Math.min(batchSize, ids.size() - start);
-        RightPadded batch =
-            RightPadded.continuing(ids.subList(start, start + c), shared, past, vlm.tokenizer.padId);
-        int maxLen = batch.width();
-        long[] mask = batch.mask();
-        long[] pos = batch.positions();
-        int[] len = batch.lengths();
-        float[] embeds = vlm.model.embed(batch.tokens(), c, maxLen);
-        if (vlm.model.hasSharedPrefixDecoder()) {
-          // All rows read the one prefix row in place; no row has a suffix of its own.
-          try (OrtKvCache none = vlm.model.emptyCache(c);
-              OrtModel.DecoderOutput o =
-                  vlm.model.decodeSharedPrefix(embeds, c, maxLen, mask, pos, prefix.cache(), none)) {
-            collect(o, c, len, start, probs);
-          }
-        } else {
-          try (OrtKvCache rows = prefix.cache().repeatRows(vlm.model.env(), c);
-              OrtModel.DecoderOutput o = vlm.model.decode(embeds, c, maxLen, mask, pos, rows)) {
-            collect(o, c, len, start, probs);
+        // The rows read the prefix in place (shared-prefix decoder) or each get a copy of it.
+        try (OrtKvCache rows = decoder.rowsAfter(prefixCache, c)) {
+          int past = decoder.pastLength(prefixCache, rows);
+          RightPadded batch =
+              RightPadded.continuing(
+                  ids.subList(start, start + c), shared, past, vlm.tokenizer.padId);
+          int width = batch.width();
+          float[] embeds = vlm.model.embed(batch.tokens(), c, width);
+          try (DecoderOutput o =
+              decoder.decode(
+                  embeds, c, width, batch.mask(), batch.positions(), prefixCache, rows)) {
+            int[] len = batch.lengths();
+            for (int i = 0; i < c; i++) {
+              probs[start + i] = yesNo(o.logits(i, len[i] - 1));
+            }
           }
         }
       }
     }
     return Verdicts.fromProbabilities(questions, probs, abstainBelow);
-  }
-
-  /** Runs from an empty cache with whichever decoder the model has; the output cache is the prefix. */
-  private OrtModel.DecoderOutput decode(
-      float[] embeds, int batch, int seq, long[] mask, long[] positions, OrtKvCache empty) {
-    return vlm.model.hasSharedPrefixDecoder()
-        ? vlm.model.decodeSharedPrefix(embeds, batch, seq, mask, positions, empty, empty)
-        : vlm.model.decode(embeds, batch, seq, mask, positions, empty);
-  }
-
-  private void collect(OrtModel.DecoderOutput o, int rows, int[] len, int start, double[][] probs) {
-    for (int i = 0; i < rows; i++) {
-      probs[start + i] = yesNo(o.logits(i, len[i] - 1));
-    }
   }
 
   private double[] yesNo(float[] logits) {
@@ -212,11 +194,11 @@ public final class OrtPolarJudge implements PolarJudge {
    * @return the provenance
    */
   @Override
-  public org.rlaifv.Provenance provenance() {
-    return org.rlaifv.Provenance.of(this)
+  public Provenance provenance() {
+    return Provenance.of(this)
         .with("answerInstruction", ANSWER_INSTRUCTION)
         .with("abstainBelow", abstainBelow)
-        .withCheckpoint("labeler", org.rlaifv.Checkpoint.of(vlm.model.directory()));
+        .withCheckpoint("labeler", Checkpoint.of(vlm.model.directory()));
   }
 
   /** Closes the model sessions and the tokenizer. */

@@ -22,10 +22,10 @@ import org.rlaifv.spi.BackendOptions;
  * BackendOptions#batchSize()} rows decode together from it, and rows that finish leave the batch.
  * With the export's shared-prefix decoder ({@value OrtModel#SHARED_PREFIX_DECODER}) every row
  * reads the one prefill in place and keeps a cache of its own tokens only; without it (an export
- * with only the Optimum files) the prefill's cache is copied to every row. Sample {@code i} draws from its own {@link SplittableRandom}
- * seeded with {@link SamplingParams#seedFor(int) seedFor(i)}, so its text depends only on its seed
- * and the model. A sample ends at EOS, at a stop sequence (the text is cut before it) or after
- * {@code maxNewTokens}.
+ * with only the Optimum files) the prefill's cache is copied to every row. Sample {@code i} draws
+ * from its own {@link SplittableRandom} seeded with {@link SamplingParams#seedFor(int)
+ * seedFor(i)}, so its text depends only on its seed and the model. A sample ends at EOS, at a stop
+ * sequence (the text is cut before it) or after {@code maxNewTokens}.
  *
  * <pre>{@code
  * try (ResponseSampler s = OrtResponseSampler.open(Checkpoint.of(policyOnnxDir), BackendOptions.defaults())) {
@@ -71,13 +71,7 @@ public final class OrtResponseSampler implements ResponseSampler {
     long[] promptIds = vlm.promptIds(prompt.text());
     OrtVlm.Inputs in = vlm.imageInputs(vlm.imageFeatures(prompt.image()), List.of(promptIds));
     Response[] out = new Response[params.n()];
-    boolean sharedPrefix = vlm.model.hasSharedPrefixDecoder();
-    try (OrtKvCache empty = vlm.model.emptyCache(1);
-        OrtModel.DecoderOutput pre =
-            sharedPrefix
-                ? vlm.model.decodeSharedPrefix(
-                    in.embeds, 1, in.seq, in.mask, in.positions, empty, empty)
-                : vlm.model.decode(in.embeds, 1, in.seq, in.mask, in.positions, empty)) {
+    try (DecoderOutput pre = vlm.model.prefill(in.embeds, 1, in.seq, in.mask, in.positions)) {
       float[] first = pre.logits(0, in.seq - 1);
       for (int start = 0; start < params.n(); start += batchSize) {
         int count = Math.min(batchSize, params.n() - start);
@@ -85,21 +79,18 @@ public final class OrtResponseSampler implements ResponseSampler {
         for (int i = 0; i < count; i++) {
           indices[i] = start + i;
         }
-        if (sharedPrefix) {
-          // The samples read the one prefill in place and keep only their own tokens' cache.
-          decode(pre.cache(), vlm.model.emptyCache(count), first, prompt, params, indices, out);
-        } else {
-          decode(null, pre.cache().repeatRows(vlm.model.env(), count), first, prompt, params,
-              indices, out);
-        }
+        // The samples read the one prefill in place and keep only their own tokens' cache
+        // (shared-prefix decoder), or each start from a copy of it.
+        decode(pre.cache(), vlm.model.decoder().rowsAfter(pre.cache(), count), first, prompt,
+            params, indices, out);
       }
     }
     return List.of(out);
   }
 
   /**
-   * Decodes rows sharing first-step logits, taking ownership of {@code rows}: each row's whole
-   * cache, or with a shared {@code prefix} (not closed here) each row's cache after it.
+   * Decodes rows sharing first-step logits, taking ownership of {@code rows}: the rows' cache as
+   * the model's decoder made it to continue {@code prefix} (not closed here).
    */
   private void decode(
       OrtKvCache prefix,
@@ -123,6 +114,7 @@ public final class OrtResponseSampler implements ResponseSampler {
     long[] last = new long[n];
     OrtKvCache cache = rows;
     try {
+      Decoder decoder = vlm.model.decoder();
       for (int r = 0; r < n; r++) {
         long tok = TokenPicker.pick(first, params, rng[r]);
         if (!accept(r, tok, tokens, count, text, stops, params)) {
@@ -138,7 +130,7 @@ public final class OrtResponseSampler implements ResponseSampler {
         for (int j = 0; j < activeCount; j++) {
           ids[j] = last[active[j]];
         }
-        int past = (prefix == null ? 0 : prefix.length()) + cache.length();
+        int past = decoder.pastLength(prefix, cache);
         long[] mask = new long[activeCount * (past + 1)];
         Arrays.fill(mask, 1L);
         long[] pos = new long[activeCount];
@@ -147,10 +139,7 @@ public final class OrtResponseSampler implements ResponseSampler {
         int kept = 0;
         int[] nextActive = new int[activeCount];
         float[] embeds = vlm.model.embed(ids, activeCount, 1);
-        try (OrtModel.DecoderOutput o =
-            prefix == null
-                ? vlm.model.decode(embeds, activeCount, 1, mask, pos, cache)
-                : vlm.model.decodeSharedPrefix(embeds, activeCount, 1, mask, pos, prefix, cache)) {
+        try (DecoderOutput o = decoder.decode(embeds, activeCount, 1, mask, pos, prefix, cache)) {
           for (int j = 0; j < activeCount; j++) {
             int r = active[j];
             long tok = TokenPicker.pick(o.logits(j, 0), params, rng[r]);

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.rlaifv.Image;
 import org.rlaifv.InvalidInputException;
+import org.rlaifv.ModelFormatException;
 import org.rlaifv.core.RightPadded;
 import org.rlaifv.spi.BackendOptions;
 
@@ -72,7 +73,7 @@ final class OrtVlm implements AutoCloseable {
   float[] imageFeatures(Image image) {
     int s = model.imageSize();
     if (tokenizer.texts.pixelHeight() != s || tokenizer.texts.pixelWidth() != s) {
-      throw new org.rlaifv.ModelFormatException(
+      throw new ModelFormatException(
           "the image processor of " + model.directory() + " makes " + tokenizer.texts.pixelWidth()
               + "x" + tokenizer.texts.pixelHeight() + " pixel values but the vision graph takes "
               + s + "x" + s);

@@ -5,7 +5,7 @@
  * training: that is the {@code djl} backend's job.
  *
  * <p>Everything that holds native memory ({@link org.rlaifv.onnx.OrtModel}, {@link
- * org.rlaifv.onnx.OrtKvCache}, samplers and judges) is {@link java.lang.AutoCloseable} and closed by
- * whoever created it.
+ * org.rlaifv.onnx.OrtKvCache}, {@link org.rlaifv.onnx.DecoderOutput}, samplers and judges) is
+ * {@link java.lang.AutoCloseable} and closed by whoever created it.
  */
 package org.rlaifv.onnx;

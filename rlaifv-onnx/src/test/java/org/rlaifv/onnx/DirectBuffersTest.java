@@ -70,7 +70,7 @@ class DirectBuffersTest {
         long[] ids = {3 + round, 4, 5};
         float[] embeds = model.embed(ids, 1, 3);
         try (OrtKvCache empty = model.emptyCache(1);
-            OrtModel.DecoderOutput prefix =
+            DecoderOutput prefix =
                 model.decode(embeds, 1, 3, new long[] {1, 1, 1}, new long[] {0, 1, 2}, empty)) {
           expected[round] = prefix.cache().key(1).getFloatBuffer().array();
           // The first round's copy goes back to the pool and is reused by the second.

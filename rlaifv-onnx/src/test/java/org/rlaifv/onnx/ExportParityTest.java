@@ -120,7 +120,7 @@ class ExportParityTest {
           ort.imageInputs(ort.imageFeatures(image), List.of(ort.promptIds(prompt)));
       assertEquals(len, oin.seq);
       try (OrtKvCache empty = ort.model.emptyCache(1);
-          OrtModel.DecoderOutput pre =
+          DecoderOutput pre =
               ort.model.decode(oin.embeds, 1, len, oin.mask, oin.positions, empty)) {
         for (int p = 0; p < len; p++) {
           assertClose(
@@ -140,7 +140,7 @@ class ExportParityTest {
                         m.create(mask, new Shape(1, total)),
                         m.create(new long[] {total - 1}, new Shape(1, 1)),
                         cache);
-            try (OrtModel.DecoderOutput o =
+            try (DecoderOutput o =
                 ort.model.decode(
                     ort.model.embed(new long[] {next[step]}, 1, 1),
                     1,
@@ -180,7 +180,7 @@ class ExportParityTest {
       OrtVlm.Inputs oin =
           o.imageInputs(o.imageFeatures(image), List.of(o.promptIds("is there a red circle ?")));
       try (OrtKvCache empty = o.model.emptyCache(1);
-          OrtModel.DecoderOutput out =
+          DecoderOutput out =
               o.model.decode(oin.embeds, 1, oin.seq, oin.mask, oin.positions, empty)) {
         for (int p = 0; p < oin.seq; p += 5) {
           assertClose(logits.get("0, " + p).toFloatArray(), out.logits(0, p), "position " + p);
@@ -204,7 +204,7 @@ class ExportParityTest {
       float[] f = ort.imageFeatures(image);
       OrtVlm.Inputs oin = ort.imageInputs(f, ids);
       try (OrtKvCache empty = ort.model.emptyCache(3);
-          OrtModel.DecoderOutput o =
+          DecoderOutput o =
               ort.model.decode(oin.embeds, 3, oin.seq, oin.mask, oin.positions, empty)) {
         for (int r = 0; r < 3; r++) {
           int last = in.lengths()[r] - 1;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,14 +30,7 @@ class OrtModelErrorsTest {
   }
 
   private static Path copy(String name) throws Exception {
-    Path dir = tmp.resolve(name);
-    Files.createDirectories(dir);
-    try (var files = Files.list(exported)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Files.copy(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-    return dir;
+    return TinyModels.copyExport(exported, tmp.resolve(name));
   }
 
   private static ModelFormatException openFails(Path dir) {

@@ -1,12 +1,11 @@
 package org.rlaifv.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,16 +30,61 @@ class SharedPrefixDecoderTest {
   private Path[] exports() throws Exception {
     // Grouped heads (4 query, 2 key/value), two layers.
     Path onnx = TinyModels.exported(TinyModels.djlModel(tmp, 23, 32, 2));
-    Path plain = tmp.resolve("without-shared-prefix");
-    Files.createDirectories(plain);
-    try (var files = Files.list(onnx)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        if (!f.getFileName().toString().equals(OrtModel.SHARED_PREFIX_DECODER)) {
-          Files.copy(f, plain.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        }
+    Path plain =
+        TinyModels.copyExport(
+            onnx, tmp.resolve("without-shared-prefix"), OrtModel.SHARED_PREFIX_DECODER);
+    return new Path[] {onnx, plain};
+  }
+
+  @Test
+  void rowsContinueThePrefixAlikeWithEitherDecoder() throws Exception {
+    Path[] dirs = exports();
+    BackendOptions options = BackendOptions.defaults().withThreads(1);
+    try (OrtModel shared = OrtModel.open(dirs[0], options, true);
+        OrtModel copied = OrtModel.open(dirs[1], options, true)) {
+      assertTrue(shared.decoder() instanceof SharedPrefixDecoder);
+      assertTrue(copied.decoder() instanceof OptimumDecoder);
+      float[][] a = continueRows(shared);
+      float[][] b = continueRows(copied);
+      for (int i = 0; i < a.length; i++) {
+        assertArrayEquals(b[i], a[i], 1e-4f, "logits " + i);
       }
     }
-    return new Path[] {onnx, plain};
+  }
+
+  /** Prefills 4 tokens, then continues 3 rows by 2 tokens each; returns every row's logits. */
+  private static float[][] continueRows(OrtModel model) {
+    int rows = 3;
+    float[][] out = new float[2 * rows][];
+    long[] prompt = {5, 6, 7, 8};
+    try (DecoderOutput prefix =
+        model.prefill(
+            model.embed(prompt, 1, 4), 1, 4, new long[] {1, 1, 1, 1}, new long[] {0, 1, 2, 3})) {
+      Decoder decoder = model.decoder();
+      OrtKvCache cache = decoder.rowsAfter(prefix.cache(), rows);
+      try {
+        for (int step = 0; step < 2; step++) {
+          int past = decoder.pastLength(prefix.cache(), cache);
+          assertEquals(4 + step, past);
+          long[] ids = {9 + step, 10 + step, 11 + step};
+          long[] mask = new long[rows * (past + 1)];
+          java.util.Arrays.fill(mask, 1L);
+          long[] pos = {past, past, past};
+          try (DecoderOutput o =
+              decoder.decode(
+                  model.embed(ids, rows, 1), rows, 1, mask, pos, prefix.cache(), cache)) {
+            for (int r = 0; r < rows; r++) {
+              out[step * rows + r] = o.logits(r, 0);
+            }
+            cache.close();
+            cache = o.takeCache();
+          }
+        }
+      } finally {
+        cache.close();
+      }
+    }
+    return out;
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.rlaifv.onnx;
 import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.rlaifv.Image;
 import org.rlaifv.djl.export.OnnxExporter;
@@ -59,6 +60,20 @@ final class TinyModels {
     Path out = djlDir.resolveSibling(djlDir.getFileName() + "-onnx");
     OnnxExporter.export(djlDir, out);
     return out;
+  }
+
+  /** Copies an export's files into a new directory, leaving out the named ones; returns it. */
+  static Path copyExport(Path export, Path to, String... leaveOut) throws Exception {
+    Files.createDirectories(to);
+    List<String> skip = List.of(leaveOut);
+    try (var files = Files.list(export)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (!skip.contains(f.getFileName().toString())) {
+          Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    return to;
   }
 
   /** A deterministic 32x32 test image. */

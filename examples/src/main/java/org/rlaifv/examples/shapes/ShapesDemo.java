@@ -447,7 +447,8 @@ public final class ShapesDemo {
         policy -> {
           DjlPolarJudge own = new DjlPolarJudge(LoadedVlm.load(policy.directory(), Device.cpu()),
               options, true);
-          return new ClosingScorer(scorer(own), own);
+          return DivideAndConquerScorer.owningJudge(new RuleBasedClaimSplitter(),
+              new RuleBasedPolarQuestioner(), own);
         },
         pairSelector(Integer.MAX_VALUE), selfSel);
     b.set("self_feedback", baseline(self, test, selfAcc,

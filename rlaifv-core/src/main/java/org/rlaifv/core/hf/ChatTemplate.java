@@ -187,6 +187,20 @@ public final class ChatTemplate {
   }
 
   /**
+   * Renders one text-only user turn followed by the generation prompt, as a text model's
+   * tokenizer renders {@code [{"role": "user", "content": text}]} with {@code
+   * add_generation_prompt=True}: the content is the string itself, the form the templates of
+   * text-only chat models (Llama, Mistral, Qwen2) expect.
+   *
+   * @param text the user's text
+   * @return the prompt text
+   * @throws TemplateException naming the template when it raises or cannot be rendered
+   */
+  public String renderTextTurn(String text) {
+    return render(List.of(Map.of("role", "user", "content", text)), true);
+  }
+
+  /**
    * Returns the template source as published.
    *
    * @return the Jinja text

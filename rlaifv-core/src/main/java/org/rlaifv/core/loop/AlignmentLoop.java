@@ -1,14 +1,7 @@
 package org.rlaifv.core.loop;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +11,6 @@ import java.util.function.Function;
 import org.rlaifv.Candidates;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.CheckpointSelector;
-import org.rlaifv.ClaimVerdict;
 import org.rlaifv.DpoConfig;
 import org.rlaifv.DpoTrainer;
 import org.rlaifv.InvalidInputException;
@@ -26,22 +18,18 @@ import org.rlaifv.PairSelector;
 import org.rlaifv.PreferencePair;
 import org.rlaifv.Prompt;
 import org.rlaifv.Provenance;
-import org.rlaifv.Response;
 import org.rlaifv.ResponseSampler;
 import org.rlaifv.ResponseScorer;
 import org.rlaifv.RlaifvException;
 import org.rlaifv.SamplingParams;
-import org.rlaifv.ScoredResponse;
 import org.rlaifv.Seeds;
 import org.rlaifv.TrainingListener;
 import org.rlaifv.TrainingMetrics;
 import org.rlaifv.TrainingRequest;
 import org.rlaifv.TrainingResult;
 import org.rlaifv.core.io.IterationRecord;
-import org.rlaifv.core.io.Json;
 import org.rlaifv.core.io.PairProvenance;
 import org.rlaifv.core.io.PairRecord;
-import org.rlaifv.core.io.PartialStage;
 import org.rlaifv.core.io.PromptResponses;
 import org.rlaifv.core.io.PromptScores;
 import org.rlaifv.core.io.RunDirectory;
@@ -95,6 +83,11 @@ import org.slf4j.LoggerFactory;
  * checked against its SHA-256 when the directory is opened. Raising {@code iterations} on a
  * finished run continues it.
  *
+ * <p><b>Stage runners.</b> The per-prompt work of the sample and score stages is run by a {@link
+ * StageRunner} ({@link StageRunner#inProcess()} by default, on the loop's thread); another runner
+ * may spread it over threads or machines. The loop reads back, resumes, checks and commits the
+ * stages whatever the runner, and a runner does not change the run's files.
+ *
  * <p><b>Provenance of checkpoints.</b> The {@link TrainingRequest} of iteration k carries the run
  * id, the iteration, the policy and reference, the seeds, the pairs file's SHA-256 and the roles'
  * provenance; trainers write it beside every checkpoint they produce.
@@ -102,8 +95,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Ownership.</b> Samplers made by the sampler factory are closed after the sample stage, and
  * scorers made by the scorer factory after the score stage (with try-with-resources: an exception
  * from {@code close} never hides the one that stopped the stage). A fixed scorer, the pair
- * selector, the trainer and the listeners belong to the caller. An instance runs one {@link #run}
- * at a time.
+ * selector, the trainer, the stage runner and the listeners belong to the caller. An instance runs
+ * one {@link #run} at a time.
  *
  * <p><b>Listeners.</b> Listeners are called through {@link LoopListeners}: one that throws is
  * logged and the run goes on. When the run fails, every listener's {@link LoopListener#onFailure}
@@ -115,10 +108,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlignmentLoop {
   private static final Logger LOG = LoggerFactory.getLogger(AlignmentLoop.class);
-
-  /** Manifest key and file of the record of which scorer scored an iteration. */
-  private static final String SCORER_STAGE = "scorer";
-  private static final String SCORER_FILE = "scorer.json";
 
   private final Builder config;
 
@@ -157,100 +146,28 @@ public final class AlignmentLoop {
    */
   public synchronized LoopResult run(List<Prompt> prompts) {
     Objects.requireNonNull(prompts, "prompts");
-    List<Prompt> ps = validatePrompts(prompts);
-    ObjectNode snapshot = configSnapshot(ps);
-    String runId = config.runId != null ? config.runId : defaultRunId(snapshot);
-    Map<String, String> provenance = new TreeMap<>(config.provenance);
-    provenance.put("createdAt", Instant.now().toString());
-    provenance.put("java.version", System.getProperty("java.version", "unknown"));
-    String sdk = AlignmentLoop.class.getPackage().getImplementationVersion();
-    provenance.put("sdk.version", sdk == null ? "development" : sdk);
-    provenance.put("initialPolicy.path", config.initialPolicy.directory().toString());
-    RunDirectory run = RunDirectory.open(config.runDirectory, runId, snapshot, provenance);
-    Attempt attempt = new Attempt(run, ps, Json.toJson(snapshot.get("roles")));
-    return attempt.runAll();
-  }
-
-  private static List<Prompt> validatePrompts(List<Prompt> prompts) {
-    if (prompts.isEmpty()) {
-      throw new InvalidInputException("the alignment loop needs at least one prompt");
-    }
-    Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < prompts.size(); i++) {
-      Prompt p = prompts.get(i);
-      if (p == null) {
-        throw new InvalidInputException("prompt list contains null at index " + i);
-      }
-      Integer prev = seen.put(p.id(), i);
-      if (prev != null) {
-        throw new InvalidInputException(
-            "duplicate prompt id '" + p.id() + "' at indices " + prev + " and " + i
-                + "; prompt ids must be unique within a run");
-      }
-    }
-    return List.copyOf(prompts);
-  }
-
-  private ObjectNode configSnapshot(List<Prompt> prompts) {
-    ObjectNode node = Json.mapper().createObjectNode();
-    node.set("samplingParams", Json.toTree(config.samplingParams));
-    node.set("dpoConfig", Json.toTree(config.dpoConfig));
-    node.put("seed", config.seed);
-    node.put("initialPolicy", config.initialPolicy.id());
-    node.set("roles", Json.toTree(roles()));
-    ObjectNode p = node.putObject("prompts");
-    p.put("count", prompts.size());
-    p.put("sha256", promptDigest(prompts));
-    return node;
-  }
-
-  /** The roles' provenance, part of the run identity. */
-  private Map<String, Provenance> roles() {
-    Map<String, Provenance> r = new TreeMap<>();
-    r.put("scorer", config.fixedScorer != null
-        ? config.fixedScorer.provenance()
-        : Provenance.of(config.scorerFactory).with("perPolicy", true));
-    r.put("pairSelector", config.pairSelector.provenance());
-    r.put("checkpointSelector", config.checkpointSelector.provenance());
-    r.put("trainer", config.trainer.provenance());
-    return r;
-  }
-
-  private static String promptDigest(List<Prompt> prompts) {
-    MessageDigest md = sha256();
-    for (Prompt p : prompts) {
-      md.update((p.id() + "\u0000" + p.text() + "\u0000" + p.image().contentHash() + "\n")
-          .getBytes(StandardCharsets.UTF_8));
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
-
-  private static String defaultRunId(ObjectNode snapshot) {
-    byte[] digest = sha256().digest(Json.toJson(snapshot).getBytes(StandardCharsets.UTF_8));
-    return "run-" + HexFormat.of().formatHex(digest).substring(0, 16);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    List<Prompt> ps = RunIdentity.validatePrompts(prompts);
+    RunIdentity identity = RunIdentity.of(ps, config.samplingParams, config.dpoConfig, config.seed,
+        config.initialPolicy, RunIdentity.roles(config.fixedScorer, config.scorerFactory,
+            config.pairSelector, config.checkpointSelector, config.trainer), config.runId);
+    RunDirectory run = identity.open(config.runDirectory, config.provenance, config.initialPolicy);
+    return new Attempt(run, identity).runAll();
   }
 
   /** The state of one call to {@link #run}. */
   private final class Attempt {
     private final RunDirectory run;
+    private final RunContext context;
     private final List<Prompt> prompts;
     private final Map<String, Prompt> byId = new LinkedHashMap<>();
     private final LoopListeners listeners = LoopListeners.of(config.listeners);
     private final String rolesJson;
-    private Stage current;
 
-    Attempt(RunDirectory run, List<Prompt> prompts, String rolesJson) {
+    Attempt(RunDirectory run, RunIdentity identity) {
       this.run = run;
-      this.prompts = prompts;
-      this.rolesJson = rolesJson;
+      this.prompts = identity.prompts();
+      this.rolesJson = identity.rolesJson();
+      this.context = new RunContext(run, prompts, listeners);
       for (Prompt p : prompts) {
         byId.put(p.id(), p);
       }
@@ -263,16 +180,15 @@ public final class AlignmentLoop {
         IterationRecord rec = run.iteration(k).orElse(null);
         IterationSummary summary;
         if (rec != null && rec.finished()) {
-          summary = Json.fromTree(rec.summary(), IterationSummary.class)
-              .withCheckpoints(rec.policy(), rec.reference(), rec.selectedCheckpoint().orElseThrow());
+          summary = IterationSummaries.fromManifest(rec);
           LOG.info("iteration {} of run {} already finished; selected {}", k, run.runId(),
               summary.selected().id());
         } else {
-          current = null;
+          context.clearCurrent();
           try {
             summary = iterate(k, policy);
           } catch (RuntimeException | Error e) {
-            listeners.onFailure(k, current, e);
+            listeners.onFailure(k, context.current(), e);
             throw e;
           }
         }
@@ -289,16 +205,17 @@ public final class AlignmentLoop {
       run.startIteration(k, policy, reference, samplingSeed);
       LOG.info("iteration {} of run {}: policy {}, reference {}", k, run.runId(), policy.id(),
           reference.id());
-      List<PromptResponses> responses = sample(k, policy, samplingSeed);
-      List<PromptScores> scores = score(k, policy, responses);
+      List<PromptResponses> responses = new SampleStage(context, k, policy, samplingSeed,
+          config.samplerFactory, config.samplingParams).run(config.stageRunner);
+      List<PromptScores> scores = new ScoreStage(context, k, policy, samplingSeed,
+          config.fixedScorer, config.scorerFactory, responses).run(config.stageRunner);
       List<PreferencePair> pairs = pair(k, policy, reference, samplingSeed, scores);
       List<Checkpoint> trained = train(k, policy, reference, pairs);
       Checkpoint selected = select(k, policy, trained);
-      IterationSummary summary = summarize(k, policy, reference, selected, responses, scores,
-          pairs.size(), trained.isEmpty(), (System.nanoTime() - start) / 1e9);
-      // Stored with run-relative checkpoint paths, like the rest of the manifest.
-      run.finishIteration(k, Json.toTree(summary.withCheckpoints(run.relativize(policy),
-          run.relativize(reference), run.relativize(selected))));
+      IterationSummary summary = IterationSummaries.of(k, policy, reference, selected,
+          prompts.size(), responses, scores, pairs.size(), trained.isEmpty(),
+          RunContext.seconds(start));
+      run.finishIteration(k, IterationSummaries.toManifest(summary, run));
       listeners.onIterationEnd(summary);
       LOG.info("iteration {} finished: {} responses, {} scored, mean score {}, {} pairs, selected {}",
           k, summary.responses(), summary.scored(), summary.meanScore(), summary.pairs(),
@@ -306,96 +223,16 @@ public final class AlignmentLoop {
       return summary;
     }
 
-    private List<PromptResponses> sample(int k, Checkpoint policy, long samplingSeed) {
-      Stage stage = Stage.SAMPLE;
-      startStage(k, stage, prompts.size());
-      if (run.stageDone(k, stage.key())) {
-        List<PromptResponses> done = run.readStage(k, stage.key(), PromptResponses.class);
-        checkAligned(done.stream().map(PromptResponses::promptId).toList(), k, stage, true);
-        endStage(k, stage, countResponses(done), 0, true);
-        return done;
-      }
-      long t0 = System.nanoTime();
-      try (PartialStage<PromptResponses> partial =
-          run.resumePartial(k, stage.key(), stage.fileName(), PromptResponses.class)) {
-        checkAligned(partial.records().stream().map(PromptResponses::promptId).toList(), k, stage,
-            false);
-        int from = partial.records().size();
-        if (from > 0) {
-          LOG.info("iteration {} sample stage: {} of {} prompts recovered from {}", k, from,
-              prompts.size(), partial.partialFile());
-        }
-        if (from < prompts.size()) {
-          try (ResponseSampler sampler = Objects.requireNonNull(
-              config.samplerFactory.apply(policy), "sampler factory returned null")) {
-            for (int i = from; i < prompts.size(); i++) {
-              checkInterrupted(k, stage);
-              Prompt p = prompts.get(i);
-              SamplingParams params = config.samplingParams.toBuilder()
-                  .baseSeed(Seeds.mix(samplingSeed, p.id())).build();
-              List<Response> out = sampler.sample(p, params);
-              checkResponses(p, params, out);
-              partial.append(new PromptResponses(p.id(), out));
-              progress(k, stage, i + 1);
-            }
-          }
-        }
-        partial.complete();
-        List<PromptResponses> all = List.copyOf(partial.records());
-        endStage(k, stage, countResponses(all), seconds(t0), false);
-        return all;
-      }
-    }
-
-    private List<PromptScores> score(int k, Checkpoint policy, List<PromptResponses> responses) {
-      Stage stage = Stage.SCORE;
-      startStage(k, stage, prompts.size());
-      if (run.stageDone(k, stage.key())) {
-        List<PromptScores> done = run.readStage(k, stage.key(), PromptScores.class);
-        checkAligned(done.stream().map(PromptScores::promptId).toList(), k, stage, true);
-        endStage(k, stage, countScored(done), 0, true);
-        return done;
-      }
-      long t0 = System.nanoTime();
-      try (PartialStage<PromptScores> partial =
-          run.resumePartial(k, stage.key(), stage.fileName(), PromptScores.class)) {
-        checkAligned(partial.records().stream().map(PromptScores::promptId).toList(), k, stage,
-            false);
-        int from = partial.records().size();
-        if (from < prompts.size()) {
-          // A fixed scorer belongs to the caller; one made by the factory is closed here.
-          try (ResponseScorer made = config.fixedScorer != null ? null : Objects.requireNonNull(
-              config.scorerFactory.apply(policy), "scorer factory returned null")) {
-            ResponseScorer scorer = made != null ? made : config.fixedScorer;
-            checkScorer(k, scorer);
-            for (int i = from; i < prompts.size(); i++) {
-              checkInterrupted(k, stage);
-              Prompt p = prompts.get(i);
-              List<Response> rs = responses.get(i).responses();
-              List<ScoredResponse> out = scorer.scoreAll(p, rs);
-              checkScores(p, rs, out);
-              partial.append(new PromptScores(p.id(), out));
-              progress(k, stage, i + 1);
-            }
-          }
-        }
-        partial.complete();
-        List<PromptScores> all = List.copyOf(partial.records());
-        endStage(k, stage, countScored(all), seconds(t0), false);
-        return all;
-      }
-    }
-
     private List<PreferencePair> pair(int k, Checkpoint policy, Checkpoint reference,
         long samplingSeed, List<PromptScores> scores) {
       Stage stage = Stage.PAIR;
-      startStage(k, stage, -1);
+      context.startStage(k, stage, -1);
       if (run.stageDone(k, stage.key())) {
         List<PreferencePair> pairs = new ArrayList<>();
         for (PairRecord r : run.readStage(k, stage.key(), PairRecord.class)) {
           pairs.add(r.toPair(byId));
         }
-        endStage(k, stage, pairs.size(), 0, true);
+        context.endStage(k, stage, pairs.size(), 0, true);
         return pairs;
       }
       long t0 = System.nanoTime();
@@ -408,24 +245,21 @@ public final class AlignmentLoop {
           config.seed, samplingSeed);
       List<PairRecord> records = new ArrayList<>(pairs.size());
       for (PreferencePair pair : pairs) {
-        if (byId.get(pair.prompt().id()) == null) {
-          throw new InvalidInputException(
-              "pair selector returned a pair for unknown prompt " + pair.prompt().id());
-        }
+        RoleChecks.pair(pair, byId);
         records.add(PairRecord.of(pair, prov));
       }
       run.writeStage(k, stage.key(), stage.fileName(), records);
-      endStage(k, stage, pairs.size(), seconds(t0), false);
+      context.endStage(k, stage, pairs.size(), RunContext.seconds(t0), false);
       return pairs;
     }
 
     private List<Checkpoint> train(
         int k, Checkpoint policy, Checkpoint reference, List<PreferencePair> pairs) {
       Stage stage = Stage.TRAIN;
-      startStage(k, stage, -1);
+      context.startStage(k, stage, -1);
       if (run.stageDone(k, stage.key())) {
         List<Checkpoint> trained = run.iteration(k).orElseThrow().trainedCheckpoints();
-        endStage(k, stage, trained.size(), 0, true);
+        context.endStage(k, stage, trained.size(), 0, true);
         return trained;
       }
       long t0 = System.nanoTime();
@@ -434,7 +268,7 @@ public final class AlignmentLoop {
             k, run.runId(), policy.id());
         run.recordTraining(k, List.of(), true);
         run.recordEmptyStage(k, stage.key());
-        endStage(k, stage, 0, seconds(t0), false);
+        context.endStage(k, stage, 0, RunContext.seconds(t0), false);
         return List.of();
       }
       TrainingRequest request = new TrainingRequest(policy, reference, pairs, config.dpoConfig,
@@ -442,7 +276,7 @@ public final class AlignmentLoop {
       TrainingResult result = config.trainer.train(request);
       run.recordTraining(k, result.checkpoints(), false);
       run.writeStage(k, stage.key(), stage.fileName(), result.history());
-      endStage(k, stage, result.checkpoints().size(), seconds(t0), false);
+      context.endStage(k, stage, result.checkpoints().size(), RunContext.seconds(t0), false);
       return result.checkpoints();
     }
 
@@ -466,148 +300,20 @@ public final class AlignmentLoop {
 
     private Checkpoint select(int k, Checkpoint policy, List<Checkpoint> trained) {
       Stage stage = Stage.SELECT;
-      startStage(k, stage, 1);
+      context.startStage(k, stage, 1);
       if (run.stageDone(k, stage.key())) {
         Checkpoint c = run.resolve(run.readStageJson(k, stage.key(), Checkpoint.class));
-        endStage(k, stage, 1, 0, true);
+        context.endStage(k, stage, 1, 0, true);
         return c;
       }
       long t0 = System.nanoTime();
-      Checkpoint chosen;
-      if (trained.isEmpty()) {
-        chosen = policy;
-      } else {
-        Checkpoint pick = Objects.requireNonNull(config.checkpointSelector.select(k, trained),
-            "checkpoint selector returned null");
-        if (trained.stream().noneMatch(c -> sameCheckpoint(c, pick))) {
-          throw new InvalidInputException("checkpoint selector chose " + pick.id()
-              + ", which is not among the checkpoints of iteration " + k);
-        }
-        chosen = pick;
-      }
+      Checkpoint chosen = trained.isEmpty()
+          ? policy
+          : RoleChecks.selected(k, trained, config.checkpointSelector.select(k, trained));
       run.recordSelected(k, chosen);
       run.writeStageJson(k, stage.key(), stage.fileName(), run.relativize(chosen));
-      endStage(k, stage, 1, seconds(t0), false);
+      context.endStage(k, stage, 1, RunContext.seconds(t0), false);
       return chosen;
-    }
-
-    private IterationSummary summarize(int k, Checkpoint policy, Checkpoint reference,
-        Checkpoint selected, List<PromptResponses> responses, List<PromptScores> scores, int pairs,
-        boolean skipped, double seconds) {
-      int scored = 0;
-      int claims = 0;
-      int abstained = 0;
-      long scoreSum = 0;
-      for (PromptScores ps : scores) {
-        for (ScoredResponse s : ps.scored()) {
-          claims += s.verdicts().size();
-          for (ClaimVerdict v : s.verdicts()) {
-            if (v.abstained()) {
-              abstained++;
-            }
-          }
-          if (s.scored()) {
-            scored++;
-            scoreSum += s.score();
-          }
-        }
-      }
-      double mean = scored == 0 ? Double.NaN : (double) scoreSum / scored;
-      return new IterationSummary(k, policy, reference, selected, prompts.size(),
-          countResponses(responses), scored, mean, claims, abstained, pairs, skipped, seconds);
-    }
-
-    /**
-     * Records which scorer scores iteration k ({@code iter-K/scorer.json}), or, when an earlier
-     * attempt recorded one, refuses a scorer whose provenance differs, naming the fields.
-     */
-    private void checkScorer(int k, ResponseScorer scorer) {
-      Provenance now = scorer.provenance();
-      if (run.stageDone(k, SCORER_STAGE)) {
-        Provenance before = run.readStageJson(k, SCORER_STAGE, Provenance.class);
-        List<String> diff = before.differences(now);
-        if (!diff.isEmpty()) {
-          throw new InvalidInputException("iteration " + k + " of run directory " + run.root()
-              + " was scored by another scorer (" + SCORER_FILE + " differs in: "
-              + String.join(", ", diff) + "); resume with the same scorer or use another "
-              + "directory");
-        }
-      } else {
-        run.writeStageJson(k, SCORER_STAGE, SCORER_FILE, now);
-      }
-    }
-
-    private void checkAligned(List<String> ids, int k, Stage stage, boolean complete) {
-      if (complete && ids.size() != prompts.size()) {
-        throw new InvalidInputException("iteration " + k + " " + stage.fileName() + " in "
-            + run.root() + " holds " + ids.size() + " prompts, expected " + prompts.size());
-      }
-      if (ids.size() > prompts.size()) {
-        throw new InvalidInputException("iteration " + k + " partial " + stage.fileName()
-            + " in " + run.root() + " holds more prompts than the run has");
-      }
-      for (int i = 0; i < ids.size(); i++) {
-        if (!ids.get(i).equals(prompts.get(i).id())) {
-          throw new InvalidInputException("iteration " + k + " " + stage.fileName() + " in "
-              + run.root() + " line " + (i + 1) + " holds prompt " + ids.get(i) + ", expected "
-              + prompts.get(i).id() + "; the prompts differ from those the run started with");
-        }
-      }
-    }
-
-    private void checkResponses(Prompt p, SamplingParams params, List<Response> out) {
-      if (out == null || out.size() != params.n()) {
-        throw new InvalidInputException("sampler returned " + (out == null ? "null" : out.size())
-            + " responses to prompt " + p.id() + ", expected " + params.n());
-      }
-      for (int i = 0; i < out.size(); i++) {
-        Response r = out.get(i);
-        if (!r.promptId().equals(p.id()) || r.index() != i || r.seed() != params.seedFor(i)) {
-          throw new InvalidInputException("sampler returned response " + r.index() + " to prompt "
-              + r.promptId() + " with seed " + r.seed() + " at position " + i + " for prompt "
-              + p.id() + "; expected index " + i + " and seed " + params.seedFor(i));
-        }
-      }
-    }
-
-    private void checkScores(Prompt p, List<Response> in, List<ScoredResponse> out) {
-      if (out == null || out.size() != in.size()) {
-        throw new InvalidInputException("scorer returned " + (out == null ? "null" : out.size())
-            + " scored responses for prompt " + p.id() + ", expected " + in.size());
-      }
-      for (int i = 0; i < out.size(); i++) {
-        if (!out.get(i).response().equals(in.get(i))) {
-          throw new InvalidInputException("scorer returned another response at position " + i
-              + " for prompt " + p.id());
-        }
-      }
-    }
-
-    private void checkInterrupted(int k, Stage stage) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new RlaifvException("alignment run " + run.runId() + " interrupted in iteration " + k
-            + ", stage " + stage.key() + "; run it again on " + run.root() + " to resume");
-      }
-    }
-
-    private void startStage(int k, Stage stage, int total) {
-      current = stage;
-      checkInterrupted(k, stage);
-      listeners.onStageStart(k, stage, total);
-    }
-
-    private void progress(int k, Stage stage, int done) {
-      listeners.onStageProgress(k, stage, done, prompts.size());
-    }
-
-    private void endStage(int k, Stage stage, int items, double seconds, boolean resumed) {
-      StageSummary s = new StageSummary(k, stage, items, seconds, resumed);
-      LOG.info("iteration {} stage {}: {} items in {} s{}", k, stage.key(), items,
-          String.format(java.util.Locale.ROOT, "%.2f", seconds), resumed ? " (read back)" : "");
-      listeners.onStageEnd(k, stage, s);
-      // A listener may have interrupted the thread: stop here, before the manifest is written
-      // through a channel the interrupt would close.
-      checkInterrupted(k, stage);
     }
   }
 
@@ -636,32 +342,6 @@ public final class AlignmentLoop {
     }
   }
 
-  private static boolean sameCheckpoint(Checkpoint a, Checkpoint b) {
-    return a.id().equals(b.id())
-        && a.directory().toAbsolutePath().normalize()
-            .equals(b.directory().toAbsolutePath().normalize());
-  }
-
-  private static int countResponses(List<PromptResponses> rs) {
-    int n = 0;
-    for (PromptResponses r : rs) {
-      n += r.responses().size();
-    }
-    return n;
-  }
-
-  private static int countScored(List<PromptScores> ss) {
-    int n = 0;
-    for (PromptScores s : ss) {
-      n += s.scored().size();
-    }
-    return n;
-  }
-
-  private static double seconds(long t0) {
-    return (System.nanoTime() - t0) / 1e9;
-  }
-
   /**
    * Builder for {@link AlignmentLoop}. Required: {@link #initialPolicy}, {@link #sampler}, one of
    * the {@code scorer} methods, {@link #pairSelector}, {@link #trainer}, {@link #runDirectory}.
@@ -683,6 +363,7 @@ public final class AlignmentLoop {
     private long seed;
     private String runId;
     private Map<String, String> provenance = new TreeMap<>();
+    private StageRunner stageRunner = StageRunner.inProcess();
 
     private Builder() {}
 
@@ -867,6 +548,20 @@ public final class AlignmentLoop {
     }
 
     /**
+     * Sets how the per-prompt work of the sample and score stages is run (default: {@link
+     * StageRunner#inProcess()}, one prompt after the other on the thread that runs the loop). The
+     * runner is not part of the run's configuration: it does not change the run's files, and a
+     * run may be resumed with another runner. The caller owns it.
+     *
+     * @param stageRunner the runner
+     * @return this builder
+     */
+    public Builder stageRunner(StageRunner stageRunner) {
+      this.stageRunner = stageRunner;
+      return this;
+    }
+
+    /**
      * Builds the loop after checking that every required part is set.
      *
      * @return the loop
@@ -884,6 +579,7 @@ public final class AlignmentLoop {
       require(dpoConfig, "dpoConfig");
       require(runDirectory, "runDirectory");
       require(checkpointSelector, "checkpointSelector");
+      require(stageRunner, "stageRunner");
       if (iterations < 0) {
         throw new InvalidInputException("AlignmentLoop.iterations must be >= 0, got " + iterations);
       }
@@ -916,6 +612,7 @@ public final class AlignmentLoop {
       b.seed = seed;
       b.runId = runId;
       b.provenance = new TreeMap<>(provenance);
+      b.stageRunner = stageRunner;
       return b;
     }
   }

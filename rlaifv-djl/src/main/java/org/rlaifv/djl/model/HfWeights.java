@@ -17,18 +17,21 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.rlaifv.BackendException;
 import org.rlaifv.ModelFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the weights of a Hugging Face LLaVA directory: one {@code model.safetensors} or shards
- * listed in {@code model.safetensors.index.json}, in either key layout found on the hub (the
- * original {@code language_model.model.*} / {@code language_model.lm_head} / {@code vision_tower.*}
- * / {@code multi_modal_projector.*}, or the newer {@code model.language_model.*} / {@code
- * model.vision_tower.*} / {@code model.multi_modal_projector.*} / {@code lm_head}), stored as F32,
- * F16, BF16 or F64 and converted to float32.
+ * Reads the weights of a Hugging Face model directory: one {@code model.safetensors} or shards
+ * listed in {@code model.safetensors.index.json}, stored as F32, F16, BF16 or F64 and converted to
+ * float32. A LLaVA directory may use either key layout found on the hub (the original {@code
+ * language_model.model.*} / {@code language_model.lm_head} / {@code vision_tower.*} / {@code
+ * multi_modal_projector.*}, or the newer {@code model.language_model.*} / {@code
+ * model.vision_tower.*} / {@code model.multi_modal_projector.*} / {@code lm_head}); a text-only
+ * causal LM uses {@code model.*} and {@code lm_head}.
  *
  * <p>Every tensor is checked against the config before any data is read, and tensors are then
  * read one at a time, shard by shard, so loading holds the float32 model plus one tensor. Tensors
@@ -135,15 +138,19 @@ final class HfWeights {
    * @return bytes
    */
   static long float32Bytes(VlmConfig config) {
+    return float32Bytes(VlmModel.parameterShapes(config));
+  }
+
+  private static long float32Bytes(Map<String, long[]> shapes) {
     long n = 0;
-    for (long[] shape : VlmModel.parameterShapes(config).values()) {
+    for (long[] shape : shapes.values()) {
       n += Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     }
     return 4 * n;
   }
 
   /**
-   * Loads the weights of a model directory into a new model.
+   * Loads the weights of a LLaVA directory into a new model.
    *
    * @param dir the model directory
    * @param config its config
@@ -154,15 +161,62 @@ final class HfWeights {
    * @throws BackendException when the float32 model cannot fit in this machine's available memory
    */
   static VlmModel load(Path dir, VlmConfig config, Device device) {
+    Loaded l = loadParameters(dir, VlmModel.parameterShapes(config), HfWeights::canonical,
+        name -> unused(name, config), device);
+    try {
+      return VlmModel.wrap(config, l.manager(), l.params());
+    } catch (RuntimeException e) {
+      l.manager().close();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads the weights of a text-only causal LM directory ({@code model.embed_tokens.weight},
+   * {@code model.layers.N.*}, {@code model.norm.weight}, {@code lm_head.weight} unless tied) into a
+   * new model. Rotary {@code inv_freq} buffers and a saved head of a tied model are skipped.
+   *
+   * @param dir the model directory
+   * @param config its config
+   * @param device where the parameters live
+   * @return the model, closed by the caller
+   * @throws ModelFormatException naming the file and tensor when a tensor is missing from every
+   *     shard, unexpected, of the wrong shape or an unsupported dtype
+   * @throws BackendException when the float32 model cannot fit in this machine's available memory
+   */
+  static CausalLmModel loadCausalLm(Path dir, TextConfig config, Device device) {
+    Loaded l = loadParameters(dir, CausalLmModel.parameterShapes(config), key -> key,
+        name -> name.endsWith(".rotary_emb.inv_freq")
+            || (config.tieWordEmbeddings() && name.equals(CausalLmModel.LM_HEAD)),
+        device);
+    try {
+      return CausalLmModel.wrap(config, l.manager(), l.params());
+    } catch (RuntimeException e) {
+      l.manager().close();
+      throw e;
+    }
+  }
+
+  /** Parameters read from a directory, owned by their manager. */
+  private record Loaded(NDManager manager, Map<String, NDArray> params) {}
+
+  /**
+   * Reads the tensors a model expects, in the model's order.
+   *
+   * @param expected canonical name to shape
+   * @param canonical maps a stored key to its canonical name
+   * @param unused canonical names that are stored but not used
+   */
+  private static Loaded loadParameters(Path dir, Map<String, long[]> expected,
+      Function<String, String> canonical, Predicate<String> unused, Device device) {
     List<Path> files = files(dir);
-    Map<String, long[]> expected = VlmModel.parameterShapes(config);
     Map<String, String> storedName = new HashMap<>();
     Map<String, Path> fileOf = new HashMap<>();
     for (Path f : files) {
       for (Map.Entry<String, SafeTensors.Entry> e : SafeTensors.entries(f).entrySet()) {
         String key = e.getKey();
-        String name = canonical(key);
-        if (unused(name, config)) {
+        String name = canonical.apply(key);
+        if (unused.test(name)) {
           continue;
         }
         long[] shape = expected.get(name);
@@ -195,7 +249,8 @@ final class HfWeights {
                 + dir);
       }
     }
-    checkMemory(dir, config);
+    long need = float32Bytes(expected);
+    checkMemory(dir, need);
     NDManager manager = NDManager.newBaseManager(device);
     try {
       Map<String, NDArray> loaded = new HashMap<>();
@@ -203,11 +258,11 @@ final class HfWeights {
         SafeTensors.streamDirect(
             f,
             key -> {
-              String name = canonical(key);
+              String name = canonical.apply(key);
               return fileOf.get(name) == f && key.equals(storedName.get(name));
             },
             (key, shape, data) -> {
-              String name = canonical(key);
+              String name = canonical.apply(key);
               // a direct buffer in native order is adopted by the engine without another copy
               NDArray a = manager.create(data, new Shape(shape), DataType.FLOAT32);
               a.setName(name);
@@ -218,7 +273,7 @@ final class HfWeights {
       for (String name : expected.keySet()) {
         params.put(name, loaded.get(name));
       }
-      long mb = float32Bytes(config) >> 20;
+      long mb = need >> 20;
       if (mb >= 100) {
         LOG.info("loaded {} tensors ({} MB as float32) from {} file(s) in {}", params.size(), mb,
             files.size(), dir);
@@ -226,7 +281,7 @@ final class HfWeights {
         LOG.debug("loaded {} tensors ({} MB as float32) from {} file(s) in {}", params.size(), mb,
             files.size(), dir);
       }
-      return VlmModel.wrap(config, manager, params);
+      return new Loaded(manager, params);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -234,8 +289,7 @@ final class HfWeights {
   }
 
   /** Refuses a model whose float32 weights exceed the memory this machine has available. */
-  private static void checkMemory(Path dir, VlmConfig config) {
-    long need = float32Bytes(config);
+  private static void checkMemory(Path dir, long need) {
     long available = availableBytes();
     if (available > 0 && need > available) {
       throw new BackendException(

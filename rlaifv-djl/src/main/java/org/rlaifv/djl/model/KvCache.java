@@ -232,6 +232,32 @@ public final class KvCache implements AutoCloseable {
     }
   }
 
+  /**
+   * Drops the first {@code n} cached positions of every row, in place: used when every row still
+   * decoding has at least {@code n} positions of left padding there.
+   *
+   * @param n positions to drop, from 0 to {@link #length()}
+   */
+  public void dropFront(int n) {
+    if (n < 0 || n > length()) {
+      throw new IllegalArgumentException("cannot drop " + n + " of " + length() + " positions");
+    }
+    materialise();
+    if (n == 0 || keys[0] == null) {
+      return;
+    }
+    for (int i = 0; i < keys.length; i++) {
+      NDArray k = keys[i].get(new NDIndex(":, :, {}:, :", n));
+      NDArray v = values[i].get(new NDIndex(":, :, {}:, :", n));
+      k.attach(manager);
+      v.attach(manager);
+      keys[i].close();
+      values[i].close();
+      keys[i] = k;
+      values[i] = v;
+    }
+  }
+
   /** Frees the cached arrays. */
   @Override
   public void close() {

@@ -116,42 +116,15 @@ public record VlmConfig(
    * @throws ModelFormatException naming config.json and the field that is out of range
    */
   public VlmConfig {
-    positive("text_config.hidden_size", hiddenSize);
-    positive("text_config.num_hidden_layers", numHiddenLayers);
-    positive("text_config.num_attention_heads", numAttentionHeads);
-    positive("text_config.num_key_value_heads", numKeyValueHeads);
-    positive("text_config.intermediate_size", intermediateSize);
-    positive("text_config.vocab_size", vocabSize);
-    positive("text_config.max_position_embeddings", maxPositionEmbeddings);
-    positive("text_config.rms_norm_eps", rmsNormEps);
-    positive("text_config.rope_theta", ropeTheta);
-    positive("text_config.head_dim", headDim);
-    if (!(initializerRange >= 0)) {
-      throw bad("initializer_range must not be negative, got " + initializerRange);
-    }
+    TextConfig.check("text_config.", textModelType, hiddenSize, numHiddenLayers,
+        numAttentionHeads, numKeyValueHeads, intermediateSize, rmsNormEps, ropeTheta, vocabSize,
+        maxPositionEmbeddings, initializerRange, headDim, slidingWindow, hiddenAct);
     if (visionConfig == null) {
       throw new ModelFormatException(FILE_NAME + ": missing field vision_config");
-    }
-    if (!TEXT_MODEL_TYPES.contains(textModelType)) {
-      throw bad("text_config.model_type " + textModelType + " is not supported (supported: "
-          + String.join(", ", TEXT_MODEL_TYPES.stream().sorted().toList()) + ")");
-    }
-    if (numAttentionHeads % numKeyValueHeads != 0) {
-      throw bad("num_attention_heads (" + numAttentionHeads
-          + ") must be divisible by num_key_value_heads (" + numKeyValueHeads + ")");
-    }
-    if (headDim % 2 != 0) {
-      throw bad("head_dim must be even for rotary embeddings, got " + headDim);
     }
     if (!ACTIVATIONS.contains(projectorHiddenAct)) {
       throw bad("projector_hidden_act " + projectorHiddenAct + " is not supported (supported: "
           + String.join(", ", ACTIVATIONS.stream().sorted().toList()) + ")");
-    }
-    if (!"silu".equals(hiddenAct)) {
-      throw bad("text_config.hidden_act must be \"silu\", got " + hiddenAct);
-    }
-    if (slidingWindow < 0) {
-      throw bad("text_config.sliding_window must not be negative, got " + slidingWindow);
     }
     if (!"default".equals(visionFeatureSelectStrategy) && !"full".equals(visionFeatureSelectStrategy)) {
       throw bad("vision_feature_select_strategy must be \"default\" or \"full\", got "
@@ -234,6 +207,18 @@ public record VlmConfig(
     return new VlmConfig(hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads,
         intermediateSize, 1e-6, 10000, vocabSize, maxPositionEmbeddings, 0.02, visionConfig,
         "gelu", -1);
+  }
+
+  /**
+   * Returns the text decoder's part of this config.
+   *
+   * @return the decoder sizes and variants
+   */
+  public TextConfig textConfig() {
+    return new TextConfig(textModelType, hiddenSize, numHiddenLayers, numAttentionHeads,
+        numKeyValueHeads, intermediateSize, rmsNormEps, ropeTheta, vocabSize,
+        maxPositionEmbeddings, initializerRange, headDim, attentionBias, outputBias, mlpBias,
+        tieWordEmbeddings, slidingWindow, hiddenAct);
   }
 
   /**
@@ -338,6 +323,10 @@ public record VlmConfig(
       throw new ModelFormatException(FILE_NAME + ": expected a JSON object");
     }
     String modelType = optText(root, "", "model_type", "llava");
+    if (TEXT_MODEL_TYPES.contains(modelType)) {
+      throw bad("model_type " + modelType + " is a text-only causal LM, not a vision-language"
+          + " model; open it as a text generator (BackendProvider.newTextGenerator)");
+    }
     if (!"llava".equals(modelType)) {
       throw bad("model_type " + modelType + " is not supported (supported: llava; LLaVA-NeXT,"
           + " Qwen2-VL and Idefics3 are not supported yet)");
@@ -356,49 +345,8 @@ public record VlmConfig(
       throw bad(tp + "model_type " + textType + " is not supported (supported: llama, mistral,"
           + " qwen2)");
     }
-    TextDefaults d = TextDefaults.of(textType);
     if (!nested && !root.has("hidden_size")) {
       throw bad("missing field text_config");
-    }
-    int hidden = optInt(t, tp, "hidden_size", d.hidden);
-    int heads = optInt(t, tp, "num_attention_heads", d.heads);
-    int kv = optInt(t, tp, "num_key_value_heads", d.kvHeads < 0 ? heads : d.kvHeads);
-    if (heads <= 0) {
-      throw bad(tp + "num_attention_heads must be positive, got " + heads);
-    }
-    JsonNode hd = t.get("head_dim");
-    int headDim;
-    if (hd == null || hd.isNull()) {
-      if (hidden % heads != 0) {
-        throw bad(tp + "hidden_size (" + hidden + ") must be divisible by num_attention_heads ("
-            + heads + ")");
-      }
-      headDim = hidden / heads;
-    } else {
-      headDim = reqInt(t, tp, "head_dim");
-    }
-    JsonNode scaling = t.get("rope_scaling");
-    if (scaling != null && !scaling.isNull()) {
-      throw bad(tp + "rope_scaling is not supported yet (got " + scaling + ")");
-    }
-    boolean attentionBias;
-    boolean outputBias;
-    if ("qwen2".equals(textType)) {
-      attentionBias = true;
-      outputBias = false;
-    } else if ("llama".equals(textType)) {
-      attentionBias = optBool(t, tp, "attention_bias", false);
-      outputBias = attentionBias;
-    } else {
-      attentionBias = false;
-      outputBias = false;
-    }
-    boolean mlpBias = "llama".equals(textType) && optBool(t, tp, "mlp_bias", false);
-    int window = 0;
-    if ("mistral".equals(textType)) {
-      window = optNullableInt(t, tp, "sliding_window", 4096);
-    } else if ("qwen2".equals(textType) && optBool(t, tp, "use_sliding_window", false)) {
-      throw bad(tp + "use_sliding_window true is not supported yet");
     }
     boolean tie;
     if (nested && t.has("tie_word_embeddings")) {
@@ -406,6 +354,7 @@ public record VlmConfig(
     } else {
       tie = optBool(root, "", "tie_word_embeddings", false);
     }
+    TextConfig text = TextConfig.parse(t, tp, textType, tie);
     JsonNode featureLayer = root.get("vision_feature_layer");
     if (featureLayer != null && featureLayer.isArray()) {
       throw bad("vision_feature_layer as a list of layers is not supported yet");
@@ -420,49 +369,36 @@ public record VlmConfig(
     }
     String strategy = optText(root, "", "vision_feature_select_strategy", nested ? "default" : "full");
     VlmConfig c = new VlmConfig(
-        hidden,
-        optInt(t, tp, "num_hidden_layers", d.layers),
-        heads,
-        kv,
-        optInt(t, tp, "intermediate_size", d.intermediate),
-        optDouble(t, tp, "rms_norm_eps", d.rmsEps),
-        optDouble(t, tp, "rope_theta", 10000),
-        optInt(t, tp, "vocab_size", d.vocab),
-        optInt(t, tp, "max_position_embeddings", d.maxPositions),
-        optDouble(t, tp, "initializer_range", 0.02),
+        text.hiddenSize(),
+        text.numHiddenLayers(),
+        text.numAttentionHeads(),
+        text.numKeyValueHeads(),
+        text.intermediateSize(),
+        text.rmsNormEps(),
+        text.ropeTheta(),
+        text.vocabSize(),
+        text.maxPositionEmbeddings(),
+        text.initializerRange(),
         vision,
         optText(root, "", "projector_hidden_act", "gelu"),
         optInt(root, "", "vision_feature_layer", nested ? -2 : -1),
         textType,
-        headDim,
-        attentionBias,
-        outputBias,
-        mlpBias,
+        text.headDim(),
+        text.attentionBias(),
+        text.outputBias(),
+        text.mlpBias(),
         tie,
-        window,
+        text.slidingWindow(),
         strategy,
         optBool(root, "", "multimodal_projector_bias", true),
         imageToken,
-        optText(t, tp, "hidden_act", "silu"));
+        text.hiddenAct());
     JsonNode seq = root.get("image_seq_length");
     if (seq != null && !seq.isNull() && reqInt(root, "", "image_seq_length") != c.numImageTokens()) {
       throw bad("image_seq_length " + seq + " disagrees with the " + c.numImageTokens()
           + " image features the vision tower and vision_feature_select_strategy give");
     }
     return c;
-  }
-
-  /** transformers' defaults per text model type. */
-  private record TextDefaults(
-      int vocab, int hidden, int intermediate, int layers, int heads, int kvHeads,
-      int maxPositions, double rmsEps) {
-    static TextDefaults of(String type) {
-      return switch (type) {
-        case "mistral" -> new TextDefaults(32000, 4096, 14336, 32, 32, 8, 4096 * 32, 1e-6);
-        case "qwen2" -> new TextDefaults(151936, 4096, 22016, 32, 32, 32, 32768, 1e-6);
-        default -> new TextDefaults(32000, 4096, 11008, 32, 32, -1, 2048, 1e-6);
-      };
-    }
   }
 
   /**
@@ -533,7 +469,7 @@ public record VlmConfig(
     return JSON;
   }
 
-  private static int reqInt(JsonNode node, String prefix, String name) {
+  static int reqInt(JsonNode node, String prefix, String name) {
     JsonNode f = node.get(name);
     if (f == null || f.isNull()) {
       throw bad("missing field " + prefix + name);
@@ -544,12 +480,12 @@ public record VlmConfig(
     return f.intValue();
   }
 
-  private static int optInt(JsonNode node, String prefix, String name, int dflt) {
+  static int optInt(JsonNode node, String prefix, String name, int dflt) {
     JsonNode f = node.get(name);
     return f == null || f.isNull() ? dflt : reqInt(node, prefix, name);
   }
 
-  private static int optNullableInt(JsonNode node, String prefix, String name, int dflt) {
+  static int optNullableInt(JsonNode node, String prefix, String name, int dflt) {
     JsonNode f = node.get(name);
     if (f == null) {
       return dflt;
@@ -557,7 +493,7 @@ public record VlmConfig(
     return f.isNull() ? 0 : reqInt(node, prefix, name);
   }
 
-  private static double optDouble(JsonNode node, String prefix, String name, double dflt) {
+  static double optDouble(JsonNode node, String prefix, String name, double dflt) {
     JsonNode f = node.get(name);
     if (f == null || f.isNull()) {
       return dflt;
@@ -568,7 +504,7 @@ public record VlmConfig(
     return f.doubleValue();
   }
 
-  private static boolean optBool(JsonNode node, String prefix, String name, boolean dflt) {
+  static boolean optBool(JsonNode node, String prefix, String name, boolean dflt) {
     JsonNode f = node.get(name);
     if (f == null || f.isNull()) {
       return dflt;
@@ -579,7 +515,7 @@ public record VlmConfig(
     return f.booleanValue();
   }
 
-  private static String optText(JsonNode node, String prefix, String name, String dflt) {
+  static String optText(JsonNode node, String prefix, String name, String dflt) {
     JsonNode f = node.get(name);
     if (f == null || f.isNull()) {
       return dflt;
@@ -590,13 +526,13 @@ public record VlmConfig(
     return f.asText();
   }
 
-  private static void positive(String field, double value) {
+  static void positive(String field, double value) {
     if (!(value > 0) || Double.isInfinite(value)) {
       throw bad(field + " must be positive, got " + value);
     }
   }
 
-  private static ModelFormatException bad(String what) {
+  static ModelFormatException bad(String what) {
     return new ModelFormatException(FILE_NAME + ": " + what);
   }
 

@@ -5,11 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +21,9 @@ import org.rlaifv.ModelFormatException;
  * A LLaVA-style vision-language model built from NDArray operations: a CLIP-style vision encoder
  * (patch embedding, learned positions, pre-LayerNorm, transformer encoder layers with quick-GELU),
  * a two-layer GELU projector into the decoder's embedding space, and a LLaMA-style causal decoder
- * (RMSNorm, rotary positions, SwiGLU MLP, grouped-query attention, key/value cache).
+ * (RMSNorm, rotary positions, SwiGLU MLP, grouped-query attention, key/value cache). The decoder is
+ * the one {@link CausalLmModel} runs too: both delegate to the same package-private {@code
+ * TextDecoder}, configured by {@link VlmConfig#textConfig()}.
  *
  * <p>Parameters carry the Hugging Face LLaVA/LLaMA/CLIP names ({@code
  * language_model.model.layers.0.self_attn.q_proj.weight}, {@code
@@ -48,6 +46,10 @@ import org.rlaifv.ModelFormatException;
  * }</pre>
  */
 public final class VlmModel implements AutoCloseable {
+  static {
+    org.rlaifv.djl.Devices.quietGpuProbe();
+  }
+
 
   /** The weights file name in a model directory. */
   public static final String WEIGHTS_FILE = "model.safetensors";
@@ -55,18 +57,19 @@ public final class VlmModel implements AutoCloseable {
   private static final String V = "vision_tower.vision_model.";
   private static final String L = "language_model.model.";
   private static final String LM_HEAD = "language_model.lm_head.weight";
-  private static final float MASKED = -1e9f;
 
   private final VlmConfig config;
   private final NDManager manager;
   private final Map<String, NDArray> params;
   private final Map<String, NDArray> paramsView;
+  private final TextDecoder decoder;
 
   private VlmModel(VlmConfig config, NDManager manager, Map<String, NDArray> params) {
     this.config = config;
     this.manager = manager;
     this.params = params;
     this.paramsView = Collections.unmodifiableMap(params);
+    this.decoder = new TextDecoder(config.textConfig(), params, L, LM_HEAD);
   }
 
   /**
@@ -116,44 +119,7 @@ public final class VlmModel implements AutoCloseable {
     if (c.projectorBias()) {
       s.put("multi_modal_projector.linear_2.bias", new long[] {d});
     }
-    s.put(L + "embed_tokens.weight", new long[] {c.vocabSize(), d});
-    long hd = c.headDim();
-    long qOut = c.numAttentionHeads() * hd;
-    long kvOut = c.numKeyValueHeads() * hd;
-    long inter = c.intermediateSize();
-    for (int i = 0; i < c.numHiddenLayers(); i++) {
-      String pre = L + "layers." + i + ".";
-      s.put(pre + "input_layernorm.weight", new long[] {d});
-      s.put(pre + "self_attn.q_proj.weight", new long[] {qOut, d});
-      if (c.attentionBias()) {
-        s.put(pre + "self_attn.q_proj.bias", new long[] {qOut});
-      }
-      s.put(pre + "self_attn.k_proj.weight", new long[] {kvOut, d});
-      if (c.attentionBias()) {
-        s.put(pre + "self_attn.k_proj.bias", new long[] {kvOut});
-      }
-      s.put(pre + "self_attn.v_proj.weight", new long[] {kvOut, d});
-      if (c.attentionBias()) {
-        s.put(pre + "self_attn.v_proj.bias", new long[] {kvOut});
-      }
-      s.put(pre + "self_attn.o_proj.weight", new long[] {d, qOut});
-      if (c.outputBias()) {
-        s.put(pre + "self_attn.o_proj.bias", new long[] {d});
-      }
-      s.put(pre + "post_attention_layernorm.weight", new long[] {d});
-      s.put(pre + "mlp.gate_proj.weight", new long[] {inter, d});
-      s.put(pre + "mlp.up_proj.weight", new long[] {inter, d});
-      s.put(pre + "mlp.down_proj.weight", new long[] {d, inter});
-      if (c.mlpBias()) {
-        s.put(pre + "mlp.gate_proj.bias", new long[] {inter});
-        s.put(pre + "mlp.up_proj.bias", new long[] {inter});
-        s.put(pre + "mlp.down_proj.bias", new long[] {d});
-      }
-    }
-    s.put(L + "norm.weight", new long[] {d});
-    if (!c.tieWordEmbeddings()) {
-      s.put(LM_HEAD, new long[] {c.vocabSize(), d});
-    }
+    TextDecoder.addParameterShapes(c.textConfig(), L, LM_HEAD, s);
     return s;
   }
 
@@ -390,7 +356,7 @@ public final class VlmModel implements AutoCloseable {
             .singletonOrThrow();
     x = x.reshape(b, dv, np).transpose(0, 2, 1);
     if (v.classToken()) {
-      NDArray cls = work(p(V + "embeddings.class_embedding").reshape(1, 1, dv), x).broadcast(b, 1, dv);
+      NDArray cls = NdOps.work(p(V + "embeddings.class_embedding").reshape(1, 1, dv), x).broadcast(b, 1, dv);
       x = cls.concat(x, 1);
     }
     x = x.add(p(V + "embeddings.position_embedding.weight"));
@@ -406,36 +372,18 @@ public final class VlmModel implements AutoCloseable {
       NDArray q = linear(h, pre + "self_attn.q_proj").reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
       NDArray k = linear(h, pre + "self_attn.k_proj").reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
       NDArray val = linear(h, pre + "self_attn.v_proj").reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
-      NDArray a = attention(q, k, val, null, b, n, heads, heads, hd);
+      NDArray a = NdOps.attention(q, k, val, null, b, n, heads, heads, hd);
       x = x.add(linear(a, pre + "self_attn.out_proj"));
       h = layerNorm(x, pre + "layer_norm2", eps);
-      h = activation(linear(h, pre + "mlp.fc1"), v.hiddenAct());
+      h = NdOps.activation(linear(h, pre + "mlp.fc1"), v.hiddenAct());
       x = x.add(linear(h, pre + "mlp.fc2"));
     }
     if ("default".equals(config.visionFeatureSelectStrategy())) {
       x = x.get(":, 1:, :");
     }
     NDArray y = linear(x, "multi_modal_projector.linear_1");
-    y = activation(y, config.projectorHiddenAct());
+    y = NdOps.activation(y, config.projectorHiddenAct());
     return linear(y, "multi_modal_projector.linear_2");
-  }
-
-  /** Applies a Hugging Face activation by its {@code ACT2FN} name. */
-  private static NDArray activation(NDArray x, String name) {
-    return switch (name) {
-      case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(Scalars.of(x, 1.702f))));
-      case "gelu" -> Activation.gelu(x);
-      case "gelu_pytorch_tanh", "gelu_new" -> {
-        // 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
-        NDArray inner =
-            x.add(x.pow(Scalars.of(x, 3f)).mul(Scalars.of(x, 0.044715f)))
-                .mul(Scalars.of(x, (float) Math.sqrt(2.0 / Math.PI)));
-        yield x.mul(Scalars.of(x, 0.5f)).mul(inner.tanh().add(Scalars.of(x, 1f)));
-      }
-      case "silu" -> x.mul(Activation.sigmoid(x));
-      case "relu" -> Activation.relu(x);
-      default -> throw new IllegalStateException("activation " + name);
-    };
   }
 
   /**
@@ -445,10 +393,7 @@ public final class VlmModel implements AutoCloseable {
    * @return {@code [B, T, hidden_size]}, owned by the ids' manager
    */
   public NDArray embed(NDArray tokenIds) {
-    NDArray ids = tokenIds.getDataType() == DataType.INT64 ? tokenIds : tokenIds.toType(DataType.INT64, false);
-    return ids.getNDArrayInternal()
-        .embedding(ids, p(L + "embed_tokens.weight"), SparseFormat.DENSE)
-        .singletonOrThrow();
+    return decoder.embed(tokenIds);
   }
 
   /**
@@ -474,8 +419,7 @@ public final class VlmModel implements AutoCloseable {
    * @return {@code [..., vocab_size]}, owned by the hidden states' manager
    */
   public NDArray logits(NDArray hidden) {
-    NDArray head = config.tieWordEmbeddings() ? p(L + "embed_tokens.weight") : p(LM_HEAD);
-    return Linear.linear(hidden, head).singletonOrThrow();
+    return decoder.logits(hidden);
   }
 
   /**
@@ -490,174 +434,15 @@ public final class VlmModel implements AutoCloseable {
    */
   public NDArray hiddenStates(
       NDArray inputsEmbeds, NDArray attentionMask, NDArray positionIds, KvCache cacheOrNull) {
-    Shape s = inputsEmbeds.getShape();
-    if (s.dimension() != 3 || s.get(2) != config.hiddenSize()) {
-      throw new IllegalArgumentException(
-          "inputsEmbeds must be [B, T, " + config.hiddenSize() + "], got " + s);
-    }
-    long b = s.get(0);
-    long t = s.get(1);
-    int past = cacheOrNull == null ? 0 : cacheOrNull.length();
-    if (cacheOrNull != null && past > 0 && cacheOrNull.batchSize() != b) {
-      throw new IllegalArgumentException(
-          "cache holds " + cacheOrNull.batchSize() + " rows, input has " + b);
-    }
-    long tk = past + t;
-    if (!attentionMask.getShape().equals(new Shape(b, tk))) {
-      throw new IllegalArgumentException(
-          "attentionMask must be [" + b + ", " + tk + "], got " + attentionMask.getShape());
-    }
-    if (!positionIds.getShape().equals(new Shape(b, t))) {
-      throw new IllegalArgumentException(
-          "positionIds must be [" + b + ", " + t + "], got " + positionIds.getShape());
-    }
-    if (tk > config.maxPositionEmbeddings()) {
-      throw new IllegalArgumentException(
-          "sequence of " + tk + " positions exceeds max_position_embeddings "
-              + config.maxPositionEmbeddings());
-    }
-    NDManager m = inputsEmbeds.getManager();
-    float[] causal = new float[(int) (t * tk)];
-    int window = config.slidingWindow();
-    for (int i = 0; i < t; i++) {
-      // position past + i sees keys 0..past + i, and only the last `window` of them when the
-      // text model attends within a sliding window
-      int from = window > 0 ? Math.max(0, past + i - window + 1) : 0;
-      Arrays.fill(causal, (int) (i * tk + from), (int) (i * tk + past + i + 1), 1f);
-    }
-    NDArray allowed =
-        attentionMask.toType(DataType.FLOAT32, false).reshape(b, 1, tk).mul(m.create(causal, new Shape(1, t, tk)));
-    NDArray bias = allowed.sub(1f).mul(-MASKED).reshape(b, 1, 1, t, tk);
-
-    int hd = config.headDim();
-    int half = hd / 2;
-    float[] inv = new float[half];
-    for (int i = 0; i < half; i++) {
-      inv[i] = (float) (1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / hd));
-    }
-    NDArray freqs = positionIds.toType(DataType.FLOAT32, false).reshape(b, t, 1).mul(m.create(inv));
-    NDArray emb = freqs.concat(freqs, -1);
-    NDArray cos = emb.cos().reshape(b, 1, t, hd);
-    NDArray sin = emb.sin().reshape(b, 1, t, hd);
-    float[] rot = new float[hd * hd];
-    for (int j = 0; j < half; j++) {
-      rot[(j + half) * hd + j] = -1f;
-      rot[j * hd + j + half] = 1f;
-    }
-    NDArray rotate = m.create(rot, new Shape(hd, hd));
-
-    int heads = config.numAttentionHeads();
-    int kvHeads = config.numKeyValueHeads();
-    float eps = (float) config.rmsNormEps();
-    NDArray x = inputsEmbeds;
-    for (int i = 0; i < config.numHiddenLayers(); i++) {
-      String pre = L + "layers." + i + ".";
-      NDArray h = rmsNorm(x, pre + "input_layernorm.weight", eps);
-      NDArray q = linear(h, pre + "self_attn.q_proj").reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-      NDArray k = linear(h, pre + "self_attn.k_proj").reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
-      NDArray v = linear(h, pre + "self_attn.v_proj").reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
-      q = q.mul(cos).add(q.matMul(rotate).mul(sin));
-      k = k.mul(cos).add(k.matMul(rotate).mul(sin));
-      NDArray[] shared = null;
-      int repeats = 1;
-      if (cacheOrNull != null) {
-        shared = cacheOrNull.sharedLayer(i);
-        repeats = cacheOrNull.sharedRepeats();
-        NDArray[] kv = cacheOrNull.append(i, k, v);
-        k = kv[0];
-        v = kv[1];
-      }
-      NDArray a =
-          shared == null
-              ? attention(q, k, v, bias, b, t, heads, kvHeads, hd)
-              : sharedAttention(q, shared[0], shared[1], repeats, k, v, bias, b, t, heads, kvHeads, hd);
-      x = x.add(linear(a, pre + "self_attn.o_proj"));
-      h = rmsNorm(x, pre + "post_attention_layernorm.weight", eps);
-      NDArray gate = linear(h, pre + "mlp.gate_proj");
-      NDArray up = linear(h, pre + "mlp.up_proj");
-      NDArray act = activation(gate, config.hiddenAct()).mul(up);
-      x = x.add(linear(act, pre + "mlp.down_proj"));
-    }
-    return rmsNorm(x, L + "norm.weight", eps);
-  }
-
-  /**
-   * Multi-head attention with grouped key/value heads. q: [B, H, T, hd]; k, v: [B, KV, Tk, hd];
-   * bias: [B, 1, 1, T, Tk] additive or null. Returns [B, T, H * hd].
-   */
-  private static NDArray attention(
-      NDArray q, NDArray k, NDArray v, NDArray bias, long b, long t, int heads, int kvHeads, long hd) {
-    long groups = heads / kvHeads;
-    long tk = k.getShape().get(2);
-    NDArray qs = q.mul(Scalars.of(q, (float) (1.0 / Math.sqrt(hd)))).reshape(b, kvHeads, groups * t, hd);
-    NDArray scores = qs.matMul(work(k.transpose(0, 1, 3, 2), qs));
-    if (bias != null) {
-      scores = scores.reshape(b, kvHeads, groups, t, tk).add(bias).reshape(b, kvHeads, groups * t, tk);
-    }
-    NDArray probs = scores.softmax(-1);
-    return probs.matMul(v).reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
-  }
-
-  /**
-   * Attention over a shared prefix (sk, sv: [G, KV, Tp, hd], row j of the batch uses prefix row
-   * j / repeats, read by broadcasting) followed by the row's own keys (k, v: [B, KV, Town, hd]).
-   */
-  private static NDArray sharedAttention(
-      NDArray q, NDArray sk, NDArray sv, int repeats, NDArray k, NDArray v, NDArray bias, long b,
-      long t, int heads, int kvHeads, long hd) {
-    long groups = heads / kvHeads;
-    long g = b / repeats;
-    long tp = sk.getShape().get(2);
-    long tk = tp + k.getShape().get(2);
-    long gt = groups * t;
-    NDArray qs = q.mul(Scalars.of(q, (float) (1.0 / Math.sqrt(hd)))).reshape(b, kvHeads, gt, hd);
-    // Fold the rows that share a prefix row into the query axis, so the prefix keys are used in
-    // place: a broadcast matmul would materialise the prefix once per row.
-    NDArray qFold =
-        qs.reshape(g, repeats, kvHeads, gt, hd).transpose(0, 2, 1, 3, 4).reshape(g, kvHeads, repeats * gt, hd);
-    NDArray s1 =
-        qFold.matMul(work(sk.transpose(0, 1, 3, 2), qs))
-            .reshape(g, kvHeads, repeats, gt, tp)
-            .transpose(0, 2, 1, 3, 4)
-            .reshape(b, kvHeads, gt, tp);
-    NDArray s2 = qs.matMul(work(k.transpose(0, 1, 3, 2), qs));
-    NDArray scores =
-        s1.concat(s2, -1).reshape(b, kvHeads, groups, t, tk).add(bias).reshape(b, kvHeads, gt, tk);
-    NDArray probs = scores.softmax(-1);
-    NDArray p1 =
-        probs.get("..., :" + tp)
-            .reshape(g, repeats, kvHeads, gt, tp)
-            .transpose(0, 2, 1, 3, 4)
-            .reshape(g, kvHeads, repeats * gt, tp);
-    NDArray p2 = probs.get("..., " + tp + ":");
-    NDArray o1 =
-        p1.matMul(sv)
-            .reshape(g, kvHeads, repeats, gt, hd)
-            .transpose(0, 2, 1, 3, 4)
-            .reshape(b, kvHeads, gt, hd);
-    NDArray o = o1.add(p2.matMul(v));
-    return o.reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
-  }
-
-  /** Moves an array made from a cached array into the per-call manager of {@code like}. */
-  private static NDArray work(NDArray derived, NDArray like) {
-    derived.attach(like.getManager());
-    return derived;
+    return decoder.hiddenStates(inputsEmbeds, attentionMask, positionIds, cacheOrNull);
   }
 
   private NDArray linear(NDArray x, String prefix) {
-    NDArray bias = params.get(prefix + ".bias");
-    return Linear.linear(x, p(prefix + ".weight"), bias).singletonOrThrow();
+    return NdOps.linear(params, x, prefix);
   }
 
   private NDArray layerNorm(NDArray x, String prefix, float eps) {
-    NDArray w = p(prefix + ".weight");
-    return LayerNorm.layerNorm(x, w.getShape(), w, p(prefix + ".bias"), eps).singletonOrThrow();
-  }
-
-  private NDArray rmsNorm(NDArray x, String weight, float eps) {
-    NDArray r = x.mul(x).mean(new int[] {-1}, true).add(eps).pow(Scalars.of(x, -0.5f));
-    return x.mul(r).mul(p(weight));
+    return NdOps.layerNorm(params, x, prefix, eps);
   }
 
   /**
@@ -669,10 +454,7 @@ public final class VlmModel implements AutoCloseable {
    * @return {@code [B, T]} int64, owned by the mask's manager
    */
   public static NDArray positionsFromMask(NDArray attentionMask, int newPositions) {
-    NDArray mask = attentionMask.toType(DataType.INT64, false);
-    NDArray pos = mask.cumSum(1).sub(1L).maximum(0L);
-    long total = mask.getShape().get(1);
-    return pos.get(":, " + (total - newPositions) + ":");
+    return TextDecoder.positionsFromMask(attentionMask, newPositions);
   }
 
   /**

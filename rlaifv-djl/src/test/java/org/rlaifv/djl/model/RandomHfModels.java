@@ -33,6 +33,15 @@ final class RandomHfModels {
 
   /** Writes config.json and BF16 shards of about {@code shardBytes} with an index. */
   static void write(Path dir, VlmConfig config, long shardBytes) throws IOException {
+    write(dir, config, shardBytes, true);
+  }
+
+  /**
+   * Writes config.json and BF16 shards with an index; without data, only the headers (for tests
+   * that must fail before any tensor is read).
+   */
+  static void write(Path dir, VlmConfig config, long shardBytes, boolean withData)
+      throws IOException {
     Files.createDirectories(dir);
     config.write(dir.resolve(VlmConfig.FILE_NAME));
     Map<String, long[]> shapes = VlmModel.parameterShapes(config);
@@ -89,7 +98,7 @@ final class RandomHfModels {
         hb.flip();
         ch.write(hb);
         ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 22).order(ByteOrder.LITTLE_ENDIAN);
-        long left = off / 2;
+        long left = withData ? off / 2 : 0;
         while (left > 0) {
           chunk.clear();
           int m = (int) Math.min(left, chunk.capacity() / 2);
