@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 import javax.imageio.ImageIO;
 
 /**
@@ -212,6 +213,7 @@ public record Image(int width, int height, byte[] rgb) {
    *     or decode to more than {@link #MAX_PIXELS}
    */
   public static Image fromBytes(byte[] encoded, String name) {
+    Objects.requireNonNull(name, "name");
     if (encoded.length > MAX_FILE_BYTES) {
       throw new InvalidInputException(
           "image " + name + " is " + encoded.length + " bytes, over the limit of " + MAX_FILE_BYTES);

@@ -104,7 +104,8 @@ public record Provenance(
    * Returns a copy with one more setting (replacing one of the same name).
    *
    * @param key the setting's name
-   * @param value its value, recorded with {@link String#valueOf(Object)}
+   * @param value its value, recorded with {@link String#valueOf(Object)} (so null is recorded as
+   *     {@code "null"})
    * @return the new provenance
    */
   public Provenance with(String key, Object value) {
@@ -139,6 +140,8 @@ public record Provenance(
    * @throws UncheckedIOException naming the directory when a weights file cannot be read
    */
   public Provenance withCheckpoint(String key, Checkpoint checkpoint) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(checkpoint, "checkpoint");
     return with(key + ".id", checkpoint.id())
         .with(key + ".path", checkpoint.directory().toAbsolutePath().normalize())
         .with(key + ".sha256", weightsDigest(checkpoint.directory()));

@@ -15,6 +15,7 @@ import org.rlaifv.Prompt;
 import org.rlaifv.Response;
 import org.rlaifv.ResponseSampler;
 import org.rlaifv.SamplingParams;
+import org.rlaifv.core.StopSequences;
 import org.rlaifv.core.TokenPicker;
 import org.rlaifv.djl.model.KvCache;
 import org.rlaifv.djl.model.LoadedVlm;
@@ -207,6 +208,7 @@ public final class DjlResponseSampler implements ResponseSampler {
     long position;
     long last;
     String text;
+    StopSequences.Tracker stops;
 
     Row(int prompt, int index, long[] prefixMask, int length, SamplingParams params) {
       this.prompt = prompt;
@@ -291,13 +293,13 @@ public final class DjlResponseSampler implements ResponseSampler {
     r.tokens[r.count++] = tok;
     r.last = tok;
     if (!params.stopSequences().isEmpty()) {
-      String t = vlm.tokenizer().decode(java.util.Arrays.copyOf(r.tokens, r.count));
-      for (String stop : params.stopSequences()) {
-        int at = t.indexOf(stop);
-        if (at >= 0) {
-          r.text = t.substring(0, at);
-          return true;
-        }
+      if (r.stops == null) {
+        r.stops = StopSequences.of(params.stopSequences(), vlm.tokenizer()::decode).newTracker();
+      }
+      java.util.Optional<String> cut = r.stops.accept(r.tokens, r.count);
+      if (cut.isPresent()) {
+        r.text = cut.get();
+        return true;
       }
     }
     return r.count >= params.maxNewTokens();

@@ -3,12 +3,14 @@ package org.rlaifv.onnx;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.Prompt;
 import org.rlaifv.Response;
 import org.rlaifv.ResponseSampler;
 import org.rlaifv.SamplingParams;
+import org.rlaifv.core.StopSequences;
 import org.rlaifv.core.TokenPicker;
 import org.rlaifv.spi.BackendOptions;
 
@@ -103,6 +105,7 @@ public final class OrtResponseSampler implements ResponseSampler {
     long[][] tokens = new long[n][params.maxNewTokens()];
     int[] count = new int[n];
     String[] text = new String[n];
+    StopSequences.Tracker[] stops = new StopSequences.Tracker[n];
     for (int r = 0; r < n; r++) {
       rng[r] = new SplittableRandom(params.seedFor(indices[r]));
     }
@@ -114,7 +117,7 @@ public final class OrtResponseSampler implements ResponseSampler {
       Decoder decoder = vlm.model.decoder();
       for (int r = 0; r < n; r++) {
         long tok = TokenPicker.pick(first, params, rng[r]);
-        if (!accept(r, tok, tokens, count, text, params)) {
+        if (!accept(r, tok, tokens, count, text, stops, params)) {
           active[activeCount++] = r;
           last[r] = tok;
         }
@@ -140,7 +143,7 @@ public final class OrtResponseSampler implements ResponseSampler {
           for (int j = 0; j < activeCount; j++) {
             int r = active[j];
             long tok = TokenPicker.pick(o.logits(j, 0), params, rng[r]);
-            if (!accept(r, tok, tokens, count, text, params)) {
+            if (!accept(r, tok, tokens, count, text, stops, params)) {
               keepPos[kept] = j;
               nextActive[kept++] = r;
               last[r] = tok;
@@ -171,19 +174,20 @@ public final class OrtResponseSampler implements ResponseSampler {
 
   /** Records a token; returns true when the row is finished (EOS, stop sequence, length). */
   private boolean accept(
-      int r, long tok, long[][] tokens, int[] count, String[] text, SamplingParams params) {
+      int r, long tok, long[][] tokens, int[] count, String[] text, StopSequences.Tracker[] stops,
+      SamplingParams params) {
     if (vlm.tokenizer.isEos(tok)) {
       return true;
     }
     tokens[r][count[r]++] = tok;
     if (!params.stopSequences().isEmpty()) {
-      String t = vlm.tokenizer.decode(Arrays.copyOf(tokens[r], count[r]));
-      for (String stop : params.stopSequences()) {
-        int at = t.indexOf(stop);
-        if (at >= 0) {
-          text[r] = t.substring(0, at);
-          return true;
-        }
+      if (stops[r] == null) {
+        stops[r] = StopSequences.of(params.stopSequences(), vlm.tokenizer::decode).newTracker();
+      }
+      Optional<String> cut = stops[r].accept(tokens[r], count[r]);
+      if (cut.isPresent()) {
+        text[r] = cut.get();
+        return true;
       }
     }
     return count[r] >= params.maxNewTokens();

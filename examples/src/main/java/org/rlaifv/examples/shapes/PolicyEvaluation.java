@@ -1,5 +1,6 @@
 package org.rlaifv.examples.shapes;
 
+import com.google.common.collect.Lists;
 import java.util.ArrayList;
 import java.util.List;
 import org.rlaifv.ClaimVerdict;
@@ -64,13 +65,12 @@ public final class PolicyEvaluation {
     try (DjlResponseSampler sampler = new DjlResponseSampler(policy, BackendOptions.defaults(), false);
         Progress bar = task == null ? null : Progress.start(task, prompts.size())) {
       // Greedy rows of several prompts decode as one batch (the sampler pads and masks them).
-      for (int i = 0; i < prompts.size(); i += EVAL_BATCH) {
-        List<Prompt> chunk = prompts.subList(i, Math.min(prompts.size(), i + EVAL_BATCH));
+      for (List<Prompt> chunk : Lists.partition(prompts, EVAL_BATCH)) {
         for (List<Response> rs : sampler.sampleAll(chunk, params)) {
           out.add(rs.get(0));
         }
         if (bar != null) {
-          bar.stepTo(i + chunk.size());
+          bar.stepTo(out.size());
         }
       }
     }

@@ -2,6 +2,7 @@ package org.rlaifv.core.hf;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.primitives.Doubles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -879,19 +880,15 @@ public final class ImageProcessor {
         doConvertRgb = false; // SiglipImageProcessor's default is None
         size = Size.of(224, 224);
         doCenterCrop = false;
-        imageMean = toArray(IMAGENET_STANDARD_MEAN);
-        imageStd = toArray(IMAGENET_STANDARD_MEAN);
+        imageMean = Doubles.toArray(IMAGENET_STANDARD_MEAN);
+        imageStd = Doubles.toArray(IMAGENET_STANDARD_MEAN);
       } else {
         doConvertRgb = true;
         size = Size.shortestEdge(224);
         doCenterCrop = true;
-        imageMean = toArray(OPENAI_CLIP_MEAN);
-        imageStd = toArray(OPENAI_CLIP_STD);
+        imageMean = Doubles.toArray(OPENAI_CLIP_MEAN);
+        imageStd = Doubles.toArray(OPENAI_CLIP_STD);
       }
-    }
-
-    private static double[] toArray(List<Double> values) {
-      return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /**

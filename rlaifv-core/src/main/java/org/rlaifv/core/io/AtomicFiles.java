@@ -1,11 +1,13 @@
 package org.rlaifv.core.io;
 
+import com.google.common.hash.Hashing;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +20,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -249,22 +248,9 @@ public final class AtomicFiles {
     if (path == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    Files.walkFileTree(path, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        if (exc != null) {
-          throw exc;
-        }
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    // Insecure deletes allowed: file systems without SecureDirectoryStream (macOS, Windows) get
+    // the plain walk they always had, rather than an exception.
+    MoreFiles.deleteRecursively(path, RecursiveDeleteOption.ALLOW_INSECURE);
   }
 
   static boolean isTemporaryName(Path p) {
@@ -340,17 +326,11 @@ public final class AtomicFiles {
    * @throws UncheckedIOException naming the file when it cannot be read
    */
   public static String sha256(Path file) {
-    MessageDigest md = newSha256();
-    byte[] buf = new byte[1 << 16];
-    try (var in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
+    try {
+      return MoreFiles.asByteSource(file).hash(Hashing.sha256()).toString();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    return HexFormat.of().formatHex(md.digest());
   }
 
   /**
@@ -360,7 +340,7 @@ public final class AtomicFiles {
    * @return 64 lowercase hex characters
    */
   public static String sha256(byte[] content) {
-    return HexFormat.of().formatHex(newSha256().digest(content));
+    return Hashing.sha256().hashBytes(content).toString();
   }
 
   /**
@@ -407,13 +387,5 @@ public final class AtomicFiles {
       throw new IllegalArgumentException("file has no parent directory: " + file);
     }
     return parent;
-  }
-
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
   }
 }

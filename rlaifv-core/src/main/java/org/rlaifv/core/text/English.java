@@ -4,7 +4,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Small word lists and helpers for the rule-based splitter and questioner (plain English). */
+/**
+ * Small word lists, verb morphology and helpers for the rule-based splitter and questioner (plain
+ * English).
+ */
 final class English {
   private English() {}
 
@@ -167,6 +170,105 @@ final class English {
     String head = bare(words[words.length - 1]);
     return head.length() > 2 && head.endsWith("s") && !head.endsWith("ss")
         && !NOT_VERBS.contains(head);
+  }
+
+  /** How a verb form is inflected, which decides the form of "do" that supports it. */
+  enum Inflection {
+    /** The base form ("touch"), also the plural present. */
+    BASE("do"),
+    /** The third person singular present ("touches"). */
+    THIRD_PERSON("does"),
+    /** The past tense ("touched", "sat"). */
+    PAST("did");
+
+    private final String doSupport;
+
+    Inflection(String doSupport) {
+      this.doSupport = doSupport;
+    }
+
+    /** The form of "do" a question in this tense and person starts with. */
+    String doSupport() {
+      return doSupport;
+    }
+  }
+
+  /**
+   * A verb form taken apart.
+   *
+   * @param base the base form ("touch" for "touches")
+   * @param inflection how the form was inflected
+   */
+  record VerbForm(String base, Inflection inflection) {}
+
+  /**
+   * Takes a lower-case verb form apart by its ending and the irregular past forms: "touches" is
+   * the third person of "touch", "moved" the past of "move", "sat" the past of "sit". Any word
+   * gets an answer; whether it is a verb at all is for the caller to judge.
+   */
+  static VerbForm verbForm(String v) {
+    String irregular = IRREGULAR_PAST.get(v);
+    if (irregular != null) {
+      return new VerbForm(irregular, Inflection.PAST);
+    }
+    if (v.equals("has")) {
+      return new VerbForm("have", Inflection.THIRD_PERSON);
+    }
+    if (v.equals("does")) {
+      return new VerbForm("do", Inflection.THIRD_PERSON);
+    }
+    if (v.length() > 3 && v.endsWith("ed")) {
+      return new VerbForm(pastStem(v), Inflection.PAST);
+    }
+    if (v.length() > 2 && v.endsWith("s") && !v.endsWith("ss")) {
+      if (v.endsWith("ies") && v.length() > 4) {
+        return new VerbForm(v.substring(0, v.length() - 3) + "y", Inflection.THIRD_PERSON);
+      }
+      String minusEs = v.substring(0, v.length() - 2);
+      if (v.endsWith("es") && (minusEs.endsWith("ch") || minusEs.endsWith("sh")
+          || minusEs.endsWith("ss") || minusEs.endsWith("x") || minusEs.endsWith("z")
+          || minusEs.endsWith("o"))) {
+        return new VerbForm(minusEs, Inflection.THIRD_PERSON);
+      }
+      return new VerbForm(v.substring(0, v.length() - 1), Inflection.THIRD_PERSON);
+    }
+    return new VerbForm(v, Inflection.BASE);
+  }
+
+  /** The base form of a regular past tense ("placed" -> "place", "stopped" -> "stop"). */
+  private static String pastStem(String v) {
+    String minusEd = v.substring(0, v.length() - 2);
+    String minusD = v.substring(0, v.length() - 1);
+    if (BASE_VERBS.contains(minusD)) {
+      return minusD;
+    }
+    if (BASE_VERBS.contains(minusEd)) {
+      return minusEd;
+    }
+    if (v.endsWith("ied") && v.length() > 4) {
+      return v.substring(0, v.length() - 3) + "y";
+    }
+    int n = minusEd.length();
+    if (n >= 3 && minusEd.charAt(n - 1) == minusEd.charAt(n - 2)
+        && "bdgmnprt".indexOf(minusEd.charAt(n - 1)) >= 0) {
+      return minusEd.substring(0, n - 1);
+    }
+    // Silent e: "placed" -> "place", "moved" -> "move", "created" -> "create".
+    if (n >= 2 && "cvzgu".indexOf(minusEd.charAt(n - 1)) >= 0) {
+      return minusD;
+    }
+    if (minusEd.endsWith("at") || minusEd.endsWith("iz") || minusEd.endsWith("ur")) {
+      return minusD;
+    }
+    return minusEd;
+  }
+
+  /** Whether a word (punctuation and case aside) is a form of "be". */
+  static boolean isBe(String word) {
+    return switch (bare(word)) {
+      case "is", "are", "was", "were", "am", "isn't", "aren't", "wasn't", "weren't" -> true;
+      default -> false;
+    };
   }
 
   /** Upper-cases the first letter. */

@@ -1,7 +1,6 @@
 package org.rlaifv.core.text;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -159,247 +158,59 @@ public final class RuleBasedPolarQuestioner implements PolarQuestioner {
         || first.equals("finally") || first.equals("moreover") || first.equals("furthermore");
   }
 
-  /** Applies rules 2-5; returns "" when none fits. */
+  /** Applies rules 2-5 to a clause; returns "" when none fits. */
   private static String ruleQuestion(String s) {
-    String[] w = s.split(" ");
-    if (w.length == 0) {
+    Optional<Clause> parsed = ClauseParser.parse(s);
+    if (parsed.isEmpty()) {
       return "";
     }
-    int aux = findAuxiliary(w);
-    if (aux > 0) {
-      String[] subject = Arrays.copyOfRange(w, 0, aux);
-      String[] rest = Arrays.copyOfRange(w, aux + 1, w.length);
-      String auxWord = English.lower(w[aux]);
-      if (auxWord.equals("cannot")) {
-        auxWord = "can";
-        rest = prepend("not", rest);
+    Clause c = parsed.get();
+    return switch (c.kind()) {
+      case AUXILIARY -> auxiliaryQuestion(c);
+      case HAVE -> {
+        String have = English.bare(c.pivot());
+        yield doSupported(c, have.equals("had") ? "did" : have.equals("has") ? "does" : "do", "have");
       }
-      if (subject.length > 1 && English.bare(subject[subject.length - 1]).equals("there")) {
-        // "on the left there is a circle" -> "is there a circle on the left".
-        String place = decapitalizeFirst(join(Arrays.copyOf(subject, subject.length - 1)));
-        return join(auxWord, "there", join(rest), (place.endsWith(",") ? place.substring(0, place.length() - 1) : place));
+      case VERB -> {
+        String v = English.bare(c.pivot());
+        English.VerbForm form = English.verbForm(v);
+        // Punctuation after the verb ("touches,") stays after its base form.
+        String tail = c.pivot().substring(
+            c.pivot().toLowerCase(java.util.Locale.ROOT).indexOf(v) + v.length());
+        yield doSupported(c, form.inflection().doSupport(), form.base() + tail);
       }
-      if (English.isPreposition(subject[0]) && isBe(auxWord) && rest.length > 0
-          && !English.bare(rest[0]).equals("there")) {
-        // Locative inversion: "on the left is a red circle" -> "is there a red circle on the left".
-        return join(auxWord, "there", join(rest), decapitalizeFirst(join(subject)));
-      }
-      return join(auxWord, decapitalizeFirst(join(subject)), join(rest));
-    }
-    int have = findMainHave(w);
-    if (have > 0) {
-      String doWord = English.bare(w[have]).equals("had") ? "did"
-          : English.bare(w[have]).equals("has") ? "does" : "do";
-      return join(doWord, decapitalizeFirst(join(Arrays.copyOfRange(w, 0, have))), "have",
-          join(Arrays.copyOfRange(w, have + 1, w.length)));
-    }
-    int verb = findMainVerb(w);
-    if (verb > 0) {
-      String v = English.bare(w[verb]);
-      String[] forms = baseForm(v);
-      String base = forms[0];
-      String doWord = forms[1].equals("past") ? "did"
-          : forms[1].equals("third") ? "does" : "do";
-      String tail = w[verb].substring(w[verb].toLowerCase(java.util.Locale.ROOT).indexOf(v)
-          + v.length());
-      return join(doWord, decapitalizeFirst(join(Arrays.copyOfRange(w, 0, verb))), base + tail,
-          join(Arrays.copyOfRange(w, verb + 1, w.length)));
-    }
-    if (English.isDeterminer(w[0]) && w.length >= 2) {
-      boolean plural = English.isPluralNounPhrase(nounPart(w));
-      return join(plural ? "are" : "is", "there", decapitalizeFirst(s));
-    }
-    return "";
-  }
-
-  private static String[] prepend(String first, String[] rest) {
-    String[] out = new String[rest.length + 1];
-    out[0] = first;
-    System.arraycopy(rest, 0, out, 1, rest.length);
-    return out;
-  }
-
-  private static boolean isBe(String word) {
-    return switch (English.bare(word)) {
-      case "is", "are", "was", "were", "am", "isn't", "aren't", "wasn't", "weren't" -> true;
-      default -> false;
+      case NOUN_PHRASE -> join(c.plural() ? "are" : "is", "there", decapitalizeFirst(s));
     };
   }
 
-  /** The words of a noun phrase before its first preposition. */
-  private static String[] nounPart(String[] w) {
-    for (int i = 1; i < w.length; i++) {
-      if (English.isPreposition(w[i])) {
-        return Arrays.copyOfRange(w, 0, i);
-      }
-    }
-    return w;
+  /** "do/does/did" + subject + the verb in its base form + the rest. */
+  private static String doSupported(Clause c, String doWord, String baseVerb) {
+    return join(doWord, decapitalizeFirst(join(c.subject())), baseVerb, join(c.rest()));
   }
 
-  /**
-   * Index of the auxiliary to invert, or -1. Skips auxiliaries inside a relative clause of the
-   * subject ("the circle that is red is ...").
-   */
-  private static int findAuxiliary(String[] w) {
-    boolean relative = false;
-    for (int i = 1; i < w.length; i++) {
-      String b = English.bare(w[i]);
-      if (b.equals("that") || b.equals("which") || b.equals("who")) {
-        relative = true;
-        continue;
-      }
-      boolean isAux = English.AUXILIARIES.contains(b)
-          || (English.HAVE.contains(b) && isPerfectAuxiliary(w, i));
-      if (isAux) {
-        if (relative) {
-          relative = false;
-          continue;
-        }
-        return i;
-      }
-      if (English.HAVE.contains(b) || isVerbAt(w, i, true)) {
-        return -1;
-      }
+  /** Moves the auxiliary to the front, or "there" with it, or a leading place behind. */
+  private static String auxiliaryQuestion(Clause c) {
+    List<String> subject = c.subject();
+    List<String> rest = c.rest();
+    String auxWord = English.lower(c.pivot());
+    if (auxWord.equals("cannot")) {
+      auxWord = "can";
+      rest = new ArrayList<>(rest);
+      rest.add(0, "not");
     }
-    return -1;
-  }
-
-  private static boolean isPerfectAuxiliary(String[] w, int i) {
-    if (i + 1 >= w.length) {
-      return false;
+    String restText = join(rest);
+    if (subject.size() > 1 && English.bare(subject.get(subject.size() - 1)).equals("there")) {
+      // "on the left there is a circle" -> "is there a circle on the left".
+      String place = decapitalizeFirst(join(subject.subList(0, subject.size() - 1)));
+      return join(auxWord, "there", restText,
+          place.endsWith(",") ? place.substring(0, place.length() - 1) : place);
     }
-    String next = English.bare(w[i + 1]);
-    return English.AFTER_PERFECT_AUX.contains(next)
-        || English.IRREGULAR_PARTICIPLES.contains(next)
-        || (next.endsWith("ed") && next.length() > 4 && !English.NOT_VERBS.contains(next));
-  }
-
-  private static int findMainHave(String[] w) {
-    for (int i = 1; i < w.length; i++) {
-      String b = English.bare(w[i]);
-      if (English.HAVE.contains(b)) {
-        return i;
-      }
-      if (English.AUXILIARIES.contains(b) || isVerbAt(w, i, true)) {
-        return -1;
-      }
+    if (English.isPreposition(subject.get(0)) && English.isBe(auxWord) && !rest.isEmpty()
+        && !English.bare(rest.get(0)).equals("there")) {
+      // Locative inversion: "on the left is a red circle" -> "is there a red circle on the left".
+      return join(auxWord, "there", restText, decapitalizeFirst(join(subject)));
     }
-    return -1;
-  }
-
-  private static int findMainVerb(String[] w) {
-    for (int i = 1; i < w.length; i++) {
-      if (isVerbAt(w, i, false)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /**
-   * Whether word i is a finite main verb, judged from a verb list and (unless strict) from its
-   * ending and what follows it.
-   */
-  private static boolean isVerbAt(String[] w, int i, boolean strict) {
-    String b = English.bare(w[i]);
-    String prev = English.bare(w[i - 1]);
-    if (b.isEmpty() || English.DETERMINERS.contains(prev) || English.NOT_VERBS.contains(b)
-        || English.DETERMINERS.contains(b) || English.isPreposition(w[i])) {
-      return false;
-    }
-    if (English.IRREGULAR_PAST.containsKey(b)) {
-      return true;
-    }
-    String[] forms = baseForm(b);
-    boolean known = English.BASE_VERBS.contains(forms[0]);
-    boolean inflected = !forms[1].equals("base");
-    if (known && (inflected || pluralSubject(w, i))) {
-      return true;
-    }
-    if (strict || !inflected || b.length() < 4) {
-      return false;
-    }
-    // Unknown word with a verb ending: a verb when an object, a place or the end follows, but
-    // "-s" after a plural determiner or an adjective is a plural noun ("two red circles").
-    if (forms[1].equals("third") && (English.ADJECTIVES.contains(prev)
-        || English.PLURAL_DETERMINERS.contains(English.bare(w[0])))) {
-      return false;
-    }
-    if (i + 1 == w.length) {
-      return !forms[1].equals("third") || !w[i - 1].endsWith(",");
-    }
-    String next = English.bare(w[i + 1]);
-    return English.DETERMINERS.contains(next) || English.PREPOSITIONS.contains(next)
-        || next.endsWith("ly");
-  }
-
-  private static boolean pluralSubject(String[] w, int verb) {
-    String[] subject = Arrays.copyOfRange(w, 0, verb);
-    String first = English.bare(subject[0]);
-    if (first.equals("they") || first.equals("we") || first.equals("you") || first.equals("i")) {
-      return subject.length == 1;
-    }
-    return English.isDeterminer(subject[0]) && English.isPluralNounPhrase(nounPart(subject));
-  }
-
-  /**
-   * Returns {base form, kind} where kind is "past", "third" (third person singular present) or
-   * "base".
-   */
-  static String[] baseForm(String v) {
-    String irregular = English.IRREGULAR_PAST.get(v);
-    if (irregular != null) {
-      return new String[] {irregular, "past"};
-    }
-    if (v.equals("has")) {
-      return new String[] {"have", "third"};
-    }
-    if (v.equals("does")) {
-      return new String[] {"do", "third"};
-    }
-    if (v.length() > 3 && v.endsWith("ed")) {
-      return new String[] {pastStem(v), "past"};
-    }
-    if (v.length() > 2 && v.endsWith("s") && !v.endsWith("ss")) {
-      if (v.endsWith("ies") && v.length() > 4) {
-        return new String[] {v.substring(0, v.length() - 3) + "y", "third"};
-      }
-      String minusEs = v.substring(0, v.length() - 2);
-      if (v.endsWith("es") && (minusEs.endsWith("ch") || minusEs.endsWith("sh")
-          || minusEs.endsWith("ss") || minusEs.endsWith("x") || minusEs.endsWith("z")
-          || minusEs.endsWith("o"))) {
-        return new String[] {minusEs, "third"};
-      }
-      return new String[] {v.substring(0, v.length() - 1), "third"};
-    }
-    return new String[] {v, "base"};
-  }
-
-  private static String pastStem(String v) {
-    String minusEd = v.substring(0, v.length() - 2);
-    String minusD = v.substring(0, v.length() - 1);
-    if (English.BASE_VERBS.contains(minusD)) {
-      return minusD;
-    }
-    if (English.BASE_VERBS.contains(minusEd)) {
-      return minusEd;
-    }
-    if (v.endsWith("ied") && v.length() > 4) {
-      return v.substring(0, v.length() - 3) + "y";
-    }
-    int n = minusEd.length();
-    if (n >= 3 && minusEd.charAt(n - 1) == minusEd.charAt(n - 2)
-        && "bdgmnprt".indexOf(minusEd.charAt(n - 1)) >= 0) {
-      return minusEd.substring(0, n - 1);
-    }
-    // Silent e: "placed" -> "place", "moved" -> "move", "created" -> "create".
-    if (n >= 2 && "cvzgu".indexOf(minusEd.charAt(n - 1)) >= 0) {
-      return minusD;
-    }
-    if (minusEd.endsWith("at") || minusEd.endsWith("iz") || minusEd.endsWith("ur")) {
-      return minusD;
-    }
-    return minusEd;
+    return join(auxWord, decapitalizeFirst(join(subject)), restText);
   }
 
   private static String decapitalizeFirst(String s) {
@@ -410,6 +221,10 @@ public final class RuleBasedPolarQuestioner implements PolarQuestioner {
     String first = sp < 0 ? s : s.substring(0, sp);
     String rest = sp < 0 ? "" : s.substring(sp);
     return English.decapitalizeOpener(first) + rest;
+  }
+
+  private static String join(List<String> words) {
+    return join(words.toArray(String[]::new));
   }
 
   private static String join(String... parts) {

@@ -1,5 +1,7 @@
 package org.rlaifv.djl.model;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -76,12 +78,8 @@ public final class KvCache implements AutoCloseable {
    * @return a new cache, closed by the caller (closing it leaves the prefix open)
    */
   public static KvCache sharing(KvCache prefix, int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("rows per prefix row must be at least 1, got " + n);
-    }
-    if (prefix.shared != null) {
-      throw new IllegalArgumentException("the prefix cache must not itself share a prefix");
-    }
+    checkArgument(n >= 1, "rows per prefix row must be at least 1, got %s", n);
+    checkArgument(prefix.shared == null, "the prefix cache must not itself share a prefix");
     KvCache out = new KvCache(prefix.manager.getParentManager(), prefix.keys.length);
     out.shared = prefix;
     out.repeats = n;
@@ -165,11 +163,9 @@ public final class KvCache implements AutoCloseable {
     } else {
       NDArray oldK = keys[layer];
       NDArray oldV = values[layer];
-      if (oldK.getShape().get(0) != k.getShape().get(0)) {
-        throw new IllegalArgumentException(
-            "cache holds " + oldK.getShape().get(0) + " rows but the input has "
-                + k.getShape().get(0) + "; use copyBatch to widen the cache first");
-      }
+      checkArgument(oldK.getShape().get(0) == k.getShape().get(0),
+          "cache holds %s rows but the input has %s; use copyBatch to widen the cache first",
+          oldK.getShape().get(0), k.getShape().get(0));
       keys[layer] = oldK.concat(k, 2);
       values[layer] = oldV.concat(v, 2);
       keys[layer].attach(manager);
@@ -188,9 +184,7 @@ public final class KvCache implements AutoCloseable {
    * @return a new cache, owned and closed by the caller
    */
   public KvCache copyBatch(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("copies must be at least 1, got " + n);
-    }
+    checkArgument(n >= 1, "copies must be at least 1, got %s", n);
     materialise();
     KvCache out = new KvCache(manager.getParentManager(), keys.length);
     for (int i = 0; i < keys.length; i++) {

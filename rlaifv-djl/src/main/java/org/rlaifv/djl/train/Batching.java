@@ -1,5 +1,7 @@
 package org.rlaifv.djl.train;
 
+import com.google.common.collect.Lists;
+import com.google.common.primitives.Ints;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -58,15 +60,7 @@ public final class Batching {
           "batching needs at least one example and a batch size >= 1, got " + n + ", " + batchSize);
     }
     int[] order = permutation(n, seed, epoch);
-    List<List<Integer>> out = new ArrayList<>((n + batchSize - 1) / batchSize);
-    for (int start = 0; start < n; start += batchSize) {
-      List<Integer> batch = new ArrayList<>(Math.min(batchSize, n - start));
-      for (int i = start; i < Math.min(n, start + batchSize); i++) {
-        batch.add(order[i]);
-      }
-      out.add(List.copyOf(batch));
-    }
-    return List.copyOf(out);
+    return Lists.partition(Ints.asList(order), batchSize).stream().map(List::copyOf).toList();
   }
 
   /**
@@ -82,13 +76,7 @@ public final class Batching {
     if (accumulation < 1) {
       throw new InvalidInputException("gradient accumulation must be >= 1, got " + accumulation);
     }
-    List<List<List<Integer>>> out = new ArrayList<>();
-    for (int start = 0; start < microBatches.size(); start += accumulation) {
-      out.add(
-          List.copyOf(
-              microBatches.subList(start, Math.min(microBatches.size(), start + accumulation))));
-    }
-    return List.copyOf(out);
+    return Lists.partition(microBatches, accumulation).stream().map(List::copyOf).toList();
   }
 
   /**

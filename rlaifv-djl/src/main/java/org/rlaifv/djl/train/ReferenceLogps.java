@@ -5,13 +5,12 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.hash.Hashing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -148,17 +147,15 @@ public final class ReferenceLogps {
    * @return 16 hex characters of SHA-256 over the image hash, prompt text and response text
    */
   public static String digest(Prompt prompt, Response response) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(prompt.image().contentHash().getBytes(StandardCharsets.US_ASCII));
-      md.update((byte) 0);
-      md.update(prompt.text().getBytes(StandardCharsets.UTF_8));
-      md.update((byte) 0);
-      md.update(response.text().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(md.digest(), 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    byte[] sha = Hashing.sha256().newHasher()
+        .putString(prompt.image().contentHash(), StandardCharsets.US_ASCII)
+        .putByte((byte) 0)
+        .putString(prompt.text(), StandardCharsets.UTF_8)
+        .putByte((byte) 0)
+        .putString(response.text(), StandardCharsets.UTF_8)
+        .hash()
+        .asBytes();
+    return HexFormat.of().formatHex(sha, 0, 8);
   }
 
   /**
