@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.rlaifv.SamplingParams;
+import org.rlaifv.core.internal.TokenPicker;
 
 /**
  * Pins the random choices a rerun or a resume must repeat: the token picker's draws for fixed

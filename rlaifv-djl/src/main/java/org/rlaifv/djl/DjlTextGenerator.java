@@ -15,7 +15,7 @@ import org.rlaifv.Provenance;
 import org.rlaifv.SamplingParams;
 import org.rlaifv.Seeds;
 import org.rlaifv.TextGenerator;
-import org.rlaifv.core.TokenPicker;
+import org.rlaifv.core.internal.TokenPicker;
 import org.rlaifv.djl.model.CausalLmModel;
 import org.rlaifv.djl.model.KvCache;
 import org.rlaifv.djl.model.LoadedCausalLm;

@@ -11,9 +11,9 @@ import org.rlaifv.ModelFormatException;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.PolarQuestion;
 import org.rlaifv.Provenance;
-import org.rlaifv.core.AnswerTokens;
-import org.rlaifv.core.RightPadded;
-import org.rlaifv.core.Verdicts;
+import org.rlaifv.core.internal.AnswerTokens;
+import org.rlaifv.core.internal.RightPadded;
+import org.rlaifv.core.internal.Verdicts;
 import org.rlaifv.spi.BackendOptions;
 
 /**

@@ -10,8 +10,8 @@ import org.rlaifv.Prompt;
 import org.rlaifv.Response;
 import org.rlaifv.ResponseSampler;
 import org.rlaifv.SamplingParams;
-import org.rlaifv.core.StopSequences;
-import org.rlaifv.core.TokenPicker;
+import org.rlaifv.core.internal.StopSequences;
+import org.rlaifv.core.internal.TokenPicker;
 import org.rlaifv.spi.BackendOptions;
 
 /**

@@ -6,7 +6,7 @@ import java.util.List;
 import org.rlaifv.Image;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.ModelFormatException;
-import org.rlaifv.core.RightPadded;
+import org.rlaifv.core.internal.RightPadded;
 import org.rlaifv.spi.BackendOptions;
 
 /**

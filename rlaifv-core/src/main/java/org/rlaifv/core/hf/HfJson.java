@@ -1,9 +1,7 @@
 package org.rlaifv.core.hf;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +9,9 @@ import org.rlaifv.ModelFormatException;
 
 /** Reads the JSON files of a model directory, naming the file in every error. */
 final class HfJson {
-  // Python's json module accepts NaN and Infinity, which some configs contain.
-  static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
-      .build();
+  // The SDK's one mapper configuration: read limits for untrusted files, duplicate keys refused,
+  // NaN and Infinity accepted (Python's json module writes them and some configs contain them).
+  static final ObjectMapper MAPPER = org.rlaifv.core.io.Json.newMapper(false);
 
   private HfJson() {}
 

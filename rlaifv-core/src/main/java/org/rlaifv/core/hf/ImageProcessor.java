@@ -212,7 +212,7 @@ public final class ImageProcessor {
     Path file = preprocessorConfigJson;
     JsonNode root;
     try {
-      root = Json.mapper().readTree(Files.readAllBytes(file));
+      root = Json.reader().readTree(Files.readAllBytes(file));
     } catch (JsonProcessingException e) {
       throw new ModelFormatException(
           "image processor config " + file + " is not valid JSON: " + e.getOriginalMessage(), e);

@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -42,7 +45,9 @@ import org.rlaifv.InvalidInputException;
  * DpoConfig back = Json.fromJson(json, DpoConfig.class);
  * }</pre>
  *
- * <p>The shared mapper is thread-safe; do not reconfigure it.
+ * <p>Thread-safe. {@link #reader()} and {@link #writer()} hand out immutable views of the shared
+ * configuration; {@link #newMapper} is the one factory of the SDK's mappers (read limits, strict
+ * parsing, the record codecs) for code that needs a mapper of its own.
  */
 public final class Json {
 
@@ -52,8 +57,11 @@ public final class Json {
   /** Deepest nesting of arrays and objects accepted. */
   public static final int MAX_NESTING_DEPTH = 64;
 
-  /** Longest JSON document accepted, in bytes (64 MiB); a JSON Lines line is one document. */
-  public static final long MAX_DOCUMENT_LENGTH = 64L << 20;
+  /**
+   * Longest JSON document accepted, in bytes (100 MiB: large enough for published tokenizer.json
+   * files and safetensors headers); a JSON Lines line is one document.
+   */
+  public static final long MAX_DOCUMENT_LENGTH = 100L << 20;
 
   private static final ObjectMapper MAPPER = newMapper(false);
   private static final ObjectMapper PRETTY = newMapper(true);
@@ -61,12 +69,40 @@ public final class Json {
   private Json() {}
 
   /**
-   * Returns the shared, configured mapper (compact output).
+   * Returns a reader with the SDK's configuration and read limits. Readers are immutable, so the
+   * shared configuration cannot be changed through them.
    *
-   * @return the mapper; do not reconfigure it
+   * @return a reader of JSON trees and values
    */
-  public static ObjectMapper mapper() {
-    return MAPPER;
+  public static ObjectReader reader() {
+    return MAPPER.reader();
+  }
+
+  /**
+   * Returns a writer with the SDK's configuration (compact output).
+   *
+   * @return an immutable writer
+   */
+  public static ObjectWriter writer() {
+    return MAPPER.writer();
+  }
+
+  /**
+   * Returns a writer with the SDK's configuration and indented output.
+   *
+   * @return an immutable writer
+   */
+  public static ObjectWriter prettyWriter() {
+    return PRETTY.writer();
+  }
+
+  /**
+   * Creates an empty JSON object node.
+   *
+   * @return a new node
+   */
+  public static ObjectNode objectNode() {
+    return MAPPER.createObjectNode();
   }
 
   /**

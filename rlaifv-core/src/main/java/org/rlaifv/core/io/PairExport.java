@@ -57,7 +57,7 @@ public final class PairExport {
     List<ObjectNode> rows = new ArrayList<>(pairs.size());
     for (int i = 0; i < pairs.size(); i++) {
       PreferencePair p = pairs.get(i);
-      ObjectNode row = Json.mapper().createObjectNode();
+      ObjectNode row = Json.objectNode();
       row.put("idx", i);
       row.put("prompt_id", p.prompt().id());
       row.put("image_path", images.get(p.prompt().id()));
@@ -86,7 +86,7 @@ public final class PairExport {
     Map<String, String> images = writeImages(file, pairs);
     List<ObjectNode> rows = new ArrayList<>(pairs.size());
     for (PreferencePair p : pairs) {
-      ObjectNode row = Json.mapper().createObjectNode();
+      ObjectNode row = Json.objectNode();
       row.put("prompt", p.prompt().text());
       row.put("chosen", p.chosen().response().text());
       row.put("rejected", p.rejected().response().text());

@@ -552,7 +552,7 @@ public final class RunDirectory {
 
   private static JsonNode normalize(JsonNode config) {
     try {
-      return Json.mapper().readTree(Json.toJson(config));
+      return Json.reader().readTree(Json.toJson(config));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new InvalidInputException("configuration snapshot is not valid JSON: " + e.getMessage(), e);
     }

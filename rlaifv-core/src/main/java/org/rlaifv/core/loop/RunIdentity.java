@@ -62,7 +62,7 @@ final class RunIdentity {
    */
   static RunIdentity of(List<Prompt> ps, SamplingParams samplingParams, DpoConfig dpoConfig,
       long seed, Checkpoint initialPolicy, Map<String, Provenance> roles, String runId) {
-    ObjectNode node = Json.mapper().createObjectNode();
+    ObjectNode node = Json.objectNode();
     node.set("samplingParams", Json.toTree(samplingParams));
     node.set("dpoConfig", Json.toTree(dpoConfig));
     node.put("seed", seed);

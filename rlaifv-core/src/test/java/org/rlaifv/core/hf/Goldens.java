@@ -30,7 +30,7 @@ final class Goldens {
   /** The {@code cases} array of one golden file. */
   static JsonNode cases(String name) {
     try {
-      return Json.mapper().readTree(Files.readAllBytes(dir().resolve(name))).get("cases");
+      return Json.reader().readTree(Files.readAllBytes(dir().resolve(name))).get("cases");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

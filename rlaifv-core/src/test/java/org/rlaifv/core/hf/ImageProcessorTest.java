@@ -46,7 +46,7 @@ class ImageProcessorTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("processorCases")
   void matchesTransformersPixelValues(String description, JsonNode c) throws IOException {
-    ImageProcessor p = ImageProcessor.read(config(Json.mapper().writeValueAsString(c.get("config"))));
+    ImageProcessor p = ImageProcessor.read(config(Json.writer().writeValueAsString(c.get("config"))));
     Image img = Image.fromFile(Goldens.dir().resolve(c.get("file").asText()));
 
     Image prepared = p.prepare(img);

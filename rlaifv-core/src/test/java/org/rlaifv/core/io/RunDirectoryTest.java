@@ -22,7 +22,7 @@ class RunDirectoryTest {
   @TempDir Path tmp;
 
   private static ObjectNode config(long seed) {
-    ObjectNode n = Json.mapper().createObjectNode();
+    ObjectNode n = Json.objectNode();
     n.put("seed", seed);
     n.put("beta", 0.1);
     return n;

@@ -160,7 +160,7 @@ public final class HfTokenizer implements AutoCloseable {
    */
   public List<Long> firstAnswerIds(String renderedPrompt, List<String> words) {
     int[] ids =
-        org.rlaifv.core.AnswerTokens.firstIds(
+        org.rlaifv.core.internal.AnswerTokens.firstIds(
             encode(renderedPrompt, false),
             w -> encode(renderedPrompt + w, false),
             w -> encode(w, false),

@@ -1,10 +1,7 @@
 package org.rlaifv.djl.model;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,18 +94,9 @@ public record VlmConfig(
   public static final Set<String> ACTIVATIONS =
       Set.of("gelu", "quick_gelu", "gelu_pytorch_tanh", "gelu_new", "silu", "relu");
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper(
-              JsonFactory.builder()
-                  .streamReadConstraints(
-                      StreamReadConstraints.builder()
-                          // large enough for real tokenizer.json files and safetensors headers
-                          .maxDocumentLength(SafeTensors.MAX_HEADER_BYTES)
-                          .maxNestingDepth(64)
-                          .maxStringLength(1 << 20)
-                          .build())
-                  .build())
-          .enable(SerializationFeature.INDENT_OUTPUT);
+  // the SDK's one mapper configuration (read limits that admit published tokenizer.json files
+  // and safetensors headers), indented output
+  private static final ObjectMapper JSON = org.rlaifv.core.io.Json.newMapper(true);
 
   /**
    * Validates the sizes and variants.

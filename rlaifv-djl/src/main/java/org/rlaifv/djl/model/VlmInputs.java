@@ -3,7 +3,7 @@ package org.rlaifv.djl.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.rlaifv.core.RightPadded;
+import org.rlaifv.core.internal.RightPadded;
 
 /**
  * Decoder inputs for a batch: embeddings, attention mask and rotary positions, with each row's

@@ -17,7 +17,7 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.rlaifv.core.StopSequences;
+import org.rlaifv.core.internal.StopSequences;
 import org.rlaifv.djl.TinyVlms;
 
 /**

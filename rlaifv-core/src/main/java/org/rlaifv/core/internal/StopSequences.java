@@ -1,4 +1,4 @@
-package org.rlaifv.core;
+package org.rlaifv.core.internal;
 
 import static com.google.common.base.Preconditions.checkArgument;
 

@@ -1,4 +1,4 @@
-package org.rlaifv.core;
+package org.rlaifv.core.internal;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

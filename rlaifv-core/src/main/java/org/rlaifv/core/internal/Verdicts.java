@@ -1,4 +1,4 @@
-package org.rlaifv.core;
+package org.rlaifv.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;

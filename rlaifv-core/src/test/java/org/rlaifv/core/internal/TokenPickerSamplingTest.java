@@ -1,4 +1,4 @@
-package org.rlaifv.core;
+package org.rlaifv.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
