@@ -1,11 +1,11 @@
 package org.rlaifv.onnx;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.rlaifv.Image;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.ModelFormatException;
+import org.rlaifv.core.internal.ImageSplice;
 import org.rlaifv.core.internal.RightPadded;
 import org.rlaifv.spi.BackendOptions;
 
@@ -61,12 +61,7 @@ final class OrtVlm implements AutoCloseable {
   }
 
   int imageIndex(long[] ids) {
-    for (int i = 0; i < ids.length; i++) {
-      if (ids[i] == tokenizer.imageId) {
-        return i;
-      }
-    }
-    return -1;
+    return ImageSplice.indexOf(ids, tokenizer.imageId);
   }
 
   /** Image features {@code [N * hidden]} of one image. */
@@ -86,25 +81,11 @@ final class OrtVlm implements AutoCloseable {
     int b = ids.size();
     int n = model.imageTokens();
     int h = model.hiddenSize();
-    int[] lengths = new int[b];
-    int[] imagePos = new int[b];
-    int maxLen = 0;
-    for (int i = 0; i < b; i++) {
-      imagePos[i] = imageIndex(ids.get(i));
-      if (imagePos[i] < 0) {
-        throw new InvalidInputException("token sequence " + i + " holds no image placeholder");
-      }
-      lengths[i] = ids.get(i).length - 1 + n;
-      maxLen = Math.max(maxLen, lengths[i]);
-    }
-    long[] text = new long[b * maxLen];
-    Arrays.fill(text, tokenizer.padId);
-    for (int i = 0; i < b; i++) {
-      long[] row = ids.get(i);
-      int p = imagePos[i];
-      System.arraycopy(row, 0, text, i * maxLen, p);
-      System.arraycopy(row, p + 1, text, i * maxLen + p + n, row.length - p - 1);
-    }
+    ImageSplice splice = ImageSplice.of(ids, tokenizer.imageId, n, tokenizer.padId);
+    int maxLen = splice.width();
+    int[] lengths = splice.lengths();
+    int[] imagePos = splice.imagePositions();
+    long[] text = splice.textIds();
     float[] embeds = model.embed(text, b, maxLen);
     for (int i = 0; i < b; i++) {
       System.arraycopy(features, 0, embeds, (i * maxLen + imagePos[i]) * h, n * h);

@@ -18,6 +18,7 @@ import org.rlaifv.Image;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.ModelFormatException;
 import org.rlaifv.core.hf.ModelTexts;
+import org.rlaifv.core.internal.ImageSplice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -258,12 +259,7 @@ public final class LoadedVlm implements AutoCloseable {
    * @return its index, or -1 when absent
    */
   public int imageIndex(long[] ids) {
-    for (int i = 0; i < ids.length; i++) {
-      if (ids[i] == tokenizer.imageId()) {
-        return i;
-      }
-    }
-    return -1;
+    return ImageSplice.indexOf(ids, tokenizer.imageId());
   }
 
   /**
@@ -310,27 +306,12 @@ public final class LoadedVlm implements AutoCloseable {
   public VlmInputs imageInputs(NDManager manager, NDArray imageFeatures, List<long[]> ids) {
     int b = ids.size();
     int n = model.config().numImageTokens();
-    int[] lengths = new int[b];
-    int[] imagePos = new int[b];
-    int maxLen = 0;
-    boolean samePos = true;
-    for (int i = 0; i < b; i++) {
-      imagePos[i] = imageIndex(ids.get(i));
-      if (imagePos[i] < 0) {
-        throw new InvalidInputException("token sequence " + i + " holds no image placeholder");
-      }
-      lengths[i] = expandedLength(ids.get(i));
-      maxLen = Math.max(maxLen, lengths[i]);
-      samePos &= imagePos[i] == imagePos[0];
-    }
-    long[] text = new long[b * maxLen];
-    java.util.Arrays.fill(text, tokenizer.padId());
-    for (int i = 0; i < b; i++) {
-      long[] row = ids.get(i);
-      int p = imagePos[i];
-      System.arraycopy(row, 0, text, i * maxLen, p);
-      System.arraycopy(row, p + 1, text, i * maxLen + p + n, row.length - p - 1);
-    }
+    ImageSplice splice = ImageSplice.of(ids, tokenizer.imageId(), n, tokenizer.padId());
+    int maxLen = splice.width();
+    int[] lengths = splice.lengths();
+    int[] imagePos = splice.imagePositions();
+    boolean samePos = splice.samePosition();
+    long[] text = splice.textIds();
     NDArray textEmb = model.embed(manager.create(text, new Shape(b, maxLen)));
     NDArray embeds;
     if (samePos) {
