@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.core.shapes.ShapesWorld;
-import org.rlaifv.djl.bench.DjlBench;
+import org.rlaifv.djl.internal.bench.DjlBench;
 import org.rlaifv.djl.export.OnnxExporter;
 import org.rlaifv.djl.model.LoadedVlm;
 import org.rlaifv.djl.train.DpoBench;

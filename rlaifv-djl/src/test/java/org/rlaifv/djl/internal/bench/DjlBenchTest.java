@@ -1,4 +1,4 @@
-package org.rlaifv.djl.bench;
+package org.rlaifv.djl.internal.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

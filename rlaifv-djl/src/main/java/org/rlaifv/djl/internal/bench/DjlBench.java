@@ -1,4 +1,4 @@
-package org.rlaifv.djl.bench;
+package org.rlaifv.djl.internal.bench;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;

@@ -1,4 +1,4 @@
-package org.rlaifv.djl.bench;
+package org.rlaifv.djl.internal.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
