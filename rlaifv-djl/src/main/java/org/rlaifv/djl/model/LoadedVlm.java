@@ -19,8 +19,6 @@ import org.rlaifv.InvalidInputException;
 import org.rlaifv.ModelFormatException;
 import org.rlaifv.core.hf.ModelTexts;
 import org.rlaifv.core.internal.ImageSplice;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A model directory opened for use: the {@link VlmModel}, its {@link VlmTokenizer}, its chat
@@ -41,7 +39,6 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class LoadedVlm implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LoadedVlm.class);
 
   /** The tokenizer file name in a model directory. */
   public static final String TOKENIZER_FILE = "tokenizer.json";

@@ -111,22 +111,11 @@ public final class SafeTensors {
   public static void stream(
       Path file, java.util.function.Predicate<String> wanted,
       java.util.function.BiConsumer<String, Tensor> sink) {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      JsonNode header = header(ch, file);
-      long dataStart = 8 + headerLength(ch, file);
-      long dataLen = ch.size() - dataStart;
-      for (Map.Entry<String, JsonNode> e : header.properties()) {
-        String name = e.getKey();
-        if (name.equals("__metadata__") || !wanted.test(name)) {
-          continue;
-        }
-        sink.accept(name, readTensor(ch, file, name, e.getValue(), dataStart, dataLen));
-      }
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new ModelFormatException("missing " + file, e);
-    } catch (IOException e) {
-      throw new ModelFormatException("cannot read " + file + ": " + e, e);
-    }
+    streamDirect(file, wanted, (name, shape, data) -> {
+      float[] values = new float[data.capacity() / 4];
+      data.asFloatBuffer().get(values);
+      sink.accept(name, new Tensor(shape, values));
+    });
   }
 
   /**
@@ -286,43 +275,6 @@ public final class SafeTensors {
       throw new ModelFormatException(file + " is corrupt: its safetensors header is not an object");
     }
     return header;
-  }
-
-  private static Tensor readTensor(
-      FileChannel ch, Path file, String name, JsonNode info, long dataStart, long dataLen)
-      throws IOException {
-    Layout l = layout(file, name, info, dataLen);
-    if (l.count > Integer.MAX_VALUE) {
-      throw new ModelFormatException(file + ", tensor " + name + ": too large for Java memory");
-    }
-    String dtype = l.dtype;
-    long[] shape = l.shape;
-    long count = l.count;
-    long begin = l.begin;
-    long end = l.end;
-    ByteBuffer buf = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-    readFully(ch, buf, dataStart + begin, file);
-    buf.flip();
-    float[] data = new float[(int) count];
-    switch (dtype) {
-      case "F32" -> buf.asFloatBuffer().get(data);
-      case "F64" -> {
-        for (int i = 0; i < data.length; i++) {
-          data[i] = (float) buf.getDouble();
-        }
-      }
-      case "BF16" -> {
-        for (int i = 0; i < data.length; i++) {
-          data[i] = Float.intBitsToFloat((buf.getShort() & 0xffff) << 16);
-        }
-      }
-      default -> {
-        for (int i = 0; i < data.length; i++) {
-          data[i] = halfToFloat(buf.getShort());
-        }
-      }
-    }
-    return new Tensor(shape, data);
   }
 
   private static float halfToFloat(short h) {
