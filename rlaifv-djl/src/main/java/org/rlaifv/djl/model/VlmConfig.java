@@ -232,7 +232,7 @@ public record VlmConfig(
   /**
    * Returns whether the model runs as this SDK's original architecture (Llama text model without
    * biases, untied head, CLIP-style tower without a class token, full features, gelu projector
-   * with biases): the form the ONNX exporter writes.
+   * with biases): the form of the ShapesWorld and bench models.
    *
    * @return true for the original architecture
    */
