@@ -132,11 +132,8 @@ public class DjlBackendProvider implements BackendProvider {
   @Override
   public TextGenerator newTextGenerator(
       Checkpoint model, BackendOptions options, SamplingParams decoding) {
-    if (decoding.n() != 1) {
-      throw new org.rlaifv.InvalidInputException(
-          "a text generator makes one completion per prompt: decoding n must be 1, got "
-              + decoding.n());
-    }
+    // refuse before the model is loaded
+    org.rlaifv.core.internal.TextGeneration.checkDecoding(decoding);
     Devices.applyThreads(options.threads());
     LoadedCausalLm lm = LoadedCausalLm.load(model.directory(), Devices.resolve(options.device()));
     return new DjlTextGenerator(lm, decoding, options, true);

@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.rlaifv.BackendException;
-import org.rlaifv.Checkpoint;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.Provenance;
 import org.rlaifv.SamplingParams;
 import org.rlaifv.TextGenerator;
 import org.rlaifv.core.internal.TextGeneration;
 import org.rlaifv.core.text.Completion;
+import org.rlaifv.core.text.CompletionGenerator;
 import org.rlaifv.djl.model.CausalLmModel;
 import org.rlaifv.djl.model.KvCache;
 import org.rlaifv.djl.model.LoadedCausalLm;
@@ -46,7 +46,7 @@ import org.rlaifv.spi.BackendOptions;
  * }
  * }</pre>
  */
-public final class DjlTextGenerator implements TextGenerator {
+public final class DjlTextGenerator implements CompletionGenerator {
   private final LoadedCausalLm lm;
   private final SamplingParams decoding;
   private final int batchSize;
@@ -65,13 +65,8 @@ public final class DjlTextGenerator implements TextGenerator {
    */
   public DjlTextGenerator(
       LoadedCausalLm lm, SamplingParams decoding, BackendOptions options, boolean ownsModel) {
-    if (decoding.n() != 1) {
-      throw new InvalidInputException(
-          "a text generator makes one completion per prompt: decoding n must be 1, got "
-              + decoding.n());
-    }
     this.lm = lm;
-    this.decoding = decoding;
+    this.decoding = TextGeneration.checkDecoding(decoding);
     this.batchSize = options.batchSize();
     this.ownsModel = ownsModel;
   }
@@ -95,28 +90,6 @@ public final class DjlTextGenerator implements TextGenerator {
   }
 
   /**
-   * Generates the completion of one prompt.
-   *
-   * @param prompt the user text
-   * @return the generated text
-   */
-  @Override
-  public String generate(String prompt) {
-    return complete(List.of(prompt)).get(0).text();
-  }
-
-  /**
-   * Generates the completions of several prompts in left-padded batches.
-   *
-   * @param prompts the user texts
-   * @return one text per prompt, in order
-   */
-  @Override
-  public List<String> generateAll(List<String> prompts) {
-    return complete(prompts).stream().map(Completion::text).toList();
-  }
-
-  /**
    * Generates the completions of several prompts in left-padded batches, with their token ids and
    * how each ended.
    *
@@ -126,6 +99,7 @@ public final class DjlTextGenerator implements TextGenerator {
    *     {@code max_position_embeddings}
    * @throws BackendException when the engine fails
    */
+  @Override
   public List<Completion> complete(List<String> prompts) {
     CausalLmModel model = lm.model();
     TextGeneration loop =
@@ -210,14 +184,7 @@ public final class DjlTextGenerator implements TextGenerator {
   }
 
   private Provenance describe() {
-    return Provenance.of(this)
-        .with("temperature", decoding.temperature())
-        .with("topP", decoding.topP())
-        .with("topK", decoding.topK())
-        .with("maxNewTokens", decoding.maxNewTokens())
-        .with("baseSeed", decoding.baseSeed())
-        .with("stopSequences", decoding.stopSequences())
-        .withCheckpoint("model", Checkpoint.of(lm.directory()));
+    return TextGeneration.provenance(this, decoding, lm.directory());
   }
 
   /** Closes the model when this generator owns it. */

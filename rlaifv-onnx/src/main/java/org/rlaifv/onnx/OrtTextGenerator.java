@@ -12,6 +12,7 @@ import org.rlaifv.TextGenerator;
 import org.rlaifv.core.hf.CausalLmTexts;
 import org.rlaifv.core.internal.TextGeneration;
 import org.rlaifv.core.text.Completion;
+import org.rlaifv.core.text.CompletionGenerator;
 import org.rlaifv.spi.BackendOptions;
 
 /**
@@ -34,7 +35,7 @@ import org.rlaifv.spi.BackendOptions;
  * <p>Owns its sessions and tokenizer; the creator closes it. Concurrent calls are safe (each batch
  * has its own cache).
  */
-public final class OrtTextGenerator implements TextGenerator {
+public final class OrtTextGenerator implements CompletionGenerator {
   private final OrtModel model;
   private final HuggingFaceTokenizer tokenizer;
   private final CausalLmTexts texts;
@@ -66,11 +67,7 @@ public final class OrtTextGenerator implements TextGenerator {
    */
   public static OrtTextGenerator open(
       Checkpoint model, BackendOptions options, SamplingParams decoding) {
-    if (decoding.n() != 1) {
-      throw new InvalidInputException(
-          "a text generator makes one completion per prompt: decoding n must be 1, got "
-              + decoding.n());
-    }
+    TextGeneration.checkDecoding(decoding);
     OrtModel m = OrtModel.open(model.directory(), options, false);
     HuggingFaceTokenizer tok = null;
     try {
@@ -107,28 +104,6 @@ public final class OrtTextGenerator implements TextGenerator {
   }
 
   /**
-   * Generates the completion of one prompt.
-   *
-   * @param prompt the user text
-   * @return the generated text
-   */
-  @Override
-  public String generate(String prompt) {
-    return complete(List.of(prompt)).get(0).text();
-  }
-
-  /**
-   * Generates the completions of several prompts in left-padded batches.
-   *
-   * @param prompts the user texts
-   * @return one text per prompt, in order
-   */
-  @Override
-  public List<String> generateAll(List<String> prompts) {
-    return complete(prompts).stream().map(Completion::text).toList();
-  }
-
-  /**
    * Generates the completions of several prompts, with their token ids and how each ended.
    *
    * @param prompts the user texts
@@ -136,6 +111,7 @@ public final class OrtTextGenerator implements TextGenerator {
    * @throws InvalidInputException naming the prompt when its templated ids exceed the model's
    *     {@code max_position_embeddings}
    */
+  @Override
   public List<Completion> complete(List<String> prompts) {
     Objects.requireNonNull(prompts, "prompts");
     List<long[]> ids = prompts.stream().map(p -> OrtTokenizer.ids(tokenizer, texts.render(p), false))
@@ -156,23 +132,11 @@ public final class OrtTextGenerator implements TextGenerator {
     @Override
     public float[] prefill(List<long[]> prompts, long padId) {
       int b = prompts.size();
-      int width = 0;
-      for (long[] p : prompts) {
-        width = Math.max(width, p.length);
-      }
-      long[] tokens = new long[b * width];
-      long[] mask = new long[b * width];
-      for (int i = 0; i < b; i++) {
-        long[] row = prompts.get(i);
-        int pad = width - row.length;
-        java.util.Arrays.fill(tokens, i * width, i * width + pad, padId);
-        System.arraycopy(row, 0, tokens, i * width + pad, row.length);
-        java.util.Arrays.fill(mask, i * width + pad, (i + 1) * width, 1L);
-      }
-      long[] positions = TextGeneration.positionsFromMask(mask, b, width);
+      TextGeneration.LeftPadded batch = TextGeneration.LeftPadded.of(prompts, padId);
+      int width = batch.width();
       try (OrtKvCache empty = model.emptyCache(b);
-          DecoderOutput o =
-              model.decode(model.embed(tokens, b, width), b, width, mask, positions, empty)) {
+          DecoderOutput o = model.decode(model.embed(batch.tokens(), b, width), b, width,
+              batch.mask(), batch.positions(), empty)) {
         cache = o.takeCache();
         return rows(o, b, width - 1);
       }
@@ -233,14 +197,7 @@ public final class OrtTextGenerator implements TextGenerator {
   @Override
   public synchronized Provenance provenance() {
     if (provenance == null) {
-      provenance = Provenance.of(this)
-          .with("temperature", decoding.temperature())
-          .with("topP", decoding.topP())
-          .with("topK", decoding.topK())
-          .with("maxNewTokens", decoding.maxNewTokens())
-          .with("baseSeed", decoding.baseSeed())
-          .with("stopSequences", decoding.stopSequences())
-          .withCheckpoint("model", Checkpoint.of(model.directory()));
+      provenance = TextGeneration.provenance(this, decoding, model.directory());
     }
     return provenance;
   }

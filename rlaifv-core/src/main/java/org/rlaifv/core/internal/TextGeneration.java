@@ -1,5 +1,6 @@
 package org.rlaifv.core.internal;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -8,9 +9,12 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
+import org.rlaifv.Checkpoint;
 import org.rlaifv.InvalidInputException;
+import org.rlaifv.Provenance;
 import org.rlaifv.SamplingParams;
 import org.rlaifv.Seeds;
+import org.rlaifv.TextGenerator;
 import org.rlaifv.core.text.Completion;
 import org.rlaifv.core.text.Completion.Finish;
 
@@ -267,6 +271,91 @@ public final class TextGeneration {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Checks decoding settings for a text generator.
+   *
+   * @param decoding the settings
+   * @return the settings
+   * @throws InvalidInputException when {@code decoding.n()} is not 1
+   */
+  public static SamplingParams checkDecoding(SamplingParams decoding) {
+    if (decoding.n() != 1) {
+      throw new InvalidInputException(
+          "a text generator makes one completion per prompt: decoding n must be 1, got "
+              + decoding.n());
+    }
+    return decoding;
+  }
+
+  /**
+   * Describes a text generator for a run's identity: its model checkpoint (with a digest of its
+   * files) and decoding settings.
+   *
+   * @param generator the generator
+   * @param decoding its decoding settings
+   * @param model its model directory
+   * @return the provenance
+   */
+  public static Provenance provenance(
+      TextGenerator generator, SamplingParams decoding, Path model) {
+    return Provenance.of(generator)
+        .with("temperature", decoding.temperature())
+        .with("topP", decoding.topP())
+        .with("topK", decoding.topK())
+        .with("maxNewTokens", decoding.maxNewTokens())
+        .with("baseSeed", decoding.baseSeed())
+        .with("stopSequences", decoding.stopSequences())
+        .withCheckpoint("model", Checkpoint.of(model));
+  }
+
+  /**
+   * Token sequences of different lengths as one left-padded batch.
+   *
+   * @param tokens {@code rows x width} ids, padding first
+   * @param mask {@code rows x width}, 1 for real positions
+   * @param width the longest sequence
+   */
+  public record LeftPadded(long[] tokens, long[] mask, int width) {
+    /**
+     * Pads sequences on the left to the longest.
+     *
+     * @param ids the sequences, each at least one token
+     * @param padId the id written into padding
+     * @return the batch
+     * @throws IllegalArgumentException when a sequence is empty
+     */
+    public static LeftPadded of(List<long[]> ids, long padId) {
+      int b = ids.size();
+      int width = 0;
+      for (long[] row : ids) {
+        if (row.length == 0) {
+          throw new IllegalArgumentException("a token sequence is empty");
+        }
+        width = Math.max(width, row.length);
+      }
+      long[] tokens = new long[b * width];
+      long[] mask = new long[b * width];
+      for (int i = 0; i < b; i++) {
+        long[] row = ids.get(i);
+        int pad = width - row.length;
+        Arrays.fill(tokens, i * width, i * width + pad, padId);
+        System.arraycopy(row, 0, tokens, i * width + pad, row.length);
+        Arrays.fill(mask, i * width + pad, (i + 1) * width, 1L);
+      }
+      return new LeftPadded(tokens, mask, width);
+    }
+
+    /**
+     * Returns the rotary positions: each position counts the real positions before it (padding
+     * gets 0).
+     *
+     * @return {@code rows x width} positions
+     */
+    public long[] positions() {
+      return positionsFromMask(mask, mask.length / width, width);
+    }
   }
 
   /**

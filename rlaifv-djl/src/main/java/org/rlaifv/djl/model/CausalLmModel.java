@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rlaifv.ModelFormatException;
+import org.rlaifv.core.internal.TextGeneration;
 
 /**
  * A text-only causal language model ({@code LlamaForCausalLM}, {@code MistralForCausalLM}, {@code
@@ -198,22 +199,10 @@ public final class CausalLmModel implements AutoCloseable {
    */
   public NDArray lastLogits(NDManager m, List<long[]> ids, long padId, KvCache cacheOrNull) {
     int b = ids.size();
-    int width = 0;
-    for (long[] row : ids) {
-      if (row.length == 0) {
-        throw new IllegalArgumentException("a token sequence is empty");
-      }
-      width = Math.max(width, row.length);
-    }
-    long[] tokens = new long[b * width];
-    long[] mask = new long[b * width];
-    for (int i = 0; i < b; i++) {
-      long[] row = ids.get(i);
-      int pad = width - row.length;
-      java.util.Arrays.fill(tokens, i * width, i * width + pad, padId);
-      System.arraycopy(row, 0, tokens, i * width + pad, row.length);
-      java.util.Arrays.fill(mask, i * width + pad, (i + 1) * width, 1L);
-    }
+    TextGeneration.LeftPadded batch = TextGeneration.LeftPadded.of(ids, padId);
+    int width = batch.width();
+    long[] tokens = batch.tokens();
+    long[] mask = batch.mask();
     NDArray maskArr = m.create(mask, new Shape(b, width));
     NDArray embeds = embed(m.create(tokens, new Shape(b, width)));
     NDArray hidden =
