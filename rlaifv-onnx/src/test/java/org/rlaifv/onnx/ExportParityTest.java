@@ -60,26 +60,9 @@ class ExportParityTest {
     }
   }
 
-  private static double[] logSoftmax(float[] logits) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float l : logits) {
-      max = Math.max(max, l);
-    }
-    double sum = 0;
-    for (float l : logits) {
-      sum += Math.exp(l - max);
-    }
-    double lse = max + Math.log(sum);
-    double[] out = new double[logits.length];
-    for (int i = 0; i < logits.length; i++) {
-      out[i] = logits[i] - lse;
-    }
-    return out;
-  }
-
   private static void assertClose(float[] expected, float[] actual, String what) {
-    double[] e = logSoftmax(expected);
-    double[] a = logSoftmax(actual);
+    double[] e = HfFamiliesParityTest.logSoftmax(expected);
+    double[] a = HfFamiliesParityTest.logSoftmax(actual);
     assertEquals(e.length, a.length, what);
     double worst = 0;
     for (int i = 0; i < e.length; i++) {
