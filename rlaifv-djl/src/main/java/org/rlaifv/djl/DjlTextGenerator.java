@@ -23,8 +23,9 @@ import org.rlaifv.spi.BackendOptions;
  *
  * <p>Each prompt becomes one user turn of the model's chat template with the generation prompt
  * ({@link LoadedCausalLm#promptIds(String)}). Decoding is greedy at temperature 0 and otherwise
- * samples (temperature, top-k, top-p) from a {@code SplittableRandom} seeded with {@code Seeds.mix(decoding.seedFor(0), prompt)}, so a prompt's text depends on the
- * prompt and the base seed only. A completion ends at any end-of-sequence id of the model (not
+ * samples (temperature, top-k, top-p) from a {@code SplittableRandom} seeded with {@code
+ * Seeds.mix(decoding.seedFor(0), prompt)}, so a prompt's text depends on the prompt and the base
+ * seed only. A completion ends at any end-of-sequence id of the model (not
  * part of the text), at a stop string (the text is cut before it) or after {@code
  * decoding.maxNewTokens()} tokens, or when the model's {@code max_position_embeddings} is
  * reached.

@@ -14,8 +14,8 @@ import org.rlaifv.spi.Capability;
 /**
  * The {@code onnx} backend: sampling, polar judging and text generation with ONNX Runtime over a
  * model directory exported in the Optimum layout by {@code OnnxExporter} (see {@link OrtModel}):
- * any LLaVA family or text-only causal LM the {@code djl} backend opens. It cannot train: {@link #newDpoTrainer}
- * fails at once and names the backends that can (use {@code djl}).
+ * any LLaVA family or text-only causal LM the {@code djl} backend opens. It cannot train: {@link
+ * #newDpoTrainer} fails at once and names the backends that can (use {@code djl}).
  *
  * <p>Registered in {@code META-INF/services/org.rlaifv.spi.BackendProvider}; select it with
  * {@code Backends.get("onnx")} or {@code -Drlaifv.backend=onnx}.
@@ -45,8 +45,8 @@ public final class OnnxBackendProvider implements BackendProvider {
   }
 
   /**
-   * Returns SAMPLING, JUDGING, TEXT_GENERATION and KV_CACHE, plus CUDA when the ONNX Runtime on the class path has
-   * the CUDA execution provider and a GPU is visible; never TRAINING.
+   * Returns SAMPLING, JUDGING, TEXT_GENERATION and KV_CACHE, plus CUDA when the ONNX Runtime on
+   * the class path has the CUDA execution provider and a GPU is visible; never TRAINING.
    *
    * @return the capabilities
    */
@@ -54,7 +54,10 @@ public final class OnnxBackendProvider implements BackendProvider {
   public Set<Capability> capabilities() {
     Set<Capability> caps =
         EnumSet.of(
-            Capability.SAMPLING, Capability.JUDGING, Capability.TEXT_GENERATION, Capability.KV_CACHE);
+            Capability.SAMPLING,
+            Capability.JUDGING,
+            Capability.TEXT_GENERATION,
+            Capability.KV_CACHE);
     if (OrtOptions.cudaUsable()) {
       caps.add(Capability.CUDA);
     }

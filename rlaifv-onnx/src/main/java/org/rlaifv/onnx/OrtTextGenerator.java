@@ -114,8 +114,8 @@ public final class OrtTextGenerator implements CompletionGenerator {
   @Override
   public List<Completion> complete(List<String> prompts) {
     Objects.requireNonNull(prompts, "prompts");
-    List<long[]> ids = prompts.stream().map(p -> OrtTokenizer.ids(tokenizer, texts.render(p), false))
-        .toList();
+    List<long[]> ids =
+        prompts.stream().map(p -> OrtTokenizer.ids(tokenizer, texts.render(p), false)).toList();
     TextGeneration loop = new TextGeneration(decoding, batchSize, model.vocabSize(),
         model.maxPositions(), texts::isEos, this::decode);
     return loop.complete(prompts, ids, texts.padId(), OrtBatch::new);

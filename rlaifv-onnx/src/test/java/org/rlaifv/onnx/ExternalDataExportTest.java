@@ -27,7 +27,8 @@ import org.rlaifv.spi.BackendOptions;
  * weights inside the graph files computes; both decoders read one data file.
  */
 class ExternalDataExportTest {
-  private static final Path FAMILY = Path.of("../rlaifv-djl/src/test/resources/hf/llava-siglip-qwen2");
+  private static final Path FAMILY =
+      Path.of("../rlaifv-djl/src/test/resources/hf/llava-siglip-qwen2");
 
   @TempDir Path tmp;
 

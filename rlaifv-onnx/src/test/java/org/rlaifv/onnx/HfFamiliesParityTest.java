@@ -218,7 +218,8 @@ class HfFamiliesParityTest {
       SamplingParams params =
           SamplingParams.builder().n(1).temperature(0)
               .maxNewTokens(stop == greedy.length ? greedy.length : stop + 1).build();
-      List<Response> r = sampler.sample(new Prompt("p", image, prompt.get("text").asText()), params);
+      List<Response> r =
+          sampler.sample(new Prompt("p", image, prompt.get("text").asText()), params);
       String want = vlm.tokenizer.decode(Arrays.copyOf(greedy, stop));
       assertFalse(want.isEmpty(), name + " greedy text is empty");
       assertEquals(want, r.get(0).text(), name + " greedy text");

@@ -152,7 +152,8 @@ class OrtTextGeneratorParityTest {
             .build())) {
       List<Completion> djl;
       try (LoadedCausalLm lm = LoadedCausalLm.load(GOLDEN.resolve(name), Device.cpu());
-          DjlTextGenerator gen = new DjlTextGenerator(lm, params, BackendOptions.defaults(), false)) {
+          DjlTextGenerator gen =
+              new DjlTextGenerator(lm, params, BackendOptions.defaults(), false)) {
         djl = gen.complete(prompts);
       }
       try (OrtTextGenerator gen =
@@ -164,6 +165,24 @@ class OrtTextGeneratorParityTest {
             name + ": the stop string cuts a completion");
       }
     }
+  }
+
+  @Test
+  void theExportIsSelfContained() throws Exception {
+    Path onnx = export("mistral-f16-head-dim");
+    for (String f : List.of("config.json", "tokenizer.json", "tokenizer_config.json",
+        "chat_template.jinja", "generation_config.json", OnnxExporter.EMBED, OnnxExporter.DECODER,
+        OnnxExporter.SHARED_PREFIX_DECODER)) {
+      assertTrue(Files.isRegularFile(onnx.resolve(f)), f);
+    }
+    for (String f : List.of("golden.json", "model.safetensors", OnnxExporter.VISION)) {
+      assertFalse(Files.exists(onnx.resolve(f)), f);
+    }
+    JsonNode config = JSON.readTree(onnx.resolve("config.json").toFile());
+    assertEquals(32, config.get("head_dim").asInt(), "head_dim written out");
+    assertTrue(config.has("max_position_embeddings"));
+    assertEquals(JSON.readTree(GOLDEN.resolve("mistral-f16-head-dim").resolve("config.json")
+        .toFile()).get("sliding_window"), config.get("sliding_window"), "the source's fields kept");
   }
 
   @Test

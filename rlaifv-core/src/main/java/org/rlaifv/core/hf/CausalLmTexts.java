@@ -63,7 +63,8 @@ public final class CausalLmTexts {
     ChatTemplate template = ChatTemplate.fromModelDirectory(dir);
     TokenizerConfig tc = TokenizerConfig.fromModelDirectory(dir);
     GenerationConfig gc = GenerationConfig.fromModelDirectory(dir);
-    List<Long> ids = !gc.eosTokenIds().isEmpty() ? gc.eosTokenIds() : configEosIds(dir.resolve(CONFIG));
+    List<Long> ids =
+        !gc.eosTokenIds().isEmpty() ? gc.eosTokenIds() : configEosIds(dir.resolve(CONFIG));
     if (ids.isEmpty() && tc.eosToken().isPresent()) {
       long id = tokenIdOrNone.applyAsLong(tc.eosToken().get());
       if (id >= 0) {

@@ -6,10 +6,11 @@ import org.rlaifv.djl.export.OnnxGraph.ElemType;
 
 /**
  * Writes the LLaMA-style decoder (Llama, Mistral, Qwen2: q/k/v, output and MLP biases where the
- * model has them, any head width, tied or untied head, sliding-window attention) as one ONNX graph in the Optimum {@code decoder_model_merged}
- * layout: inputs {@code inputs_embeds [B,S,H]}, {@code attention_mask [B,P+S]}, {@code
- * position_ids [B,S]} and {@code past_key_values.N.key/value [B,KV,P,D]} (P may be 0); outputs
- * {@code logits [B,S,V]} and {@code present.N.key/value [B,KV,P+S,D]}.
+ * model has them, any head width, tied or untied head, sliding-window attention) as one ONNX graph
+ * in the Optimum {@code decoder_model_merged} layout: inputs {@code inputs_embeds [B,S,H]}, {@code
+ * attention_mask [B,P+S]}, {@code position_ids [B,S]} and {@code past_key_values.N.key/value
+ * [B,KV,P,D]} (P may be 0); outputs {@code logits [B,S,V]} and {@code present.N.key/value
+ * [B,KV,P+S,D]}.
  *
  * <p>The shared-prefix variant ({@link #buildSharedPrefix}) takes the same inputs but lets the past
  * (the prefix) have one row that all B input rows continue from: attention reads it by
@@ -131,7 +132,8 @@ final class DecoderGraph {
       String h = o.rmsNorm(x, inNorm, w.lazy(inNorm, hidden), s.hidden(), s.rmsEps());
       // One MatMul for q, k and v, with the attention scale folded into q's weights and bias
       // (RoPE is linear, so scaling before it is exact).
-      Supplier<float[]> wq = scaled(w.lazy(n.layer(i, "self_attn.q_proj.weight"), qOut, hidden), scale);
+      Supplier<float[]> wq =
+          scaled(w.lazy(n.layer(i, "self_attn.q_proj.weight"), qOut, hidden), scale);
       Supplier<float[]> wk = w.lazy(n.layer(i, "self_attn.k_proj.weight"), kvOut, hidden);
       Supplier<float[]> wv = w.lazy(n.layer(i, "self_attn.v_proj.weight"), kvOut, hidden);
       Supplier<float[]> bias = null;

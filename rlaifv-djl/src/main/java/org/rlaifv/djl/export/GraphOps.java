@@ -29,8 +29,8 @@ final class GraphOps {
    *
    * @param bias the bias of width {@code out}, or null for none
    */
-  String linear(
-      String x, String name, Supplier<float[]> weightOutIn, int out, int in, Supplier<float[]> bias) {
+  String linear(String x, String name, Supplier<float[]> weightOutIn, int out, int in,
+      Supplier<float[]> bias) {
     return fusedLinear(x, name + ".T", List.of(weightOutIn), new int[] {out}, in,
         bias == null ? null : name.replace(".weight", ".bias"), bias).get(0);
   }
@@ -89,7 +89,8 @@ final class GraphOps {
           }
           return t;
         };
-    String y = g.op("MatMul", x, g.initializer(OnnxConstant.lazyFloats(name, transposed, in, total)));
+    String y =
+        g.op("MatMul", x, g.initializer(OnnxConstant.lazyFloats(name, transposed, in, total)));
     if (bias != null) {
       y = g.op("Add", y, g.initializer(OnnxConstant.lazyFloats(biasName, bias, total)));
     }

@@ -196,8 +196,8 @@ public final class OnnxConstant {
           "weight " + name + " yielded " + values.length + " values, its shape "
               + Arrays.toString(shape) + " holds " + count);
     }
-    ByteBuffer b =
-        ByteBuffer.allocate(4 * Math.min(CHUNK_FLOATS, values.length)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocate(4 * Math.min(CHUNK_FLOATS, values.length))
+        .order(ByteOrder.LITTLE_ENDIAN);
     for (int from = 0; from < values.length; from += CHUNK_FLOATS) {
       int n = Math.min(CHUNK_FLOATS, values.length - from);
       b.clear();

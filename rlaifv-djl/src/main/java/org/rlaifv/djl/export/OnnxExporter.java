@@ -213,7 +213,8 @@ public final class OnnxExporter {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot copy model files from " + modelDir + " to " + outDir, e);
+      throw new UncheckedIOException(
+          "cannot copy model files from " + modelDir + " to " + outDir, e);
     }
   }
 

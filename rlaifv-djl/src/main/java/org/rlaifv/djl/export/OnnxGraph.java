@@ -326,8 +326,8 @@ public final class OnnxGraph {
     }
     if (graphSize > Integer.MAX_VALUE - (1 << 20)) {
       throw new IllegalStateException(
-          "graph " + name + " takes " + graphSize + " bytes, over the 2 GB protobuf limit: write its"
-              + " weights to an external-data file");
+          "graph " + name + " takes " + graphSize
+              + " bytes, over the 2 GB protobuf limit: write its weights to an external-data file");
     }
     ProtoWriter opset = new ProtoWriter().string(1, "").varint(2, OPSET);
     ProtoWriter m = new ProtoWriter();

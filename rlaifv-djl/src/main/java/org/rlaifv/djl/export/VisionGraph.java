@@ -57,7 +57,8 @@ final class VisionGraph {
     g.input("pixel_values", ElemType.FLOAT, "batch_size", 3, s.imageSize(), s.imageSize());
     String convName = V + "embeddings.patch_embedding.weight";
     String convW =
-        g.initializer(OnnxConstant.lazyFloats(convName, w.lazy(convName, dv, 3, p, p), dv, 3, p, p));
+        g.initializer(
+            OnnxConstant.lazyFloats(convName, w.lazy(convName, dv, 3, p, p), dv, 3, p, p));
     String convBiasName = V + "embeddings.patch_embedding.bias";
     List<String> convIn =
         w.has(convBiasName)
@@ -126,7 +127,8 @@ final class VisionGraph {
   }
 
   /** A linear layer {@code prefix.weight} with its {@code prefix.bias} when the model has one. */
-  private static String linear(GraphOps o, WeightSource w, String x, String prefix, int out, int in) {
+  private static String linear(
+      GraphOps o, WeightSource w, String x, String prefix, int out, int in) {
     String bias = prefix + ".bias";
     return o.linear(x, prefix + ".weight", w.lazy(prefix + ".weight", out, in), out, in,
         w.has(bias) ? w.lazy(bias, out) : null);

@@ -14,14 +14,14 @@ import org.rlaifv.core.hf.ChatTemplate;
  * HfTokenizer}, its chat template and its end-of-sequence ids.
  *
  * <p>The template, end-of-sequence and padding ids and decoding clean-up are core's {@link
- * CausalLmTexts}, which the ONNX Runtime generator reads too. The directory is a Hugging Face {@code LlamaForCausalLM}, {@code MistralForCausalLM} or {@code
- * Qwen2ForCausalLM} directory as saved by transformers: {@code config.json}, {@code
- * model.safetensors} (or shards with {@code model.safetensors.index.json}), {@code
- * tokenizer.json}, {@code tokenizer_config.json} (special tokens, usually the chat template), a
- * {@code chat_template.jinja} or {@code chat_template.json} when the template lives there, and
- * {@code generation_config.json}. Generation stops at every id of {@code generation_config.json}'s
- * {@code eos_token_id} (one id or a list); without one, at {@code config.json}'s {@code
- * eos_token_id}; without that, at the tokenizer's {@code eos_token}.
+ * CausalLmTexts}, which the ONNX Runtime generator reads too. The directory is a Hugging Face
+ * {@code LlamaForCausalLM}, {@code MistralForCausalLM} or {@code Qwen2ForCausalLM} directory as
+ * saved by transformers: {@code config.json}, {@code model.safetensors} (or shards with {@code
+ * model.safetensors.index.json}), {@code tokenizer.json}, {@code tokenizer_config.json} (special
+ * tokens, usually the chat template), a {@code chat_template.jinja} or {@code chat_template.json}
+ * when the template lives there, and {@code generation_config.json}. Generation stops at every id
+ * of {@code generation_config.json}'s {@code eos_token_id} (one id or a list); without one, at
+ * {@code config.json}'s {@code eos_token_id}; without that, at the tokenizer's {@code eos_token}.
  *
  * <p>A prompt is rendered as transformers' {@code tokenizer.apply_chat_template([{"role": "user",
  * "content": text}], add_generation_prompt=True)} renders and tokenizes it: the template writes any

@@ -44,6 +44,31 @@ class ProtoWriterTest {
   }
 
   @Test
+  void externalTensorNamesItsFileOffsetAndLength() {
+    // dims, type and name as above; three external_data entries (field 13: key 1, value 2) for
+    // location, offset and length; data_location EXTERNAL (field 14 = 1); no raw_data
+    assertArrayEquals(
+        hex("08 02 10 01 42 01 77"
+            + " 6a 12 0a 08 6c6f636174696f6e 12 06 772e64617461"
+            + " 6a 0e 0a 06 6f6666736574 12 04 34303936"
+            + " 6a 0b 0a 06 6c656e677468 12 01 38"
+            + " 70 01"),
+        OnnxConstant.lazyFloats("w", () -> new float[] {1f, 2f}, 2).header("w.data", 4096));
+  }
+
+  @Test
+  void streamedSizesMatchTheBufferedEncoding() throws Exception {
+    ProtoWriter child = new ProtoWriter().string(1, "x".repeat(200));
+    ProtoWriter parent = new ProtoWriter().message(5, child);
+    java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+    ProtoWriter.lengthPrefix(streamed, 5, child.size());
+    streamed.write(child.toByteArray());
+    assertArrayEquals(parent.toByteArray(), streamed.toByteArray());
+    org.junit.jupiter.api.Assertions.assertEquals(
+        parent.size(), ProtoWriter.fieldSize(5, child.size()));
+  }
+
+  @Test
   void shapeMustMatchData() {
     assertThrows(
         IllegalArgumentException.class, () -> OnnxConstant.ofLongs("x", new long[] {1, 2, 3}, 2, 2));
