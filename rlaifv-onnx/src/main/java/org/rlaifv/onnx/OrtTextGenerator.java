@@ -78,7 +78,7 @@ public final class OrtTextGenerator implements CompletionGenerator {
       tok = OrtTokenizer.openTokenizer(model.directory());
       HuggingFaceTokenizer t = tok;
       CausalLmTexts texts =
-          CausalLmTexts.open(model.directory(), s -> tokenIdOrNone(t, s), m.vocabSize());
+          CausalLmTexts.open(model.directory(), s -> OrtTokenizer.ids(t, s, false), m.vocabSize());
       return new OrtTextGenerator(m, tok, texts, decoding, options.batchSize());
     } catch (RuntimeException e) {
       if (tok != null) {
@@ -87,11 +87,6 @@ public final class OrtTextGenerator implements CompletionGenerator {
       m.close();
       throw e;
     }
-  }
-
-  private static long tokenIdOrNone(HuggingFaceTokenizer tok, String token) {
-    long[] ids = OrtTokenizer.ids(tok, token, false);
-    return ids.length == 1 ? ids[0] : -1;
   }
 
   /**

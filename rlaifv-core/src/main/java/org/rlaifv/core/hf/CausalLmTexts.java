@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.rlaifv.ModelFormatException;
 import org.rlaifv.core.io.Json;
@@ -27,7 +28,7 @@ import org.rlaifv.core.io.Json;
  * clean_up_tokenization_spaces}, as transformers' {@code decode} does.
  *
  * <pre>{@code
- * CausalLmTexts texts = CausalLmTexts.open(dir, tokenizer::tokenIdOrNone, vocabSize);
+ * CausalLmTexts texts = CausalLmTexts.open(dir, t -> tokenizer.encode(t, false), vocabSize);
  * long[] ids = tokenizer.encode(texts.render("List the facts."), false);
  * }</pre>
  *
@@ -53,13 +54,17 @@ public final class CausalLmTexts {
    * Reads the texts of a causal LM directory.
    *
    * @param dir the model directory
-   * @param tokenIdOrNone the id of a string the tokenizer encodes as one token, else -1
+   * @param encode the tokenizer's ids of a text, without added special tokens
    * @param vocabSize the model's vocabulary size, which every end-of-sequence id must fall in
    * @return the texts
    * @throws ModelFormatException naming the file when a file is unreadable, the model names no
    *     end-of-sequence token or one lies outside the vocabulary
    */
-  public static CausalLmTexts open(Path dir, ToLongFunction<String> tokenIdOrNone, int vocabSize) {
+  public static CausalLmTexts open(Path dir, Function<String, long[]> encode, int vocabSize) {
+    ToLongFunction<String> tokenIdOrNone = token -> {
+      long[] ids = encode.apply(token);
+      return ids.length == 1 ? ids[0] : -1;
+    };
     ChatTemplate template = ChatTemplate.fromModelDirectory(dir);
     TokenizerConfig tc = TokenizerConfig.fromModelDirectory(dir);
     GenerationConfig gc = GenerationConfig.fromModelDirectory(dir);

@@ -71,8 +71,7 @@ public final class LoadedCausalLm implements AutoCloseable {
             + " ids but " + dir.resolve(VlmConfig.FILE_NAME) + " vocab_size is "
             + config.vocabSize());
       }
-      CausalLmTexts texts =
-          CausalLmTexts.open(dir, t -> tokenIdOrNone(tok, t), config.vocabSize());
+      CausalLmTexts texts = CausalLmTexts.open(dir, t -> tok.encode(t, false), config.vocabSize());
       model = CausalLmModel.load(dir, device);
       return new LoadedCausalLm(model, tok, texts, dir);
     } catch (RuntimeException e) {
@@ -82,11 +81,6 @@ public final class LoadedCausalLm implements AutoCloseable {
       tok.close();
       throw e;
     }
-  }
-
-  private static long tokenIdOrNone(HfTokenizer tok, String token) {
-    long[] ids = tok.encode(token, false);
-    return ids.length == 1 ? ids[0] : -1;
   }
 
   /**

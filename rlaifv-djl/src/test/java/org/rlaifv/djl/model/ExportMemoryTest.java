@@ -1,14 +1,9 @@
 package org.rlaifv.djl.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,7 +31,8 @@ class ExportMemoryTest {
     Path model = dir.resolve("qwen05b");
     RandomHfModels.write(model, RandomHfModels.qwen05b(), 400L << 20);
     Path out = dir.resolve("onnx");
-    Map<String, String> r = probe(model, out, 0);
+    Map<String, String> r =
+        LoadMemoryTest.probe(ExportMemoryProbe.class, model.toString(), out.toString(), "0");
     long f32 = Long.parseLong(r.get("f32_bytes"));
     long grown =
         (Long.parseLong(r.get("peak_rss_kb")) - Long.parseLong(r.get("baseline_rss_kb"))) * 1024;
@@ -45,28 +41,5 @@ class ExportMemoryTest {
             + " MB of float32");
     long data = Files.size(out.resolve(OnnxExporter.DECODER + OnnxExporter.EXTERNAL_DATA_SUFFIX));
     assertTrue(data < f32, "the decoders share one data file of " + (data >> 20) + " MB");
-  }
-
-  static Map<String, String> probe(Path model, Path out, long externalAbove)
-      throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            "-Dai.djl.offline=true", ExportMemoryProbe.class.getName(), model.toString(),
-            out.toString(), Long.toString(externalAbove));
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), text);
-    Map<String, String> r = new HashMap<>();
-    for (String line : List.of(text.split("\n"))) {
-      int eq = line.indexOf('=');
-      if (eq > 0 && !line.contains(" ")) {
-        r.put(line.substring(0, eq), line.substring(eq + 1).trim());
-      }
-    }
-    assertTrue(r.containsKey("peak_rss_kb"), text);
-    System.out.println("export memory probe: " + r);
-    return r;
   }
 }

@@ -30,7 +30,7 @@ class LoadMemoryTest {
     Path model = dir.resolve("qwen05b");
     VlmConfig cfg = RandomHfModels.qwen05b();
     RandomHfModels.write(model, cfg, 400L << 20);
-    Map<String, String> r = probe(model);
+    Map<String, String> r = probe(LoadMemoryProbe.class, model.toString());
     long f32 = Long.parseLong(r.get("f32_bytes"));
     long grown = (Long.parseLong(r.get("peak_rss_kb")) - Long.parseLong(r.get("baseline_rss_kb"))) * 1024;
     assertTrue(f32 > 1.8e9, "about 0.5B parameters, got " + f32 / 4);
@@ -39,11 +39,14 @@ class LoadMemoryTest {
     assertEquals(f32 / 4, Long.parseLong(r.get("parameters")));
   }
 
-  static Map<String, String> probe(Path model) throws IOException, InterruptedException {
+  /** Runs a probe's main in a fresh JVM and returns the {@code key=value} lines it prints. */
+  static Map<String, String> probe(Class<?> main, String... args)
+      throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            "-Dai.djl.offline=true", LoadMemoryProbe.class.getName(), model.toString());
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp",
+        System.getProperty("java.class.path"), "-Dai.djl.offline=true", main.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -56,7 +59,7 @@ class LoadMemoryTest {
       }
     }
     assertTrue(r.containsKey("peak_rss_kb"), out);
-    System.out.println("load memory probe: " + r);
+    System.out.println(main.getSimpleName() + ": " + r);
     return r;
   }
 }
