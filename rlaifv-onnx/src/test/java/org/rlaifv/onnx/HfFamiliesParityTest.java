@@ -183,6 +183,24 @@ class HfFamiliesParityTest {
 
   @ParameterizedTest
   @MethodSource("families")
+  void theExportNamesEverySizeItsGraphsWereMadeFor(String name) throws Exception {
+    Path onnx = export(name);
+    JsonNode config = JSON.readTree(onnx.resolve("config.json").toFile());
+    for (String f : List.of("hidden_size", "num_hidden_layers", "num_attention_heads",
+        "num_key_value_heads", "head_dim", "vocab_size", "max_position_embeddings")) {
+      assertTrue(config.get("text_config").has(f), name + " text_config." + f);
+    }
+    assertTrue(config.get("vision_config").has("image_size"), name + " vision_config.image_size");
+    assertTrue(config.has("image_seq_length"), name + " image_seq_length");
+    for (String f : List.of("tokenizer.json", "tokenizer_config.json", "generation_config.json",
+        "preprocessor_config.json", "processor_config.json", OnnxExporter.VISION)) {
+      assertTrue(Files.isRegularFile(onnx.resolve(f)), name + " " + f);
+    }
+    assertFalse(Files.exists(onnx.resolve("golden.json")), name + " golden.json is not copied");
+  }
+
+  @ParameterizedTest
+  @MethodSource("families")
   void judgeAndGreedySamplerMatchTheReferenceAndDjl(String name) throws Exception {
     Path dir = GOLDEN.resolve(name);
     JsonNode g = JSON.readTree(dir.resolve("golden.json").toFile());

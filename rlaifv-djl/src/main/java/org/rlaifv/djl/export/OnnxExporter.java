@@ -37,12 +37,13 @@ import org.slf4j.LoggerFactory;
  * in; {@code logits}, {@code present.N.key/value} out; the past may be empty), all opset {@value
  * OnnxGraph#OPSET} with float32 weights, plus {@code config.json} and, when exporting a directory,
  * the tokenizer, chat template, generation and preprocessor files beside them, so the directory is
- * self-contained. Beside the Optimum files it writes {@value #SHARED_PREFIX_DECODER}: the decoder
- * again, for B continuations of one cached prefix (inputs as above with the past as the prefix, 1
- * or B rows, plus each row's own {@code suffix_key_values.N.key/value}; outputs {@code logits} and
- * {@code present_suffix.N.key/value}), which the ONNX Runtime judge and sampler use so that the
- * prefix is not copied once per question or sample. The graphs compute exactly what {@link
- * VlmModel} and {@link CausalLmModel} compute.
+ * self-contained (its {@code config.json} is the source's with every size the graphs were made for
+ * written out, where the source left them to transformers' defaults). Beside the Optimum files it
+ * writes {@value #SHARED_PREFIX_DECODER}: the decoder again, for B continuations of one cached
+ * prefix (inputs as above with the past as the prefix, 1 or B rows, plus each row's own {@code
+ * suffix_key_values.N.key/value}; outputs {@code logits} and {@code present_suffix.N.key/value}),
+ * which the ONNX Runtime judge and sampler use so that the prefix is not copied once per question
+ * or sample. The graphs compute exactly what {@link VlmModel} and {@link CausalLmModel} compute.
  *
  * <p>Weights are written inside each graph file up to {@link #DEFAULT_EXTERNAL_DATA_ABOVE} bytes
  * per graph; above, in an external-data file named after the graph ({@code
@@ -176,9 +177,19 @@ public final class OnnxExporter {
         writeVlm(model, outDir, optimumDecoder, externalDataAbove);
         VlmConfig c = model.config();
         root.put("image_seq_length", c.numImageTokens());
-        ObjectNode text =
-            root.path("text_config") instanceof ObjectNode t ? t : root;
-        explicitSizes(text, c.textConfig());
+        explicitSizes(root.path("text_config") instanceof ObjectNode t ? t : root, c.textConfig());
+        VlmConfig.VisionConfig v = c.visionConfig();
+        ObjectNode vision =
+            root.path("vision_config") instanceof ObjectNode o ? o : root.putObject("vision_config");
+        vision.put("model_type", v.modelType());
+        vision.put("image_size", v.imageSize());
+        vision.put("patch_size", v.patchSize());
+        vision.put("hidden_size", v.hiddenSize());
+        vision.put("num_hidden_layers", v.numHiddenLayers());
+        vision.put("num_attention_heads", v.numAttentionHeads());
+        vision.put("intermediate_size", v.intermediateSize());
+        vision.put("layer_norm_eps", v.layerNormEps());
+        vision.put("hidden_act", v.hiddenAct());
       }
     } else {
       try (CausalLmModel model = CausalLmModel.load(modelDir, Device.cpu())) {
@@ -195,12 +206,21 @@ public final class OnnxExporter {
   }
 
   /**
-   * Writes the sizes the ONNX Runtime side would otherwise have to default as transformers does
-   * (the head width and the position limit).
+   * Writes out the decoder sizes the graphs were made for, which a hub config may leave to
+   * transformers' defaults (llava-1.5's {@code text_config} names hardly any): the ONNX Runtime
+   * side reads them instead of repeating the defaults.
    */
   private static void explicitSizes(ObjectNode text, TextConfig c) {
+    text.put("hidden_size", c.hiddenSize());
+    text.put("num_hidden_layers", c.numHiddenLayers());
+    text.put("num_attention_heads", c.numAttentionHeads());
+    text.put("num_key_value_heads", c.numKeyValueHeads());
     text.put("head_dim", c.headDim());
+    text.put("intermediate_size", c.intermediateSize());
+    text.put("vocab_size", c.vocabSize());
     text.put("max_position_embeddings", c.maxPositionEmbeddings());
+    text.put("rms_norm_eps", c.rmsNormEps());
+    text.put("rope_theta", c.ropeTheta());
   }
 
   /** Copies the tokenizer, chat template, generation and preprocessor files. */
