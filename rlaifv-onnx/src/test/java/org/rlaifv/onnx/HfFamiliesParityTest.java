@@ -196,7 +196,7 @@ class HfFamiliesParityTest {
         "preprocessor_config.json", "processor_config.json", OnnxExporter.VISION)) {
       assertTrue(Files.isRegularFile(onnx.resolve(f)), name + " " + f);
     }
-    assertFalse(Files.exists(onnx.resolve("golden.json")), name + " golden.json is not copied");
+    assertFalse(Files.exists(onnx.resolve("model.safetensors.index.json")), name + " weight index");
   }
 
   @ParameterizedTest

@@ -175,7 +175,7 @@ class OrtTextGeneratorParityTest {
         OnnxExporter.SHARED_PREFIX_DECODER)) {
       assertTrue(Files.isRegularFile(onnx.resolve(f)), f);
     }
-    for (String f : List.of("golden.json", "model.safetensors", OnnxExporter.VISION)) {
+    for (String f : List.of("model.safetensors", OnnxExporter.VISION)) {
       assertFalse(Files.exists(onnx.resolve(f)), f);
     }
     JsonNode config = JSON.readTree(onnx.resolve("config.json").toFile());

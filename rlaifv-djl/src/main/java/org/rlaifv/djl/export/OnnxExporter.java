@@ -240,9 +240,8 @@ public final class OnnxExporter {
 
   /** The files of a model directory an export copies: everything but the config and weights. */
   static boolean isText(String name) {
-    if (name.equals(VlmConfig.FILE_NAME) || name.endsWith(".safetensors.index.json")
-        || name.equals("golden.json")) {
-      return false;
+    if (name.equals(VlmConfig.FILE_NAME) || name.endsWith(".index.json")) {
+      return false; // the config is written, and weight indexes describe files not copied
     }
     return name.endsWith(".json") || name.endsWith(".jinja") || name.endsWith(".txt")
         || name.equals("tokenizer.model");
