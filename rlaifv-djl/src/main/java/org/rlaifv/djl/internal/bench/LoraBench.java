@@ -89,18 +89,22 @@ public final class LoraBench {
     cmd.addAll(List.of(args));
     try {
       Path result = Files.createTempFile("rlaifv-lora-bench", ".json");
+      Path log = Files.createTempFile("rlaifv-lora-bench", ".log");
       cmd.add(result.toString());
       try {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            .redirectOutput(log.toFile()).start();
         int rc = p.waitFor();
         if (rc != 0 || Files.size(result) == 0) {
+          List<String> lines = Files.readAllLines(log);
           throw new BackendException("LoRA bench step " + String.join(" ", args)
-              + " failed (exit " + rc + ")");
+              + " failed (exit " + rc + "): "
+              + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
         }
         return JSON.readTree(result.toFile());
       } finally {
         Files.deleteIfExists(result);
+        Files.deleteIfExists(log);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run the LoRA bench step " + args[0], e);
