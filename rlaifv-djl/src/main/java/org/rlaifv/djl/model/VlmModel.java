@@ -14,6 +14,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import org.rlaifv.ModelFormatException;
 
@@ -457,7 +459,7 @@ public final class VlmModel implements AutoCloseable {
     if (adapter != null) {
       throw new IllegalStateException("an adapter is already attached; merge or detach it first");
     }
-    adapter = java.util.Objects.requireNonNull(lora, "lora");
+    adapter = Objects.requireNonNull(lora, "lora");
   }
 
   /**
@@ -465,8 +467,8 @@ public final class VlmModel implements AutoCloseable {
    *
    * @return the adapter, or empty
    */
-  public java.util.Optional<LoraAdapter> adapter() {
-    return java.util.Optional.ofNullable(adapter);
+  public Optional<LoraAdapter> adapter() {
+    return Optional.ofNullable(adapter);
   }
 
   /**
@@ -474,10 +476,10 @@ public final class VlmModel implements AutoCloseable {
    *
    * @return the adapter that was attached, or empty
    */
-  public java.util.Optional<LoraAdapter> detachAdapter() {
+  public Optional<LoraAdapter> detachAdapter() {
     LoraAdapter a = adapter;
     adapter = null;
-    return java.util.Optional.ofNullable(a);
+    return Optional.ofNullable(a);
   }
 
   /**

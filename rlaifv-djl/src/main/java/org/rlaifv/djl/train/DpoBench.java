@@ -20,12 +20,15 @@ import org.rlaifv.ClaimVerdict;
 import org.rlaifv.DpoConfig;
 import org.rlaifv.Image;
 import org.rlaifv.InvalidInputException;
+import org.rlaifv.LoraConfig;
 import org.rlaifv.LrSchedule;
 import org.rlaifv.PreferencePair;
 import org.rlaifv.Prompt;
 import org.rlaifv.Response;
 import org.rlaifv.ScoredResponse;
+import org.rlaifv.djl.model.KeyLayout;
 import org.rlaifv.djl.model.LoadedVlm;
+import org.rlaifv.djl.model.LoraAdapter;
 import org.rlaifv.core.hf.PromptFormat;
 import org.rlaifv.djl.model.TeacherForcing;
 import org.rlaifv.djl.model.TeacherForcingBatch;
@@ -123,7 +126,7 @@ public final class DpoBench {
    * @throws InvalidInputException when an argument is out of range
    */
   public static Result measure(LoadedVlm policy, List<PreferencePair> pairs, int batchPairs,
-      int warmupSteps, int steps, org.rlaifv.LoraConfig lora) {
+      int warmupSteps, int steps, LoraConfig lora) {
     if (batchPairs < 1 || pairs.size() < batchPairs || warmupSteps < 0 || steps < 1) {
       throw new InvalidInputException(
           "bench needs 1 <= batchPairs <= pairs, warmup >= 0, steps >= 1; got "
@@ -151,8 +154,8 @@ public final class DpoBench {
     }
     Map<String, NDArray> params = policy.model().parameters();
     if (lora != null) {
-      org.rlaifv.djl.model.LoraAdapter adapter = org.rlaifv.djl.model.LoraAdapter.create(
-          policy.model(), lora, org.rlaifv.djl.model.KeyLayout.ORIGINAL, 0);
+      LoraAdapter adapter = LoraAdapter.create(
+          policy.model(), lora, KeyLayout.ORIGINAL, 0);
       policy.model().attachAdapter(adapter);
       adapter.setTraining(true);
       params = adapter.parameters();

@@ -1,6 +1,7 @@
 package org.rlaifv.djl.train;
 
 import org.rlaifv.InvalidInputException;
+import org.rlaifv.LoraConfig;
 import org.rlaifv.LrSchedule;
 
 /**
@@ -35,7 +36,7 @@ public record SftConfig(
     double weightDecay,
     long seed,
     int logEvery,
-    org.rlaifv.LoraConfig lora) {
+    LoraConfig lora) {
 
   /**
    * Validates every field.
@@ -113,7 +114,7 @@ public record SftConfig(
     private double weightDecay = 0.0;
     private long seed = 0;
     private int logEvery = 10;
-    private org.rlaifv.LoraConfig lora = null;
+    private LoraConfig lora = null;
 
     private Builder() {}
 
@@ -233,7 +234,7 @@ public record SftConfig(
      * @param lora low-rank adapter settings, or null
      * @return this builder
      */
-    public Builder lora(org.rlaifv.LoraConfig lora) {
+    public Builder lora(LoraConfig lora) {
       this.lora = lora;
       return this;
     }
