@@ -82,6 +82,8 @@ public final class LoraBench {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-Xmx" + heap);
+    // the loader streams each tensor through a direct buffer (the embedding is 0.6 GB)
+    cmd.add("-XX:MaxDirectMemorySize=4g");
     cmd.add("-Dai.djl.offline=true");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
