@@ -177,7 +177,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     Map<String, Object> r;
     try {
-      r = LoraBench.run(tmp, quick ? 1 : 3);
+      r = LoraBench.run(tmp, quick ? 1 : 2);
     } finally {
       deleteTree(tmp);
     }
