@@ -168,25 +168,8 @@ final class BenchCommand implements Callable<Integer> {
 
   /** {@code --lora}: trainable parameters, AdamW state, peak RSS and pairs/s, full vs LoRA. */
   private int loraSection() {
-    Path tmp;
-    try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempDirectory("rlaifv-bench-lora");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + dir, e);
-    }
-    Map<String, Object> r;
-    try {
-      r = LoraBench.run(tmp, quick ? 1 : 2);
-    } finally {
-      deleteTree(tmp);
-    }
     Path file = dir.resolve("bench-lora.json");
-    try {
-      JSON.writeValue(file.toFile(), r);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    Map<String, Object> r = LoraBench.run(file, quick ? 1 : 2);
     out.printf(Locale.ROOT, "bench --lora: optimizer state %.2f%% of full, peak RSS %.0f%% lower,"
         + " %.2fx pairs/s; wrote %s%n", 100 * (Double) r.get("optimizer_state_ratio"),
         100 * (Double) r.get("peak_rss_reduction"), (Double) r.get("speedup"), file);

@@ -3,6 +3,8 @@ package org.rlaifv.djl.internal.bench;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,30 +52,49 @@ public final class LoraBench {
   }
 
   /**
-   * Runs the comparison: writes the model, then measures full and LoRA DPO, each in a child JVM.
+   * Runs the comparison: writes the model into a temporary directory (deleted afterwards), then
+   * measures full and LoRA DPO, each in a child JVM, and writes the figures as JSON.
    *
-   * @param work a scratch directory (the ~1.9 GB model is written there)
+   * @param result the JSON file to write (its directory is created)
    * @param steps timed DPO steps per measurement (one untimed step first)
-   * @return {@code full}, {@code lora} (each: trainable_parameters, optimizer_state_bytes,
+   * @return {@code full}, {@code lora_r16} (each: trainable_parameters, optimizer_state_bytes,
    *     peak_rss_bytes, pairs_per_s, ...) and the ratios
    */
-  public static Map<String, Object> run(Path work, int steps) {
-    Path model = work.resolve("real-shape-0.5b");
-    child("4g", "write", model.toString());
+  public static Map<String, Object> run(Path result, int steps) {
+    Path work;
+    try {
+      Files.createDirectories(result.toAbsolutePath().getParent());
+      work = Files.createTempDirectory("rlaifv-bench-lora");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a directory for " + result, e);
+    }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("model", "llava-interleave-qwen-0.5b text shapes (Qwen2, 24 x 1024, MLP 2816, vocab "
-        + "151646, tied embeddings) with a 1-layer 64-wide vision tower; float32, CPU");
-    out.put("lora", "rank " + LORA.rank() + ", alpha " + (int) LORA.alpha() + ", "
-        + String.join("/", LORA.targetModules()));
-    JsonNode full = child("1g", "measure", model.toString(), "full", Integer.toString(steps));
-    JsonNode lora = child("1g", "measure", model.toString(), "lora", Integer.toString(steps));
-    out.put("full", JSON.convertValue(full, Map.class));
-    out.put("lora_r16", JSON.convertValue(lora, Map.class));
-    out.put("optimizer_state_ratio", lora.get("optimizer_state_bytes").asDouble()
-        / full.get("optimizer_state_bytes").asDouble());
-    out.put("peak_rss_reduction", 1 - lora.get("peak_rss_bytes").asDouble()
-        / full.get("peak_rss_bytes").asDouble());
-    out.put("speedup", lora.get("pairs_per_s").asDouble() / full.get("pairs_per_s").asDouble());
+    try {
+      Path model = work.resolve("real-shape-0.5b");
+      child("4g", "write", model.toString());
+      out.put("model", "llava-interleave-qwen-0.5b text shapes (Qwen2, 24 x 1024, MLP 2816, vocab "
+          + "151646, tied embeddings) with a 1-layer 64-wide vision tower; float32, CPU");
+      out.put("lora", "rank " + LORA.rank() + ", alpha " + (int) LORA.alpha() + ", "
+          + String.join("/", LORA.targetModules()));
+      JsonNode full = child("1g", "measure", model.toString(), "full", Integer.toString(steps));
+      JsonNode lora = child("1g", "measure", model.toString(), "lora", Integer.toString(steps));
+      out.put("full", JSON.convertValue(full, Map.class));
+      out.put("lora_r16", JSON.convertValue(lora, Map.class));
+      out.put("optimizer_state_ratio", lora.get("optimizer_state_bytes").asDouble()
+          / full.get("optimizer_state_bytes").asDouble());
+      out.put("peak_rss_reduction", 1 - lora.get("peak_rss_bytes").asDouble()
+          / full.get("peak_rss_bytes").asDouble());
+      out.put("speedup", lora.get("pairs_per_s").asDouble() / full.get("pairs_per_s").asDouble());
+      JSON.writerWithDefaultPrettyPrinter().writeValue(result.toFile(), out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + result, e);
+    } finally {
+      try {
+        MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
+      } catch (IOException e) {
+        // a leftover temporary directory is harmless
+      }
+    }
     return out;
   }
 
