@@ -132,14 +132,7 @@ public final class LoraAdapter implements AutoCloseable {
             + (config.includeVision() ? "the model" : "the language model"));
       }
     }
-    // model order, whatever the order of the targets
-    List<String> ordered = new ArrayList<>();
-    for (String name : model.parameters().keySet()) {
-      String module = name.endsWith(".weight") ? name.substring(0, name.length() - 7) : null;
-      if (module != null && names.contains(module)) {
-        ordered.add(module);
-      }
-    }
+    List<String> ordered = inModelOrder(model, names);
     Random rng = new Random(seed);
     NDManager m = model.manager().newSubManager();
     try {
@@ -280,13 +273,7 @@ public final class LoraAdapter implements AutoCloseable {
             + " has no " + (e.getValue()[0] == null ? "lora_A" : "lora_B") + " partner");
       }
     }
-    List<String> ordered = new ArrayList<>();
-    for (String name : model.parameters().keySet()) {
-      String module = name.endsWith(".weight") ? name.substring(0, name.length() - 7) : null;
-      if (module != null && byModule.containsKey(module)) {
-        ordered.add(module);
-      }
-    }
+    List<String> ordered = inModelOrder(model, byModule.keySet());
     NDManager m = model.manager().newSubManager();
     try {
       Map<String, NDArray[]> modules = new LinkedHashMap<>();
@@ -514,6 +501,18 @@ public final class LoraAdapter implements AutoCloseable {
   @Override
   public void close() {
     manager.close();
+  }
+
+  /** The given modules in the model's parameter order, whatever order they were found in. */
+  private static List<String> inModelOrder(VlmModel model, java.util.Collection<String> modules) {
+    List<String> ordered = new ArrayList<>();
+    for (String name : model.parameters().keySet()) {
+      String module = name.endsWith(".weight") ? name.substring(0, name.length() - 7) : null;
+      if (module != null && modules.contains(module)) {
+        ordered.add(module);
+      }
+    }
+    return ordered;
   }
 
   /** The module of a linear-layer weight (2-d, not an embedding or the head), or null. */
