@@ -160,7 +160,7 @@ class LoraAdapterTest {
 
   @Test
   void newAdaptersFollowPeftsInitKeysAndConfig() throws Exception {
-    for (String name : List.of("llava-clip-llama", "llava-clip-mistral")) {
+    for (String name : List.of("llava-clip-llama", "llava-clip-mistral", "llava-siglip-qwen2")) {
       Path base = HfGoldenCases.dir(name);
       KeyLayout layout = KeyLayout.of(base);
       try (VlmModel model = VlmModel.load(base, Device.cpu())) {
