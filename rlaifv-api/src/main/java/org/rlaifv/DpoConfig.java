@@ -24,6 +24,8 @@ package org.rlaifv;
  * @param weightDecay AdamW decoupled weight decay, >= 0
  * @param seed seed of shuffling and dropout
  * @param checkpointsPerEpoch checkpoints written per epoch (the reference writes 4), >= 1
+ * @param lora low-rank adapters to train instead of every parameter, or null (the default) to
+ *     train every parameter; with adapters the DPO reference is the base with the adapters off
  */
 public record DpoConfig(
     double beta,
@@ -40,7 +42,8 @@ public record DpoConfig(
     double maxGradNorm,
     double weightDecay,
     long seed,
-    int checkpointsPerEpoch) {
+    int checkpointsPerEpoch,
+    LoraConfig lora) {
 
   /**
    * Validates every field.
@@ -119,7 +122,8 @@ public record DpoConfig(
         .maxGradNorm(maxGradNorm)
         .weightDecay(weightDecay)
         .seed(seed)
-        .checkpointsPerEpoch(checkpointsPerEpoch);
+        .checkpointsPerEpoch(checkpointsPerEpoch)
+        .lora(lora);
   }
 
   /** Builder for {@link DpoConfig}; validation happens in {@link #build()}. */
@@ -139,6 +143,7 @@ public record DpoConfig(
     private double weightDecay = 0.0;
     private long seed = 0;
     private int checkpointsPerEpoch = 1;
+    private LoraConfig lora = null;
 
     private Builder() {}
 
@@ -308,13 +313,24 @@ public record DpoConfig(
     }
 
     /**
+     * Sets the adapters to train, or null to train every parameter.
+     *
+     * @param lora low-rank adapter settings, or null
+     * @return this builder
+     */
+    public Builder lora(LoraConfig lora) {
+      this.lora = lora;
+      return this;
+    }
+
+    /**
      * Builds and validates.
      *
      * @return the configuration
      * @throws InvalidInputException naming an invalid field
      */
     public DpoConfig build() {
-      return new DpoConfig(beta, lossType, labelSmoothing, nllWeight, lengthAveraged, learningRate, schedule, warmupRatio, epochs, batchSize, gradAccumulationSteps, maxGradNorm, weightDecay, seed, checkpointsPerEpoch);
+      return new DpoConfig(beta, lossType, labelSmoothing, nllWeight, lengthAveraged, learningRate, schedule, warmupRatio, epochs, batchSize, gradAccumulationSteps, maxGradNorm, weightDecay, seed, checkpointsPerEpoch, lora);
     }
   }
 }

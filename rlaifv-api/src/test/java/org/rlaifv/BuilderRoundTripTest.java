@@ -76,6 +76,24 @@ class BuilderRoundTripTest {
   }
 
   @Test
+  void loraConfigDefaultsRoundTripAndNameTheBadField() {
+    LoraConfig l = LoraConfig.builder().build();
+    assertEquals(16, l.rank());
+    assertEquals(2.0, l.scaling());
+    assertEquals(LoraConfig.ALL_PROJECTIONS, l.targetModules());
+    assertEquals(l, l.toBuilder().build());
+    DpoConfig d = DpoConfig.builder().lora(l).build();
+    assertEquals(d, d.toBuilder().build());
+    assertNotEquals(d, DpoConfig.builder().build());
+    assertTrue(assertThrows(InvalidInputException.class, () -> LoraConfig.builder().rank(0).build())
+        .getMessage().contains("rank"));
+    assertTrue(assertThrows(InvalidInputException.class, () -> LoraConfig.builder().dropout(1)
+        .build()).getMessage().contains("dropout"));
+    assertTrue(assertThrows(InvalidInputException.class, () -> LoraConfig.builder()
+        .targetModules(List.of()).build()).getMessage().contains("targetModules"));
+  }
+
+  @Test
   void dpoConfigDefaultsAndRoundTrip() {
     DpoConfig d = DpoConfig.builder().build();
     assertEquals(0.1, d.beta());

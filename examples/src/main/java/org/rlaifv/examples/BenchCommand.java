@@ -20,6 +20,7 @@ import org.rlaifv.Checkpoint;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.core.shapes.ShapesWorld;
 import org.rlaifv.djl.internal.bench.DjlBench;
+import org.rlaifv.djl.internal.bench.LoraBench;
 import org.rlaifv.djl.export.OnnxExporter;
 import org.rlaifv.djl.model.LoadedVlm;
 import org.rlaifv.djl.train.DpoBench;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Option;
  * {@code onnx.*} at the top level for the LLaVA-shaped model, the same under {@code shapesworld}.
  *
  * <pre>{@code
- * java -jar examples/target/rlaifv.jar bench --out runs/bench [--quick]
+ * java -jar examples/target/rlaifv.jar bench --out runs/bench [--quick] [--lora]
  * }</pre>
  */
 @Command(name = "bench", sortOptions = false,
@@ -61,6 +62,11 @@ final class BenchCommand implements Callable<Integer> {
           + "examples/models).")
   String modelsOption;
 
+  @Option(names = "--lora", description = "Only the LoRA section: full versus LoRA r = 16 DPO "
+      + "on a model of llava-interleave-qwen-0.5b's text shapes, each in its own JVM; writes "
+      + "DIR/bench-lora.json.")
+  boolean lora;
+
   @Mixin
   HelpFlag help;
 
@@ -70,6 +76,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (lora) {
+      return loraSection();
+    }
     Path models = ShapesModels.requireModelsDirectory(modelsOption);
     for (String m : List.of(ShapesModels.POLICY, ShapesModels.LABELER)) {
       if (!Files.isRegularFile(models.resolve(m).resolve("model.safetensors"))) {
@@ -154,6 +163,16 @@ final class BenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "bench: matmul %.1f GFLOP/s; LLaVA-shaped judge speed-up %s, sampler"
         + " speed-up %s; wrote %s%n", ((Number) root.get("matmul_gflops")).doubleValue(),
         nested(root, "judge", "speedup"), nested(root, "sampler", "speedup"), file);
+    return 0;
+  }
+
+  /** {@code --lora}: trainable parameters, AdamW state, peak RSS and pairs/s, full vs LoRA. */
+  private int loraSection() {
+    Path file = dir.resolve("bench-lora.json");
+    Map<String, Object> r = LoraBench.run(file, quick ? 1 : 2);
+    out.printf(Locale.ROOT, "bench --lora: optimizer state %.2f%% of full, peak RSS %.0f%% lower,"
+        + " %.2fx pairs/s; wrote %s%n", 100 * (Double) r.get("optimizer_state_ratio"),
+        100 * (Double) r.get("peak_rss_reduction"), (Double) r.get("speedup"), file);
     return 0;
   }
 

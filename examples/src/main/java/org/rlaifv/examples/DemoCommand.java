@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * {@code demo}: the ShapesWorld RLAIF-V run (see {@link ShapesDemo}).
  *
  * <pre>{@code
- * java -jar examples/target/rlaifv.jar demo --out runs/demo [--iterations 4] [--seed 0] [--quick] [--baselines]
+ * java -jar examples/target/rlaifv.jar demo --out runs/demo [--iterations 4] [--seed 0] [--quick] [--baselines] [--lora]
  * }</pre>
  */
 @Command(name = "demo", sortOptions = false,
@@ -69,6 +69,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--epochs", paramLabel = "N", description = "DPO epochs, 1 to 100 (experiments).")
   Integer epochs;
 
+  @Option(names = "--lora",
+      description = "Train LoRA adapters (rank 8, alpha 16, every decoder projection) instead of "
+          + "every parameter; each iteration continues from the merged adapter.")
+  boolean lora;
+
   @Mixin
   HelpFlag help;
 
@@ -89,6 +94,9 @@ final class DemoCommand implements Callable<Integer> {
         ? ShapesDemo.Settings.quick(modelsDir, out, seed, n)
         : ShapesDemo.Settings.defaults(modelsDir, out, seed, n);
     settings = settings.withFeedback(judge);
+    if (lora) {
+      settings = settings.withDpo(ShapesDemo.withLora(settings.dpo()));
+    }
     if (rate != null || ep != null) {
       settings = settings.withDpo(settings.dpo().toBuilder()
           .learningRate(rate != null ? rate : settings.dpo().learningRate())

@@ -125,6 +125,7 @@ public final class Main {
     cli.addSubcommand(new JudgeCommand(out));
     cli.addSubcommand(new SampleCommand(out));
     cli.addSubcommand(new AlignCommand(out));
+    cli.addSubcommand(new MergeCommand(out));
     cli.addSubcommand(new CommandLine.HelpCommand());
     return cli;
   }

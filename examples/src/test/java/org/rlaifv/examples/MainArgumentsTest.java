@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MainArgumentsTest {
 
   static final String[] COMMANDS =
-      {"demo", "pretrain", "bench", "judge-eval", "judge", "sample", "align"};
+      {"demo", "pretrain", "bench", "judge-eval", "judge", "sample", "align", "merge"};
 
   /** Standard error holds exactly one line, the reason. */
   private static void assertOnlyLine(CliRun.Result r, int status, String fragment) {
@@ -27,7 +27,7 @@ class MainArgumentsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "pretrain", "bench", "judge-eval", "judge", "sample", "align"})
+  @ValueSource(strings = {"demo", "pretrain", "bench", "judge-eval", "judge", "sample", "align", "merge"})
   void everyCommandHasHelpThatExitsZero(String command) {
     for (String flag : new String[] {"--help", "-h"}) {
       CliRun.Result r = CliRun.run(command, flag);
@@ -42,7 +42,7 @@ class MainArgumentsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "pretrain", "bench", "judge-eval", "judge", "sample", "align"})
+  @ValueSource(strings = {"demo", "pretrain", "bench", "judge-eval", "judge", "sample", "align", "merge"})
   void aBadFlagIsAUsageErrorOnOneLine(String command) {
     assertOnlyLine(CliRun.run(command, "--no-such-flag"), Main.USAGE,
         "rlaifv " + command + ": unknown option --no-such-flag");

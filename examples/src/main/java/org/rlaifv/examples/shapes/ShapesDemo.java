@@ -18,6 +18,7 @@ import java.util.function.Function;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.DpoConfig;
 import org.rlaifv.InvalidInputException;
+import org.rlaifv.LoraConfig;
 import org.rlaifv.LrSchedule;
 import org.rlaifv.PairSelector;
 import org.rlaifv.PolarJudge;
@@ -35,6 +36,7 @@ import org.rlaifv.core.shapes.ShapesWorld;
 import org.rlaifv.core.shapes.Split;
 import org.rlaifv.core.text.RuleBasedClaimSplitter;
 import org.rlaifv.core.text.RuleBasedPolarQuestioner;
+import org.rlaifv.djl.DjlAdapterMerger;
 import org.rlaifv.djl.DjlPolarJudge;
 import org.rlaifv.djl.DjlResponseSampler;
 import org.rlaifv.djl.model.LoadedVlm;
@@ -182,6 +184,22 @@ public final class ShapesDemo {
           feedback);
     }
   }
+
+  /**
+   * Returns DPO settings that train LoRA adapters (rank 8, alpha 16, no dropout, every decoder
+   * projection; vision tower and projector frozen) at the learning rate adapters need, the rest
+   * unchanged. Each iteration's selected adapter is merged and the next iteration starts from it.
+   *
+   * @param dpo the full-parameter settings
+   * @return the settings with adapters
+   */
+  public static DpoConfig withLora(DpoConfig dpo) {
+    return dpo.toBuilder().learningRate(LORA_LEARNING_RATE)
+        .lora(LoraConfig.builder().rank(8).alpha(16).dropout(0).build()).build();
+  }
+
+  /** The DPO learning rate of {@link #withLora}. */
+  static final double LORA_LEARNING_RATE = 5e-4;
 
   /** One evaluated policy: the row of the report's table. */
   record Row(int iteration, ShapesMetrics.Report test, double labelerAccuracy, int pairs,
@@ -374,6 +392,7 @@ public final class ShapesDemo {
         .iterations(iterations)
         .runDirectory(runDir)
         .checkpointSelector(selector)
+        .adapterMerger(new DjlAdapterMerger(Device.cpu()))
         .listener(new LoopProgress(label))
         .seed(s.seed())
         .provenance("demo", label)

@@ -83,6 +83,11 @@ import org.slf4j.LoggerFactory;
  * checked against its SHA-256 when the directory is opened. Raising {@code iterations} on a
  * finished run continues it.
  *
+ * <p><b>Adapters.</b> When the trainer trains adapters (a {@link DpoConfig#lora()} setting), its
+ * checkpoints hold only the adapters; with an {@link Builder#adapterMerger} set, the selected one
+ * is merged into a full model ({@code iter-K/merged}) that becomes the next iteration's policy and
+ * reference, as the paper's iterations each start from the last policy.
+ *
  * <p><b>Stage runners.</b> The per-prompt work of the sample and score stages is run by a {@link
  * StageRunner} ({@link StageRunner#inProcess()} by default, on the loop's thread); another runner
  * may spread it over threads or machines. The loop reads back, resumes, checks and commits the
@@ -310,6 +315,9 @@ public final class AlignmentLoop {
       Checkpoint chosen = trained.isEmpty()
           ? policy
           : RoleChecks.selected(k, trained, config.checkpointSelector.select(k, trained));
+      if (config.adapterMerger != null && !trained.isEmpty()) {
+        chosen = config.adapterMerger.merge(chosen, run.iterationDirectory(k).resolve("merged"));
+      }
       run.recordSelected(k, chosen);
       run.writeStageJson(k, stage.key(), stage.fileName(), run.relativize(chosen));
       context.endStage(k, stage, 1, RunContext.seconds(t0), false);
@@ -364,6 +372,7 @@ public final class AlignmentLoop {
     private String runId;
     private Map<String, String> provenance = new TreeMap<>();
     private StageRunner stageRunner = StageRunner.inProcess();
+    private AdapterMerger adapterMerger;
 
     private Builder() {}
 
@@ -562,6 +571,20 @@ public final class AlignmentLoop {
     }
 
     /**
+     * Sets how a selected checkpoint made of adapters (a trainer training LoRA adapters writes
+     * those) becomes the next iteration's full policy: merged into {@code iter-K/merged}, which
+     * {@code selected.json} then names. Unset (the default), the selected checkpoint is used as it
+     * is.
+     *
+     * @param merger writes the merged model, or null for none
+     * @return this builder
+     */
+    public Builder adapterMerger(AdapterMerger merger) {
+      this.adapterMerger = merger;
+      return this;
+    }
+
+    /**
      * Builds the loop after checking that every required part is set.
      *
      * @return the loop
@@ -613,6 +636,7 @@ public final class AlignmentLoop {
       b.runId = runId;
       b.provenance = new TreeMap<>(provenance);
       b.stageRunner = stageRunner;
+      b.adapterMerger = adapterMerger;
       return b;
     }
   }

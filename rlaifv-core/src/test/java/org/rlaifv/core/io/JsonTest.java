@@ -35,6 +35,16 @@ class JsonTest {
     assertEquals(config, Json.fromJson(Json.toJson(config), DpoConfig.class));
   }
 
+  @org.junit.jupiter.api.Test
+  void dpoConfigWithAdaptersRoundTrips() {
+    DpoConfig c = DpoConfig.builder().lora(org.rlaifv.LoraConfig.builder().rank(8).alpha(16)
+        .dropout(0).targetModules(java.util.List.of("q_proj", "v_proj")).includeVision(true)
+        .build()).build();
+    assertEquals(c, Json.fromJson(Json.toJson(c), DpoConfig.class));
+    assertEquals(DpoConfig.builder().build(),
+        Json.fromJson(Json.toJson(DpoConfig.builder().build()), DpoConfig.class));
+  }
+
   @Property(tries = 200)
   void samplingParamsRoundTrip(@ForAll("samplingParams") SamplingParams params) {
     assertEquals(params, Json.fromJson(Json.toJson(params), SamplingParams.class));

@@ -278,6 +278,39 @@ class AlignmentLoopTest {
     assertTrue(e.getMessage().contains("sft"), e.getMessage());
   }
 
+  @Test
+  void anAdapterMergerTurnsTheSelectedCheckpointIntoTheNextPolicy() throws IOException {
+    Setup s = new Setup(tmp, "run", 2);
+    List<Checkpoint> merged = new ArrayList<>();
+    AdapterMerger merger = (selected, out) -> {
+      try {
+        Files.createDirectories(out);
+        Files.copy(selected.directory().resolve("counter"), out.resolve("counter"));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      merged.add(selected);
+      return new Checkpoint(selected.id() + "-merged", out);
+    };
+    LoopResult r = s.builder(2).adapterMerger(merger).build().run(Fakes.prompts(4));
+    assertEquals(2, merged.size());
+    assertEquals("policy-1-c2", merged.get(0).id());
+    Checkpoint first = r.iterations().get(0).selected();
+    assertEquals("policy-1-c2-merged", first.id());
+    assertEquals(s.runDir.toAbsolutePath().resolve("iter-1").resolve("merged"),
+        first.directory().toAbsolutePath());
+    assertEquals(first, s.trainer.requests.get(1).policy(), "iteration 2 trains the merged policy");
+    assertEquals(first, s.trainer.requests.get(1).reference(), "and uses it as the reference");
+    assertEquals(first.id(), s.opened.get(1).policy.id(), "and samples from it");
+    assertEquals("policy-2-c2-merged", r.finalPolicy().id());
+
+    // A rerun of the finished run reads the merged policies back without merging again.
+    LoopResult again = s.builder(2).adapterMerger(merger).build().run(Fakes.prompts(4));
+    assertEquals(2, merged.size());
+    assertEquals(r.finalPolicy().directory().toAbsolutePath(),
+        again.finalPolicy().directory().toAbsolutePath());
+  }
+
   /** A scorer that records whether it was closed. */
   static final class ClosableScorer implements org.rlaifv.ResponseScorer, AutoCloseable {
     final Fakes.Scorer inner;

@@ -51,7 +51,8 @@ public final class CausalLmModel implements AutoCloseable {
     this.manager = manager;
     this.params = params;
     this.paramsView = Collections.unmodifiableMap(params);
-    this.decoder = new TextDecoder(config, params, PREFIX, LM_HEAD);
+    this.decoder = new TextDecoder(config, params, PREFIX, LM_HEAD,
+        (x, name) -> NdOps.linear(params, x, name));
   }
 
   /** Wraps already created, checked parameters (the loader's path). */

@@ -65,7 +65,8 @@ public final class LoadedVlm implements AutoCloseable {
   }
 
   /**
-   * Opens a model directory.
+   * Opens a model directory, or a PEFT LoRA adapter directory on top of the base its {@code
+   * adapter_config.json} names (see {@link #load(Path, Path, Device)}).
    *
    * @param dir the directory
    * @param device where the parameters live
@@ -76,6 +77,41 @@ public final class LoadedVlm implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       throw new ModelFormatException("model directory " + dir + " does not exist");
     }
+    if (LoraAdapter.isAdapterDirectory(dir)) {
+      return load(LoraAdapter.baseDirectory(dir), dir, device);
+    }
+    return open(dir, dir, device);
+  }
+
+  /**
+   * Opens a base model directory with a PEFT LoRA adapter directory merged into its weights
+   * ({@code W += s B A}): the model computes as the adapted one, at the base model's cost. {@link
+   * #load(Path, Device)} does the same for an adapter directory whose {@code
+   * base_model_name_or_path} names its base ({@link LoraAdapter#baseDirectory}).
+   *
+   * @param baseDir the base model directory (or another adapter directory, applied first)
+   * @param adapterDir the adapter directory ({@code adapter_config.json}, {@code
+   *     adapter_model.safetensors})
+   * @param device where the parameters live
+   * @return the opened, merged model, closed by the caller; its {@link #directory()} is the
+   *     adapter directory
+   * @throws ModelFormatException naming the file and tensor when the adapter does not fit the base
+   */
+  public static LoadedVlm load(Path baseDir, Path adapterDir, Device device) {
+    LoadedVlm vlm = LoraAdapter.isAdapterDirectory(baseDir)
+        ? load(baseDir, device) : open(baseDir, adapterDir, device);
+    try {
+      vlm.model().attachAdapter(LoraAdapter.load(adapterDir, vlm.model(), KeyLayout.ORIGINAL));
+      vlm.model().mergeAdapter();
+      return vlm.directory == adapterDir ? vlm
+          : new LoadedVlm(vlm.model, vlm.tokenizer, vlm.format, vlm.texts, adapterDir);
+    } catch (RuntimeException e) {
+      vlm.close();
+      throw e;
+    }
+  }
+
+  private static LoadedVlm open(Path dir, Path recordedDir, Device device) {
     Path tokFile = dir.resolve(TOKENIZER_FILE);
     if (!Files.isRegularFile(tokFile)) {
       throw new ModelFormatException("missing tokenizer file " + tokFile);
@@ -83,7 +119,7 @@ public final class LoadedVlm implements AutoCloseable {
     VlmConfig config = VlmConfig.read(dir.resolve(VlmConfig.FILE_NAME));
     ModelTexts texts = ModelTexts.open(dir, config.visionConfig().imageSize());
     VlmModel model = VlmModel.load(dir, device);
-    return assemble(model, tokFile, texts, dir);
+    return assemble(model, tokFile, texts, recordedDir);
   }
 
   /**

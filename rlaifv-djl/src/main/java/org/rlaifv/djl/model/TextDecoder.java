@@ -27,6 +27,7 @@ final class TextDecoder {
   private final Map<String, NDArray> params;
   private final String prefix;
   private final String head;
+  private final java.util.function.BiFunction<NDArray, String, NDArray> linear;
 
   /**
    * Creates a decoder over a model's parameters.
@@ -35,12 +36,16 @@ final class TextDecoder {
    * @param params the model's parameters by name (read at each call)
    * @param prefix the decoder's name prefix, e.g. {@code model.}
    * @param head the name of the untied LM head weight, e.g. {@code lm_head.weight}
+   * @param linear computes a linear layer from its input and name prefix (the model's, which may
+   *     add adapters)
    */
-  TextDecoder(TextConfig config, Map<String, NDArray> params, String prefix, String head) {
+  TextDecoder(TextConfig config, Map<String, NDArray> params, String prefix, String head,
+      java.util.function.BiFunction<NDArray, String, NDArray> linear) {
     this.config = config;
     this.params = params;
     this.prefix = prefix;
     this.head = head;
+    this.linear = linear;
   }
 
   /**
@@ -202,7 +207,7 @@ final class TextDecoder {
   }
 
   private NDArray linear(NDArray x, String name) {
-    return NdOps.linear(params, x, name);
+    return linear.apply(x, name);
   }
 
   /**

@@ -14,6 +14,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import org.rlaifv.ModelFormatException;
 
@@ -63,13 +65,14 @@ public final class VlmModel implements AutoCloseable {
   private final Map<String, NDArray> params;
   private final Map<String, NDArray> paramsView;
   private final TextDecoder decoder;
+  private volatile LoraAdapter adapter;
 
   private VlmModel(VlmConfig config, NDManager manager, Map<String, NDArray> params) {
     this.config = config;
     this.manager = manager;
     this.params = params;
     this.paramsView = Collections.unmodifiableMap(params);
-    this.decoder = new TextDecoder(config.textConfig(), params, L, LM_HEAD);
+    this.decoder = new TextDecoder(config.textConfig(), params, L, LM_HEAD, this::linear);
   }
 
   /**
@@ -438,7 +441,61 @@ public final class VlmModel implements AutoCloseable {
   }
 
   private NDArray linear(NDArray x, String prefix) {
-    return NdOps.linear(params, x, prefix);
+    NDArray y = NdOps.linear(params, x, prefix);
+    LoraAdapter a = adapter;
+    return a == null ? y : a.apply(x, prefix, y);
+  }
+
+  /**
+   * Attaches low-rank adapters: from now on every forward adds them (while they are enabled). The
+   * model does not own the adapter, but closing the model frees it (its arrays live under the
+   * model's manager).
+   *
+   * @param lora adapters made for this model ({@link LoraAdapter#create}, {@link
+   *     LoraAdapter#load})
+   * @throws IllegalStateException when an adapter is already attached
+   */
+  public void attachAdapter(LoraAdapter lora) {
+    if (adapter != null) {
+      throw new IllegalStateException("an adapter is already attached; merge or detach it first");
+    }
+    adapter = Objects.requireNonNull(lora, "lora");
+  }
+
+  /**
+   * Returns the attached adapter.
+   *
+   * @return the adapter, or empty
+   */
+  public Optional<LoraAdapter> adapter() {
+    return Optional.ofNullable(adapter);
+  }
+
+  /**
+   * Detaches the adapter (the base model computes alone again) without closing it.
+   *
+   * @return the adapter that was attached, or empty
+   */
+  public Optional<LoraAdapter> detachAdapter() {
+    LoraAdapter a = adapter;
+    adapter = null;
+    return Optional.ofNullable(a);
+  }
+
+  /**
+   * Merges the attached adapter into the weights ({@code W += s B A}, in place, no autograd),
+   * detaches and closes it. Afterwards {@link #save} writes the merged model.
+   *
+   * @throws IllegalStateException when no adapter is attached
+   */
+  public void mergeAdapter() {
+    LoraAdapter a = detachAdapter()
+        .orElseThrow(() -> new IllegalStateException("no adapter is attached"));
+    try {
+      a.mergeInto(params);
+    } finally {
+      a.close();
+    }
   }
 
   private NDArray layerNorm(NDArray x, String prefix, float eps) {

@@ -27,7 +27,9 @@ import org.rlaifv.TrainingListener;
 import org.rlaifv.TrainingMetrics;
 import org.rlaifv.TrainingRequest;
 import org.rlaifv.TrainingResult;
+import org.rlaifv.djl.model.KeyLayout;
 import org.rlaifv.djl.model.LoadedVlm;
+import org.rlaifv.djl.model.LoraAdapter;
 import org.rlaifv.djl.model.TeacherForcing;
 import org.rlaifv.djl.model.TeacherForcingBatch;
 import org.rlaifv.spi.BackendOptions;
@@ -55,6 +57,15 @@ import org.slf4j.LoggerFactory;
  * rewards/rejected}, {@code rewards/margins}, {@code rewards/accuracies}, {@code logps/chosen},
  * {@code logps/rejected}, {@code grad_norm} (before clipping), {@code learning_rate}, and {@code
  * nll_loss} when the NLL term is on.
+ *
+ * <p>With {@link DpoConfig#lora()} set, low-rank adapters ({@link LoraAdapter}) are added to the
+ * frozen policy and only they have gradients and AdamW state. When the reference is the policy's
+ * own directory (as in the alignment loop), the reference log-probs come from the same loaded
+ * weights with the adapters switched off, so one copy of the model is ever in memory. Every
+ * checkpoint ({@code checkpoint-0} included) is then a PEFT adapter directory ({@code
+ * adapter_config.json}, {@code adapter_model.safetensors}) whose {@code base_model_name_or_path} is
+ * the policy directory's absolute path; {@link LoadedVlm#load(Path, Device)} opens it on top of
+ * its base, and {@link org.rlaifv.djl.DjlAdapterMerger} writes the merged model.
  *
  * <p>A non-finite loss or gradient stops the run with {@link TrainingDivergedException} naming the
  * step and the last good checkpoint; the bad update is never applied and weights are checked to
@@ -125,16 +136,47 @@ public final class DjlDpoTrainer implements DpoTrainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create training directory " + out, e);
     }
-    ReferenceLogps refs = referenceLogps(request);
+    if (request.config().lora() != null) {
+      return trainAdapter(request);
+    }
+    ReferenceLogps refs = referenceLogps(request, null);
 
     try (LoadedVlm policy = LoadedVlm.load(request.policy().directory(), device);
         TrainingReport report = new TrainingReport(out.resolve(TrainingReport.FILE_NAME))) {
-      return new Run(request, policy, refs, report).execute();
+      return new Run(request, policy, refs, report, null).execute();
     }
   }
 
-  /** Loads or computes the reference log-probs of every response in the request. */
-  private ReferenceLogps referenceLogps(TrainingRequest request) {
+  /**
+   * Trains low-rank adapters on the frozen policy. When the reference is the policy's directory
+   * (as in the loop), its log-probs come from the same loaded weights with the adapters off: one
+   * copy of the model in memory.
+   */
+  private TrainingResult trainAdapter(TrainingRequest request) {
+    Path policyDir = request.policy().directory();
+    try (LoadedVlm policy = LoadedVlm.load(policyDir, device);
+        TrainingReport report = new TrainingReport(
+            request.outputDirectory().resolve(TrainingReport.FILE_NAME))) {
+      LoraAdapter lora = LoraAdapter.create(policy.model(), request.config().lora(),
+          KeyLayout.of(policyDir), request.config().seed());
+      policy.model().attachAdapter(lora);
+      boolean sameReference = policyDir.toAbsolutePath().normalize()
+          .equals(request.reference().directory().toAbsolutePath().normalize());
+      lora.setEnabled(false);
+      ReferenceLogps refs = referenceLogps(request, sameReference ? policy : null);
+      lora.setEnabled(true);
+      LOG.info("LoRA: {} trainable parameters in {} modules (rank {}, scaling {}), base of {} "
+              + "parameters frozen", lora.parameterCount(), lora.modules().size(), lora.rank(),
+          lora.scaling(), policy.model().parameterCount());
+      return new Run(request, policy, refs, report, lora).execute();
+    }
+  }
+
+  /**
+   * Loads or computes the reference log-probs of every response in the request, with the given
+   * model or, when null, the reference loaded from its directory.
+   */
+  private ReferenceLogps referenceLogps(TrainingRequest request, LoadedVlm loaded) {
     Path file = request.outputDirectory().resolve(ReferenceLogps.FILE_NAME);
     ReferenceLogps cache = ReferenceLogps.read(file, request.reference().id());
     Map<String, Prompt> promptOf = new LinkedHashMap<>();
@@ -153,8 +195,10 @@ public final class DjlDpoTrainer implements DpoTrainer {
     }
     long t0 = System.nanoTime();
     List<Response> todo = new ArrayList<>(missing.values());
-    try (LoadedVlm reference = LoadedVlm.load(request.reference().directory(), device);
+    try (LoadedVlm opened = loaded == null
+            ? LoadedVlm.load(request.reference().directory(), device) : null;
         NoGrad noGrad = new NoGrad()) {
+      LoadedVlm reference = loaded == null ? opened : loaded;
       for (int start = 0; start < todo.size(); start += referenceBatchSize) {
         List<Response> chunk = todo.subList(start, Math.min(todo.size(), start + referenceBatchSize));
         List<Image> images = new ArrayList<>(chunk.size());
@@ -203,19 +247,22 @@ public final class DjlDpoTrainer implements DpoTrainer {
     private final TrainingReport report;
     private final TrainingListener listener;
     private final Map<String, NDArray> params;
+    private final LoraAdapter lora;
     private final DpoStep dpoStep;
     private final List<Checkpoint> checkpoints = new ArrayList<>();
     private final List<TrainingMetrics> history = new ArrayList<>();
     private Path lastGood;
 
-    Run(TrainingRequest request, LoadedVlm policy, ReferenceLogps refs, TrainingReport report) {
+    Run(TrainingRequest request, LoadedVlm policy, ReferenceLogps refs, TrainingReport report,
+        LoraAdapter lora) {
       this.request = request;
       this.cfg = request.config();
       this.policy = policy;
       this.refs = refs;
       this.report = report;
       this.listener = request.listener();
-      this.params = policy.model().parameters();
+      this.lora = lora;
+      this.params = lora == null ? policy.model().parameters() : lora.parameters();
       this.dpoStep = new DpoStep(policy, cfg);
     }
 
@@ -237,6 +284,11 @@ public final class DjlDpoTrainer implements DpoTrainer {
           saveAt);
       for (NDArray p : params.values()) {
         p.setRequiresGradient(true);
+      }
+      if (lora != null) {
+        // dropout on the adapters' input draws from the engine's generator
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) cfg.seed());
+        lora.setTraining(true);
       }
       lastGood = save(0, false);
       long step = 0;
@@ -332,7 +384,11 @@ public final class DjlDpoTrainer implements DpoTrainer {
       String name = "checkpoint-" + step;
       Path dir = org.rlaifv.core.io.AtomicFiles.writeDirectory(request.outputDirectory(), name,
           tmp -> {
-            policy.save(tmp);
+            if (lora == null) {
+              policy.save(tmp);
+            } else {
+              lora.save(tmp, request.policy().directory().toAbsolutePath().normalize().toString());
+            }
             writeProvenance(tmp.resolve(PROVENANCE_FILE), name, step);
           });
       if (announce) {

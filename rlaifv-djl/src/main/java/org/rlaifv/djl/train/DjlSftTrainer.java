@@ -13,7 +13,9 @@ import org.rlaifv.InvalidInputException;
 import org.rlaifv.TrainingDivergedException;
 import org.rlaifv.TrainingListener;
 import org.rlaifv.TrainingMetrics;
+import org.rlaifv.djl.model.KeyLayout;
 import org.rlaifv.djl.model.LoadedVlm;
+import org.rlaifv.djl.model.LoraAdapter;
 import org.rlaifv.djl.model.TeacherForcing;
 import org.rlaifv.djl.model.TeacherForcingBatch;
 import org.slf4j.Logger;
@@ -35,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The model is trained in place; the caller owns and closes it (and saves it when it wants a
- * checkpoint). Metrics per reported step: {@code loss} (mean over the steps since the last
+ * checkpoint). With {@link SftConfig#lora()} set, only low-rank adapters are trained: the model's
+ * attached adapter, or a new one that is attached and stays attached afterwards (save it with
+ * {@link LoraAdapter#save}, or fold it into the weights with {@link
+ * org.rlaifv.djl.model.VlmModel#mergeAdapter}). Metrics per reported step: {@code loss} (mean over the steps since the last
  * report), {@code grad_norm}, {@code learning_rate}, {@code tokens} (target tokens per step). One
  * training run per JVM at a time (DJL allows one gradient collector).
  */
@@ -68,7 +73,32 @@ public final class DjlSftTrainer {
     long total = config.steps() > 0 ? config.steps() : (long) perEpoch * config.epochs();
     LrScheduler schedule =
         new LrScheduler(config.schedule(), config.learningRate(), total, config.warmupRatio());
-    Map<String, NDArray> params = vlm.model().parameters();
+    LoraAdapter lora = null;
+    if (config.lora() != null) {
+      lora = vlm.model().adapter().orElse(null);
+      if (lora == null) {
+        lora = LoraAdapter.create(vlm.model(), config.lora(),
+            vlm.directory().map(KeyLayout::of).orElse(KeyLayout.ORIGINAL), config.seed());
+        vlm.model().attachAdapter(lora);
+      }
+      ai.djl.engine.Engine.getInstance().setRandomSeed((int) config.seed());
+      lora.setTraining(true);
+      LOG.info("SFT with LoRA: {} trainable parameters in {} modules", lora.parameterCount(),
+          lora.modules().size());
+    }
+    try {
+      return run(vlm, examples, config, listener, lora == null ? vlm.model().parameters()
+          : lora.parameters(), n, perEpoch, total, schedule);
+    } finally {
+      if (lora != null) {
+        lora.setTraining(false);
+      }
+    }
+  }
+
+  private List<TrainingMetrics> run(LoadedVlm vlm, List<SftExample> examples, SftConfig config,
+      TrainingListener listener, Map<String, NDArray> params, int n, int perEpoch, long total,
+      LrScheduler schedule) {
     for (NDArray p : params.values()) {
       p.setRequiresGradient(true);
     }

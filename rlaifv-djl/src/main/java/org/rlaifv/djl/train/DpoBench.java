@@ -20,12 +20,15 @@ import org.rlaifv.ClaimVerdict;
 import org.rlaifv.DpoConfig;
 import org.rlaifv.Image;
 import org.rlaifv.InvalidInputException;
+import org.rlaifv.LoraConfig;
 import org.rlaifv.LrSchedule;
 import org.rlaifv.PreferencePair;
 import org.rlaifv.Prompt;
 import org.rlaifv.Response;
 import org.rlaifv.ScoredResponse;
+import org.rlaifv.djl.model.KeyLayout;
 import org.rlaifv.djl.model.LoadedVlm;
+import org.rlaifv.djl.model.LoraAdapter;
 import org.rlaifv.core.hf.PromptFormat;
 import org.rlaifv.djl.model.TeacherForcing;
 import org.rlaifv.djl.model.TeacherForcingBatch;
@@ -104,6 +107,26 @@ public final class DpoBench {
    */
   public static Result measure(
       LoadedVlm policy, List<PreferencePair> pairs, int batchPairs, int warmupSteps, int steps) {
+    return measure(policy, pairs, batchPairs, warmupSteps, steps, null);
+  }
+
+  /**
+   * Measures DPO steps as {@link #measure(LoadedVlm, List, int, int, int)} does, training LoRA
+   * adapters on the frozen model when {@code lora} is set (as {@link DjlDpoTrainer} does: only the
+   * adapters have gradients and AdamW state; the adapter stays attached afterwards). {@link
+   * Result#parameters()} is then the adapters' parameter count.
+   *
+   * @param policy the model to train (updated in place)
+   * @param pairs the pairs, at least {@code batchPairs}
+   * @param batchPairs pairs per step, &gt;= 1
+   * @param warmupSteps untimed steps first, &gt;= 0
+   * @param steps timed steps, &gt;= 1
+   * @param lora the adapters to train, or null to train every parameter
+   * @return the figures
+   * @throws InvalidInputException when an argument is out of range
+   */
+  public static Result measure(LoadedVlm policy, List<PreferencePair> pairs, int batchPairs,
+      int warmupSteps, int steps, LoraConfig lora) {
     if (batchPairs < 1 || pairs.size() < batchPairs || warmupSteps < 0 || steps < 1) {
       throw new InvalidInputException(
           "bench needs 1 <= batchPairs <= pairs, warmup >= 0, steps >= 1; got "
@@ -130,6 +153,13 @@ public final class DpoBench {
       }
     }
     Map<String, NDArray> params = policy.model().parameters();
+    if (lora != null) {
+      LoraAdapter adapter = LoraAdapter.create(
+          policy.model(), lora, KeyLayout.ORIGINAL, 0);
+      policy.model().attachAdapter(adapter);
+      adapter.setTraining(true);
+      params = adapter.parameters();
+    }
     for (NDArray a : params.values()) {
       a.setRequiresGradient(true);
     }
@@ -160,7 +190,7 @@ public final class DpoBench {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new Result(
-        policy.model().parameterCount(),
+        params.values().stream().mapToLong(a -> a.getShape().size()).sum(),
         batchPairs,
         steps,
         seconds,

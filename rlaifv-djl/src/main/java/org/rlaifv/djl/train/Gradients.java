@@ -35,16 +35,24 @@ public final class Gradients {
     }
     NDManager owner = parameters.iterator().next().getManager();
     try (NDManager tmp = owner.newSubManager()) {
-      NDList squares = new NDList(parameters.size());
+      NDList norms = new NDList(parameters.size());
       for (NDArray p : parameters) {
-        NDArray g = p.getGradient();
-        g.attach(tmp);
-        // Squares summed in float64: a float32 sum overflows to infinity for norms above ~1e19,
-        // which would report a large but finite gradient as divergence.
-        squares.add(g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).square().sum());
+        // Each parameter's L2 norm, whose reduction PyTorch accumulates in double on the CPU, in
+        // a sub-manager closed at once: only the scalars stay, not a copy of every gradient (which
+        // would add the size of all gradients, twice over in float64, to the peak memory).
+        try (NDManager one = tmp.newSubManager()) {
+          NDArray g = p.getGradient();
+          g.attach(one);
+          NDArray n = g.norm();
+          n.attach(tmp);
+          norms.add(n.reshape(1));
+        }
       }
-      NDArray total = squares.size() == 1 ? squares.get(0) : NDArrays.stack(squares).sum();
-      return Math.sqrt(total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
+      // Squares summed in float64: a float32 sum overflows to infinity for norms above ~1e19,
+      // which would report a large but finite gradient as divergence.
+      NDArray all = norms.size() == 1 ? norms.get(0) : NDArrays.concat(norms);
+      return Math.sqrt(all.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).square().sum()
+          .getDouble());
     }
   }
 
@@ -91,10 +99,14 @@ public final class Gradients {
       NDList sums = new NDList(arrays.size());
       for (NDArray a : arrays) {
         // The sum of |a| is finite exactly when every element is (bar float overflow of huge
-        // weights, which counts as divergence anyway).
-        NDArray abs = a.abs();
-        abs.attach(tmp);
-        sums.add(abs.sum());
+        // weights, which counts as divergence anyway). |a| is freed at once; only the sum stays.
+        try (NDManager one = tmp.newSubManager()) {
+          NDArray abs = a.abs();
+          abs.attach(one);
+          NDArray sum = abs.sum();
+          sum.attach(tmp);
+          sums.add(sum);
+        }
       }
       NDArray total = sums.size() == 1 ? sums.get(0) : NDArrays.stack(sums).sum();
       return Double.isFinite(total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());

@@ -1,6 +1,7 @@
 package org.rlaifv.djl.train;
 
 import org.rlaifv.InvalidInputException;
+import org.rlaifv.LoraConfig;
 import org.rlaifv.LrSchedule;
 
 /**
@@ -21,6 +22,8 @@ import org.rlaifv.LrSchedule;
  * @param weightDecay AdamW decoupled weight decay, &gt;= 0
  * @param seed seed of the shuffling
  * @param logEvery steps between history entries and listener calls (the last step always reports), &gt;= 1
+ * @param lora low-rank adapters to train instead of every parameter, or null (the default) to
+ *     train every parameter
  */
 public record SftConfig(
     double learningRate,
@@ -32,7 +35,8 @@ public record SftConfig(
     double maxGradNorm,
     double weightDecay,
     long seed,
-    int logEvery) {
+    int logEvery,
+    LoraConfig lora) {
 
   /**
    * Validates every field.
@@ -94,7 +98,8 @@ public record SftConfig(
         .maxGradNorm(maxGradNorm)
         .weightDecay(weightDecay)
         .seed(seed)
-        .logEvery(logEvery);
+        .logEvery(logEvery)
+        .lora(lora);
   }
 
   /** Builder for {@link SftConfig}; validation happens in {@link #build()}. */
@@ -109,6 +114,7 @@ public record SftConfig(
     private double weightDecay = 0.0;
     private long seed = 0;
     private int logEvery = 10;
+    private LoraConfig lora = null;
 
     private Builder() {}
 
@@ -223,13 +229,24 @@ public record SftConfig(
     }
 
     /**
+     * Sets the adapters to train, or null to train every parameter.
+     *
+     * @param lora low-rank adapter settings, or null
+     * @return this builder
+     */
+    public Builder lora(LoraConfig lora) {
+      this.lora = lora;
+      return this;
+    }
+
+    /**
      * Builds and validates.
      *
      * @return the configuration
      * @throws InvalidInputException naming an invalid field
      */
     public SftConfig build() {
-      return new SftConfig(learningRate, schedule, warmupRatio, steps, epochs, batchSize, maxGradNorm, weightDecay, seed, logEvery);
+      return new SftConfig(learningRate, schedule, warmupRatio, steps, epochs, batchSize, maxGradNorm, weightDecay, seed, logEvery, lora);
     }
   }
 }
