@@ -64,7 +64,13 @@ final class RunIdentity {
       long seed, Checkpoint initialPolicy, Map<String, Provenance> roles, String runId) {
     ObjectNode node = Json.objectNode();
     node.set("samplingParams", Json.toTree(samplingParams));
-    node.set("dpoConfig", Json.toTree(dpoConfig));
+    ObjectNode dpo = (ObjectNode) Json.toTree(dpoConfig);
+    if (dpoConfig.lora() == null) {
+      // Full-parameter training keeps the identity it had before adapters existed, so run
+      // directories made then still resume.
+      dpo.remove("lora");
+    }
+    node.set("dpoConfig", dpo);
     node.put("seed", seed);
     node.put("initialPolicy", initialPolicy.id());
     node.set("roles", Json.toTree(roles));

@@ -116,6 +116,8 @@ class AlignmentLoopTest {
     RunManifest m = Json.read(s.runDir.resolve(RunDirectory.MANIFEST), RunManifest.class);
     assertEquals(3, m.iterationsFinished());
     assertEquals(result.runId(), m.runId());
+    assertFalse(m.config().get("dpoConfig").has("lora"),
+        "full-parameter training keeps the run identity it had before adapters");
     for (String f : List.of("responses.jsonl", "scores.jsonl", "pairs.jsonl", "training.jsonl",
         "selected.json")) {
       assertTrue(Files.exists(s.runDir.resolve("iter-2").resolve(f)), f);
