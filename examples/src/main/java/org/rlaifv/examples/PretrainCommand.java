@@ -110,6 +110,12 @@ final class PretrainCommand implements Callable<Integer> {
           + "(default: " + LABELER_HARD_MIX + ").")
   Double hardMix;
 
+  @Option(names = "--world", paramLabel = "WORLD", defaultValue = "easy",
+      description = "easy (the default, shapes-policy and shapes-labeler) or hard (the multitask "
+          + "shapes-hard-policy, shapes-hard-labeler and labelers saved at 75%% and 85%% "
+          + "validation accuracy) (default: ${DEFAULT-VALUE}).")
+  String world;
+
   @Mixin
   HelpFlag help;
 
@@ -121,6 +127,10 @@ final class PretrainCommand implements Callable<Integer> {
   public Integer call() {
     Cli.choice(spec, "--only", only, List.of("both", "policy", "labeler"));
     Path dir = this.dir != null ? this.dir : ShapesModels.modelsDirectory(null);
+    if (Cli.choice(spec, "--world", world, List.of("easy", "hard")).equals("hard")) {
+      new HardPretrain(out, seed, quick).run(dir, !only.equals("labeler"), !only.equals("policy"));
+      return 0;
+    }
     Plan policyPlan = quick ? POLICY_QUICK : POLICY;
     Plan labelerPlan = quick ? LABELER_QUICK : LABELER;
     Plan labelerHardPlan = quick ? LABELER_HARD_QUICK : LABELER_HARD;
@@ -230,12 +240,22 @@ final class PretrainCommand implements Callable<Integer> {
     }
   }
 
-  private static List<SftExample> toSft(List<TrainingExample> examples) {
+  static List<SftExample> toSft(List<TrainingExample> examples) {
     return examples.stream().map(e -> new SftExample(e.image(), e.prompt(), e.target())).toList();
   }
 
-  private static double train(String name, VlmConfig config, long seed, Path tokenizer,
+  static double train(String name, VlmConfig config, long seed, Path tokenizer,
       List<SftExample> data, Plan plan, Path initFrom, Path target, PrintStream out) {
+    return train(name, config, seed, tokenizer, data, plan, initFrom, target, out, null);
+  }
+
+  /**
+   * Trains one model phase as {@link #train(String, VlmConfig, long, Path, List, Plan, Path, Path,
+   * PrintStream)} does, calling {@code onStep} with the model after every reported step.
+   */
+  static double train(String name, VlmConfig config, long seed, Path tokenizer,
+      List<SftExample> data, Plan plan, Path initFrom, Path target, PrintStream out,
+      java.util.function.BiConsumer<LoadedVlm, TrainingMetrics> onStep) {
     if (initFrom != null && !Files.isRegularFile(initFrom.resolve("model.safetensors"))) {
       throw new InvalidInputException("the " + name + " starts from " + initFrom
           + ", which holds no model; train the policy first (--only policy or both)");
@@ -256,6 +276,9 @@ final class PretrainCommand implements Callable<Integer> {
         public void onStep(TrainingMetrics m, long totalSteps) {
           bar.stepTo(m.step());
           bar.message(String.format(Locale.ROOT, "loss %.3f", m.get("loss")));
+          if (onStep != null) {
+            onStep.accept(vlm, m);
+          }
         }
       });
       vlm.save(target);
