@@ -151,7 +151,7 @@ final class DemoCommand implements Callable<Integer> {
       throw Cli.usage(spec, "--baselines is the easy world's; the hard world runs --ablations");
     }
     Path out = dir != null ? dir : Path.of(quick ? "runs/hard-quick" : "runs/hard");
-    int iters = iterations == null ? (quick ? 1 : 3) : n;
+    int iters = iterations == null ? (quick ? 1 : 2) : n;
     HardShapesDemo.Settings settings = quick
         ? HardShapesDemo.Settings.quick(modelsDir, out, seed, iters)
         : HardShapesDemo.Settings.defaults(modelsDir, out, seed, iters);

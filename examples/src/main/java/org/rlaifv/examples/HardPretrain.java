@@ -42,8 +42,8 @@ import org.rlaifv.examples.shapes.ShapesModels;
 final class HardPretrain {
 
   static final Plan POLICY = new Plan(800, 128, 2e-3, 40_000);
-  static final Plan MULTITASK = new Plan(300, 128, 1e-3, 30_000);
-  static final Plan LABELER = new Plan(500, 128, 1e-3, 40_000);
+  static final Plan MULTITASK = new Plan(200, 128, 1e-3, 30_000);
+  static final Plan LABELER = new Plan(600, 128, 1e-3, 40_000);
   static final Plan QUICK = new Plan(20, 16, 2e-3, 400);
 
   /** Share of yes/no questions in the policy's multitask phase. */
@@ -68,7 +68,16 @@ final class HardPretrain {
     this.quick = quick;
   }
 
-  void run(Path dir, boolean policy, boolean labeler) {
+  /**
+   * Trains the chosen phases and measures what was trained.
+   *
+   * @param dir the models directory
+   * @param captions whether to train the policy's caption phase (from scratch)
+   * @param multitask whether to train the policy's multitask phase (from DIR's policy)
+   * @param labeler whether to train the labeler (from DIR's policy)
+   */
+  void run(Path dir, boolean captions, boolean multitask, boolean labeler) {
+    boolean policy = captions || multitask;
     long t0 = System.nanoTime();
     ShapesWorld world = ShapesWorld.hard();
     Path tokenizer;
@@ -85,15 +94,17 @@ final class HardPretrain {
       out.printf(Locale.ROOT, "pretrain (hard world): vocabulary %d tokens, seed %d, into %s%n",
           vocab, seed, dir);
       double policySeconds = 0;
-      if (policy) {
+      if (captions) {
         Plan p1 = quick ? QUICK : POLICY;
-        Plan p2 = quick ? QUICK : MULTITASK;
-        List<SftExample> captions = new ArrayList<>(p1.examples());
+        List<SftExample> data = new ArrayList<>(p1.examples());
         for (int i = 0; i < p1.examples(); i++) {
-          captions.add(sft(world.hardCorpus().captionExample(Split.TRAIN, seed, i)));
+          data.add(sft(world.hardCorpus().captionExample(Split.TRAIN, seed, i)));
         }
         policySeconds += PretrainCommand.train("hard policy (captions)",
-            ShapesModels.policyConfig(vocab), seed, tokenizer, captions, p1, null, policyDir, out);
+            ShapesModels.policyConfig(vocab), seed, tokenizer, data, p1, null, policyDir, out);
+      }
+      if (multitask) {
+        Plan p2 = quick ? QUICK : MULTITASK;
         List<SftExample> mixed = new ArrayList<>(p2.examples());
         for (int i = 0; i < p2.examples(); i++) {
           mixed.add(sft(world.hardCorpus().policyExample(Split.TRAIN, seed + 1, i,

@@ -87,7 +87,8 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Option(names = "--only", paramLabel = "MODEL", defaultValue = "both",
       description = "policy, labeler or both (default: ${DEFAULT-VALUE}); the labeler starts "
-          + "from DIR/shapes-policy.")
+          + "from DIR/shapes-policy. With --world hard also multitask: the policy's multitask "
+          + "phase and the labeler, from the caption phase's policy in DIR/shapes-hard-policy.")
   String only;
 
   @Option(names = "--policy-steps", paramLabel = "N", description = "Policy SFT steps.")
@@ -125,12 +126,17 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Cli.choice(spec, "--only", only, List.of("both", "policy", "labeler"));
-    Path dir = this.dir != null ? this.dir : ShapesModels.modelsDirectory(null);
     if (Cli.choice(spec, "--world", world, List.of("easy", "hard")).equals("hard")) {
-      new HardPretrain(out, seed, quick).run(dir, !only.equals("labeler"), !only.equals("policy"));
+      String part = Cli.choice(spec, "--only", only, List.of("both", "policy", "labeler",
+          "multitask"));
+      Path target = this.dir != null ? this.dir : ShapesModels.modelsDirectory(null);
+      new HardPretrain(out, seed, quick).run(target, part.equals("both") || part.equals("policy"),
+          part.equals("both") || part.equals("policy") || part.equals("multitask"),
+          !part.equals("policy"));
       return 0;
     }
+    Cli.choice(spec, "--only", only, List.of("both", "policy", "labeler"));
+    Path dir = this.dir != null ? this.dir : ShapesModels.modelsDirectory(null);
     Plan policyPlan = quick ? POLICY_QUICK : POLICY;
     Plan labelerPlan = quick ? LABELER_QUICK : LABELER;
     Plan labelerHardPlan = quick ? LABELER_HARD_QUICK : LABELER_HARD;
