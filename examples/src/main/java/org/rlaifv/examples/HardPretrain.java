@@ -42,8 +42,8 @@ import org.rlaifv.examples.shapes.ShapesModels;
 final class HardPretrain {
 
   static final Plan POLICY = new Plan(800, 128, 2e-3, 40_000);
-  static final Plan MULTITASK = new Plan(200, 128, 1e-3, 30_000);
-  static final Plan LABELER = new Plan(600, 128, 1e-3, 40_000);
+  static final Plan MULTITASK = new Plan(300, 128, 1e-3, 30_000);
+  static final Plan LABELER = new Plan(500, 128, 1e-3, 40_000);
   static final Plan QUICK = new Plan(20, 16, 2e-3, 400);
 
   /** Share of yes/no questions in the policy's multitask phase. */
