@@ -86,6 +86,11 @@ final class DemoCommand implements Callable<Integer> {
           + "shapes-hard-labeler-q75 and -q85).")
   String labeler;
 
+  @Option(names = "--oracle-accuracy", paramLabel = "Q",
+      description = "Hard world, with --feedback oracle: keep only this share of the ground "
+          + "truth's verdicts (a labeler of set quality), in [0.5, 1].")
+  Double oracleAccuracy;
+
   @Option(names = "--confounded",
       description = "Hard world: half the candidates at T = 0.5, half at T = 1.5.")
   boolean confounded;
@@ -102,7 +107,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--ablations", paramLabel = "VARIANTS", arity = "0..1", fallbackValue = "all",
       split = ",", description = "Hard world: run the ablations (all, or some of "
-          + "rlaifv, confounded, one_shot, labeler_q75, labeler_q85, self_feedback) on --seeds.")
+          + "rlaifv, confounded, one_shot, labeler_q75, labeler_q85, self_feedback, oracle_75, "
+          + "oracle_85, oracle_95) on --seeds.")
   List<String> ablations;
 
   @Option(names = "--seeds", paramLabel = "S[,S...]", split = ",", defaultValue = "0,1,2",
@@ -127,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
     if (Cli.choice(spec, "--world", world, List.of("easy", "hard")).equals("hard")) {
       return hard(n, judge, rate, ep, modelsDir);
     }
-    if (selfFeedback || labeler != null || confounded || oneShotPairs != null || bestOfN != null
+    if (selfFeedback || labeler != null || oracleAccuracy != null || confounded || oneShotPairs != null || bestOfN != null
         || ablations != null) {
       throw Cli.usage(spec, "--self-feedback, --labeler, --confounded, --one-shot-pairs, "
           + "--best-of-n and --ablations need --world hard");
@@ -173,6 +179,13 @@ final class DemoCommand implements Callable<Integer> {
     String feedback = selfFeedback ? "self" : judge;
     settings = settings.withFeedback(feedback, labeler != null ? labeler : ShapesModels.HARD_LABELER)
         .withConfounded(confounded).withBestOfN(ns);
+    if (oracleAccuracy != null) {
+      if (!(oracleAccuracy >= 0.5 && oracleAccuracy <= 1) || !feedback.equals("oracle")) {
+        throw Cli.usage(spec, "--oracle-accuracy needs --feedback oracle and a value in [0.5, 1],"
+            + " got " + oracleAccuracy);
+      }
+      settings = settings.withOracleAccuracy(oracleAccuracy);
+    }
     if (oneShotPairs != null) {
       settings = settings.withOneShot(Cli.range(spec, "--one-shot-pairs", oneShotPairs, 1,
           10_000_000));

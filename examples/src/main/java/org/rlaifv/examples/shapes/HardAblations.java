@@ -25,6 +25,8 @@ import org.rlaifv.InvalidInputException;
  *   <li>{@code labeler_q75}, {@code labeler_q85}: labelers saved at 75% and 85% validation
  *       accuracy.
  *   <li>{@code self_feedback}: the policy as its own labeler.
+ *   <li>{@code oracle_75}, {@code oracle_85}, {@code oracle_95}: labelers of exactly that accuracy
+ *       ({@link org.rlaifv.core.shapes.NoisyOracleJudge}).
  * </ul>
  *
  * Each variant runs in {@code OUT/seed-S/VARIANT} and resumes from there.
@@ -33,7 +35,7 @@ public final class HardAblations {
 
   /** Every variant, in the order they run. */
   public static final List<String> VARIANTS = List.of("rlaifv", "confounded", "one_shot",
-      "labeler_q75", "labeler_q85", "self_feedback");
+      "labeler_q75", "labeler_q85", "self_feedback", "oracle_75", "oracle_85", "oracle_95");
 
   /** The final figures summarised across seeds. */
   static final List<String> FIGURES = List.of("chair_i", "chair_s", "count_error",
@@ -138,7 +140,7 @@ public final class HardAblations {
         base.out().resolve("seed-" + seed).resolve(v), seed, base.iterations(), base.prompts(),
         base.samples(), base.temperature(), base.validationPrompts(), base.testPrompts(),
         base.hardQuestions(), base.dpo().toBuilder().seed(seed).build(), base.maxCoverageDrop(),
-        base.quick(), "labeler", ShapesModels.HARD_LABELER, false, 0, List.of());
+        base.quick(), "labeler", ShapesModels.HARD_LABELER, 1.0, false, 0, List.of());
     return switch (v) {
       case "rlaifv" -> s.withBestOfN(bestOfN);
       case "confounded" -> s.withConfounded(true);
@@ -146,6 +148,12 @@ public final class HardAblations {
       case "labeler_q75" -> s.withFeedback("labeler", ShapesModels.hardLabelerAtQuality(75));
       case "labeler_q85" -> s.withFeedback("labeler", ShapesModels.hardLabelerAtQuality(85));
       case "self_feedback" -> s.withFeedback("self", ShapesModels.HARD_LABELER);
+      case "oracle_75" -> s.withFeedback("oracle", ShapesModels.HARD_LABELER)
+          .withOracleAccuracy(0.75);
+      case "oracle_85" -> s.withFeedback("oracle", ShapesModels.HARD_LABELER)
+          .withOracleAccuracy(0.85);
+      case "oracle_95" -> s.withFeedback("oracle", ShapesModels.HARD_LABELER)
+          .withOracleAccuracy(0.95);
       default -> throw new InvalidInputException("unknown ablation '" + v + "'");
     };
   }

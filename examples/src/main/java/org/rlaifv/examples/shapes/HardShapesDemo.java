@@ -36,6 +36,7 @@ import org.rlaifv.core.loop.IterationSummary;
 import org.rlaifv.core.loop.LoopResult;
 import org.rlaifv.core.shapes.ErrorKind;
 import org.rlaifv.core.shapes.HardMetrics;
+import org.rlaifv.core.shapes.NoisyOracleJudge;
 import org.rlaifv.core.shapes.ShapesMetrics;
 import org.rlaifv.core.shapes.ShapesWorld;
 import org.rlaifv.core.shapes.Split;
@@ -97,6 +98,8 @@ public final class HardShapesDemo {
    * @param feedback the judge: {@code "labeler"}, {@code "self"} (the current policy) or
    *     {@code "oracle"}
    * @param labeler directory name of the labeler under {@code models}
+   * @param oracleAccuracy with {@code "oracle"}: the share of the ground truth's verdicts kept
+   *     ({@link NoisyOracleJudge}); 1 for the exact oracle
    * @param confounded whether candidates mix a low and a high temperature
    * @param oneShotPairs 0 for the iterative method; else one round from the SFT policy over
    *     {@code iterations x prompts} prompts, keeping at most this many pairs
@@ -105,7 +108,7 @@ public final class HardShapesDemo {
   public record Settings(Path models, Path out, long seed, int iterations, int prompts,
       int samples, double temperature, int validationPrompts, int testPrompts, int hardQuestions,
       DpoConfig dpo, double maxCoverageDrop, boolean quick, String feedback, String labeler,
-      boolean confounded, int oneShotPairs, List<Integer> bestOfN) {
+      double oracleAccuracy, boolean confounded, int oneShotPairs, List<Integer> bestOfN) {
 
     /**
      * Validates the settings.
@@ -125,6 +128,7 @@ public final class HardShapesDemo {
      * @param quick see the record
      * @param feedback see the record
      * @param labeler see the record
+     * @param oracleAccuracy see the record
      * @param confounded see the record
      * @param oneShotPairs see the record
      * @param bestOfN see the record
@@ -133,6 +137,7 @@ public final class HardShapesDemo {
       bestOfN = List.copyOf(bestOfN);
       if (iterations < 1 || prompts < 1 || samples < 2 || validationPrompts < 1 || testPrompts < 1
           || hardQuestions < 12 || oneShotPairs < 0
+          || !(oracleAccuracy >= 0.5 && oracleAccuracy <= 1)
           || !List.of("labeler", "self", "oracle").contains(feedback)
           || bestOfN.stream().anyMatch(n -> n < 1)) {
         throw new InvalidInputException("hard demo settings out of range: " + iterations
@@ -156,7 +161,7 @@ public final class HardShapesDemo {
           .schedule(LrSchedule.COSINE).warmupRatio(0.1).epochs(2).batchSize(8)
           .checkpointsPerEpoch(2).seed(seed).build();
       return new Settings(models, out, seed, iterations, 256, 8, 1.0, 128, 200, 480, dpo, 0.05,
-          false, "labeler", ShapesModels.HARD_LABELER, false, 0, List.of());
+          false, "labeler", ShapesModels.HARD_LABELER, 1.0, false, 0, List.of());
     }
 
     /**
@@ -172,7 +177,7 @@ public final class HardShapesDemo {
       Settings d = defaults(models, out, seed, iterations);
       return new Settings(models, out, seed, iterations, 32, 6, 1.0, 24, 32, 48,
           d.dpo().toBuilder().epochs(1).checkpointsPerEpoch(1).build(), 0.05, true, "labeler",
-          ShapesModels.HARD_LABELER, false, 0, List.of());
+          ShapesModels.HARD_LABELER, 1.0, false, 0, List.of());
     }
 
     /**
@@ -184,7 +189,7 @@ public final class HardShapesDemo {
     public Settings withOut(Path dir) {
       return new Settings(models, dir, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
-          labeler, confounded, oneShotPairs, bestOfN);
+          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN);
     }
 
     /**
@@ -197,7 +202,19 @@ public final class HardShapesDemo {
     public Settings withFeedback(String judge, String labelerName) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, judge,
-          labelerName, confounded, oneShotPairs, bestOfN);
+          labelerName, oracleAccuracy, confounded, oneShotPairs, bestOfN);
+    }
+
+    /**
+     * Returns a copy whose oracle judge keeps only a share of the true verdicts.
+     *
+     * @param accuracy the share kept, in [0.5, 1]
+     * @return the settings
+     */
+    public Settings withOracleAccuracy(double accuracy) {
+      return new Settings(models, out, seed, iterations, prompts, samples, temperature,
+          validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
+          labeler, accuracy, confounded, oneShotPairs, bestOfN);
     }
 
     /**
@@ -209,7 +226,7 @@ public final class HardShapesDemo {
     public Settings withConfounded(boolean on) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
-          labeler, on, oneShotPairs, bestOfN);
+          labeler, oracleAccuracy, on, oneShotPairs, bestOfN);
     }
 
     /**
@@ -221,7 +238,7 @@ public final class HardShapesDemo {
     public Settings withOneShot(int pairs) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
-          labeler, confounded, pairs, bestOfN);
+          labeler, oracleAccuracy, confounded, pairs, bestOfN);
     }
 
     /**
@@ -233,7 +250,7 @@ public final class HardShapesDemo {
     public Settings withBestOfN(List<Integer> ns) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
-          labeler, confounded, oneShotPairs, ns);
+          labeler, oracleAccuracy, confounded, oneShotPairs, ns);
     }
 
     /**
@@ -245,7 +262,7 @@ public final class HardShapesDemo {
     public Settings withDpo(DpoConfig config) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, config, maxCoverageDrop, quick, feedback,
-          labeler, confounded, oneShotPairs, bestOfN);
+          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN);
     }
   }
 
@@ -332,7 +349,14 @@ public final class HardShapesDemo {
     report.set("config", config());
     ObjectNode judgeNode = report.putObject("labeler");
     if (s.feedback().equals("oracle")) {
-      judgeAcc = 1.0;
+      List<org.rlaifv.core.shapes.PolarExample> qs =
+          world.hardQuestions(Split.TEST, TEST_SEED, s.hardQuestions());
+      PolarJudge oracle = oracle();
+      List<org.rlaifv.ClaimVerdict> vs = new ArrayList<>();
+      for (org.rlaifv.core.shapes.PolarExample e : qs) {
+        vs.add(oracle.judge(e.image(), List.of(e.toPolarQuestion())).get(0));
+      }
+      judgeAcc = ShapesMetrics.labelerAccuracy(qs, vs).accuracy();
     } else {
       Path judgeDir = s.feedback().equals("self") ? policyDir : labelerDir;
       try (LoadedVlm judgeModel = LoadedVlm.load(judgeDir, Device.cpu())) {
@@ -344,7 +368,12 @@ public final class HardShapesDemo {
       }
     }
     judgeNode.put("accuracy", judgeAcc);
-    judgeNode.put("judge", s.feedback().equals("labeler") ? s.labeler() : s.feedback());
+    judgeNode.put("judge", switch (s.feedback()) {
+      case "labeler" -> s.labeler();
+      case "oracle" -> s.oracleAccuracy() == 1 ? "oracle"
+          : String.format(Locale.ROOT, "oracle at %.2f", s.oracleAccuracy());
+      default -> s.feedback();
+    });
     judgeNode.put("split", "test");
 
     long e0 = System.nanoTime();
@@ -368,7 +397,7 @@ public final class HardShapesDemo {
     try {
       Function<Checkpoint, ResponseScorer> scorer = switch (s.feedback()) {
         case "labeler" -> p -> DivideAndConquerScorer.ruleBased(labeler);
-        case "oracle" -> p -> DivideAndConquerScorer.ruleBased(world.oracleJudge());
+        case "oracle" -> p -> DivideAndConquerScorer.ruleBased(oracle());
         default -> p -> DivideAndConquerScorer.owningJudge(
             new org.rlaifv.core.text.RuleBasedClaimSplitter(),
             new org.rlaifv.core.text.RuleBasedPolarQuestioner(),
@@ -456,12 +485,19 @@ public final class HardShapesDemo {
     c.put("judge", switch (s.feedback()) {
       case "labeler" -> "labeler " + s.labeler() + " (DjlPolarJudge)";
       case "self" -> "the current policy (self-feedback)";
-      default -> "ground-truth oracle";
+      default -> s.oracleAccuracy() == 1 ? "ground-truth oracle"
+          : "ground-truth oracle with " + Math.round(100 * (1 - s.oracleAccuracy()))
+              + "% of (image, question) verdicts flipped (NoisyOracleJudge)";
     });
     c.put("pair_selector", "RLAIF-V, max 2 pairs per prompt, no length balancing");
     c.put("models", s.models().toString());
     c.set("dpo", JSON.valueToTree(s.dpo()));
     return c;
+  }
+
+  private PolarJudge oracle() {
+    return s.oracleAccuracy() == 1 ? world.oracleJudge()
+        : new NoisyOracleJudge(world.oracleJudge(), s.oracleAccuracy(), 0x0A11L);
   }
 
   private SamplingParams sampling() {
