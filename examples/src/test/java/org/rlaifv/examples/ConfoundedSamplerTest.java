@@ -25,14 +25,15 @@ class ConfoundedSamplerTest {
       return out;
     }, 0.5, 1.5);
     Prompt p = new Prompt("p", new Image(2, 2, new byte[12]), "describe the image.");
-    List<Response> rs = sampler.sample(p, SamplingParams.builder().n(5).temperature(1.0)
-        .maxNewTokens(4).baseSeed(3L).build());
+    SamplingParams params = SamplingParams.builder().n(5).temperature(1.0).maxNewTokens(4)
+        .baseSeed(3L).build();
+    List<Response> rs = sampler.sample(p, params);
     assertEquals(5, rs.size());
     for (int i = 0; i < 5; i++) {
       assertEquals(i, rs.get(i).index());
       assertEquals(i < 2 ? "t=0.5" : "t=1.5", rs.get(i).text());
+      assertEquals(params.seedFor(i), rs.get(i).seed(), "the method's seed of sample " + i);
     }
-    assertEquals(5, rs.stream().map(Response::seed).distinct().count());
-    assertEquals(List.of(0.5, 0.5, 1.5, 1.5, 1.5), temperatures);
+    assertEquals(List.of(0.5, 0.5, 0.5, 0.5, 0.5, 1.5, 1.5, 1.5, 1.5, 1.5), temperatures);
   }
 }

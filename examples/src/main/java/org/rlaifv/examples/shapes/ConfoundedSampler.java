@@ -8,13 +8,12 @@ import org.rlaifv.Provenance;
 import org.rlaifv.Response;
 import org.rlaifv.ResponseSampler;
 import org.rlaifv.SamplingParams;
-import org.rlaifv.Seeds;
 
 /**
  * The confounded alternative to RLAIF-V's sampling, for the ablation: of the n candidates of a
  * prompt, the first half is drawn at a low and the second half at a high temperature, so that
- * candidates differ in style as well as in content. The same number of candidates as the method's
- * single setting; indices run 0..n-1.
+ * candidates differ in style as well as in content. The same number of candidates, with the same
+ * indices and seeds, as the method's single setting.
  *
  * <p>Owns and closes its delegate.
  */
@@ -44,18 +43,17 @@ public final class ConfoundedSampler implements ResponseSampler {
 
   @Override
   public List<List<Response>> sampleAll(List<Prompt> prompts, SamplingParams params) {
+    // Both halves keep the seeds the method's sample i would have (the loop checks them), so each
+    // temperature draws all n and keeps its half: twice the sampling work of the method.
     int half = params.n() / 2;
-    SamplingParams a = params.toBuilder().n(half).temperature(low).build();
-    SamplingParams b = params.toBuilder().n(params.n() - half).temperature(high)
-        .baseSeed(Seeds.mix(params.baseSeed(), 0xC0F0L)).build();
-    List<List<Response>> first = delegate.sampleAll(prompts, a);
-    List<List<Response>> second = delegate.sampleAll(prompts, b);
+    List<List<Response>> first = delegate.sampleAll(prompts, params.toBuilder().temperature(low)
+        .build());
+    List<List<Response>> second = delegate.sampleAll(prompts, params.toBuilder()
+        .temperature(high).build());
     List<List<Response>> out = new ArrayList<>(prompts.size());
     for (int p = 0; p < prompts.size(); p++) {
-      List<Response> rs = new ArrayList<>(first.get(p));
-      for (Response r : second.get(p)) {
-        rs.add(new Response(r.promptId(), half + r.index(), r.text(), r.seed(), r.tokenCount()));
-      }
+      List<Response> rs = new ArrayList<>(first.get(p).subList(0, half));
+      rs.addAll(second.get(p).subList(half, params.n()));
       out.add(List.copyOf(rs));
     }
     return out;
