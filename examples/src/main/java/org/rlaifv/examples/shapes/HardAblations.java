@@ -130,7 +130,7 @@ public final class HardAblations {
     if (bests.containsKey("rlaifv")) {
       summary.set("best_of_n", bestOfNSummary(bests.get("rlaifv")));
     }
-    HardShapesDemo.write(summary, base.out().resolve("ablations.json"));
+    ShapesDemo.write(summary, base.out().resolve("ablations.json"));
     print(out, summary);
     return summary;
   }

@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -436,7 +435,7 @@ public final class HardShapesDemo {
     }
     double wall = (System.nanoTime() - t0) / 1e9;
     report.put("wall_seconds", Math.round(wall * 10) / 10.0);
-    write(report, s.out().resolve("report.json"));
+    ShapesDemo.write(report, s.out().resolve("report.json"));
     printTable(out, rows, report, wall);
     return report;
   }
@@ -590,16 +589,6 @@ public final class HardShapesDemo {
 
   private static long labelerScore(ScoredResponse r) {
     return r.scored() ? r.score() : Long.MIN_VALUE;
-  }
-
-  static void write(ObjectNode report, Path file) {
-    try {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      JSON.writeValue(tmp.toFile(), report);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
   }
 
   private void printTable(PrintStream out, List<Row> rows, ObjectNode report, double wall) {
