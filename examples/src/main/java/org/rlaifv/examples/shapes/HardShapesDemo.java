@@ -146,7 +146,7 @@ public final class HardShapesDemo {
     }
 
     /**
-     * Returns the default configuration: 256 prompts x 8 samples at T = 1, 3 iterations, DPO with
+     * Returns the default configuration: 256 prompts x 8 samples at T = 1, DPO with
      * beta 0.1, NLL weight 1, lr 5e-5 cosine, 2 epochs, two checkpoints per epoch.
      *
      * @param models models directory

@@ -24,7 +24,8 @@ import org.rlaifv.djl.model.LoadedVlm;
  * those whose CHAIR_i is within {@code chairTolerance} of the lowest count as equally truthful and
  * the one with the highest coverage wins; when no checkpoint keeps the coverage, the one with the
  * highest coverage. In the hard world ({@link ShapesWorld#isHard()}) "truthful" is measured by the
- * false-claim rate of every kind ({@link HardMetrics.Report#falseClaimRate()}) instead of CHAIR_i.
+ * false-claim rate of every kind ({@link HardMetrics.Report#falseClaimRate()}) instead of CHAIR_i
+ * (the recorded candidates keep CHAIR_i, so run directories of both worlds read the same).
  *
  * <p>The floor is the coverage of the policy the whole run started from, so the loop cannot give
  * away coverage a little at a time over several iterations. Records every candidate it scored,
@@ -44,14 +45,9 @@ public final class ValidationSelector implements CheckpointSelector {
    * @param coverage validation coverage
    * @param meanWords validation mean response length in words
    * @param selected whether it became the next policy
-   * @param falseClaimRate hard world: false statements of every kind / all statements (0 in the
-   *     easy world)
    */
   public record Candidate(int iteration, String checkpoint, double chairI, double chairS,
-      double coverage, double meanWords, boolean selected,
-      @com.fasterxml.jackson.annotation.JsonInclude(
-          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT)
-      double falseClaimRate) {}
+      double coverage, double meanWords, boolean selected) {}
 
   /** The file, in the directory holding an iteration's candidates, that lists their scores. */
   public static final String FILE_NAME = "validation.jsonl";
@@ -118,7 +114,7 @@ public final class ValidationSelector implements CheckpointSelector {
     for (int i = 0; i < candidates.size(); i++) {
       ShapesMetrics.Report r = reports.get(i);
       these.add(new Candidate(iteration, candidates.get(i).id(), r.chairI(), r.chairS(),
-          r.coverage(), r.meanWords(), i == best, world.isHard() ? untruth[i] : 0));
+          r.coverage(), r.meanWords(), i == best));
     }
     scored.addAll(these);
     Path dir = candidates.get(0).directory().toAbsolutePath().normalize().getParent();
