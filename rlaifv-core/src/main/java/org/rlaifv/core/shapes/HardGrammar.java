@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,7 +31,6 @@ public final class HardGrammar {
   /** Number words, index = value. */
   public static final List<String> NUMBERS = List.of("zero", "one", "two", "three", "four", "five");
 
-  private static final Pattern WORD = Pattern.compile("[a-z]+");
   private static final Pattern BOUNDARY = Pattern.compile("[.!?;\\n\\r]+");
 
   private HardGrammar() {}
@@ -196,18 +194,9 @@ public final class HardGrammar {
   public static List<HardFact> parse(String text) {
     List<HardFact> out = new ArrayList<>();
     for (String sentence : BOUNDARY.split(text.toLowerCase(Locale.ROOT))) {
-      parseSentence(words(sentence), out);
+      parseSentence(MentionParser.words(sentence), out);
     }
     return List.copyOf(out);
-  }
-
-  private static List<String> words(String sentence) {
-    List<String> w = new ArrayList<>();
-    Matcher m = WORD.matcher(sentence);
-    while (m.find()) {
-      w.add(m.group());
-    }
-    return w;
   }
 
   private static void parseSentence(List<String> w, List<HardFact> out) {
