@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.rlaifv.examples.shapes.HardAblations;
+import org.rlaifv.examples.shapes.HardShapesDemo;
 import org.rlaifv.examples.shapes.ShapesDemo;
 import org.rlaifv.examples.shapes.ShapesModels;
 import picocli.CommandLine.Command;
@@ -74,6 +76,50 @@ final class DemoCommand implements Callable<Integer> {
           + "every parameter; each iteration continues from the merged adapter.")
   boolean lora;
 
+  @Option(names = "--world", paramLabel = "WORLD", defaultValue = "easy",
+      description = "easy (the default) or hard: counts, sizes and relations, four kinds of "
+          + "error measured separately, the multitask policy (default: ${DEFAULT-VALUE}).")
+  String world;
+
+  @Option(names = "--self-feedback",
+      description = "Hard world: the policy judges its own claims (no separate labeler).")
+  boolean selfFeedback;
+
+  @Option(names = "--labeler", paramLabel = "NAME",
+      description = "Hard world: the labeler's directory under the models directory (default: "
+          + ShapesModels.HARD_LABELER + "; pretrain also saves "
+          + "shapes-hard-labeler-q75 and -q85 when its labeler passes 75% and 85%).")
+  String labeler;
+
+  @Option(names = "--oracle-accuracy", paramLabel = "Q",
+      description = "Hard world, with --feedback oracle: keep only this share of the ground "
+          + "truth's verdicts (a labeler of set quality), in [0.5, 1].")
+  Double oracleAccuracy;
+
+  @Option(names = "--confounded",
+      description = "Hard world: half the candidates at T = 0.5, half at T = 1.5.")
+  boolean confounded;
+
+  @Option(names = "--one-shot-pairs", paramLabel = "N",
+      description = "Hard world: one round from the SFT policy over iterations x prompts "
+          + "prompts, keeping at most N pairs.")
+  Integer oneShotPairs;
+
+  @Option(names = "--best-of-n", paramLabel = "N[,N...]", split = ",",
+      description = "Hard world: best-of-N on the aligned policy by implicit reward, labeler "
+          + "and chance, at these N.")
+  List<Integer> bestOfN;
+
+  @Option(names = "--ablations", paramLabel = "VARIANTS", arity = "0..1", fallbackValue = "all",
+      split = ",", description = "Hard world: run the ablations (all, or some of "
+          + "rlaifv, confounded, one_shot, labeler_q75, labeler_q85, self_feedback, oracle_75, "
+          + "oracle_85, oracle_95) on --seeds.")
+  List<String> ablations;
+
+  @Option(names = "--seeds", paramLabel = "S[,S...]", split = ",", defaultValue = "0,1,2",
+      description = "Seeds of --ablations (default: ${DEFAULT-VALUE}).")
+  List<Long> seeds;
+
   @Mixin
   HelpFlag help;
 
@@ -89,6 +135,14 @@ final class DemoCommand implements Callable<Integer> {
     Double rate = lr == null ? null : Cli.positive(spec, "--lr", lr);
     Integer ep = epochs == null ? null : Cli.range(spec, "--epochs", epochs, 1, 100);
     Path modelsDir = ShapesModels.requireModelsDirectory(models);
+    if (Cli.choice(spec, "--world", world, List.of("easy", "hard")).equals("hard")) {
+      return hard(n, judge, rate, ep, modelsDir);
+    }
+    if (selfFeedback || labeler != null || oracleAccuracy != null || confounded || oneShotPairs != null || bestOfN != null
+        || ablations != null) {
+      throw Cli.usage(spec, "--self-feedback, --labeler, --confounded, --one-shot-pairs, "
+          + "--best-of-n and --ablations need --world hard");
+    }
     Path out = dir != null ? dir : Path.of(quick ? "runs/demo-quick" : "runs/demo");
     ShapesDemo.Settings settings = quick
         ? ShapesDemo.Settings.quick(modelsDir, out, seed, n)
@@ -103,6 +157,51 @@ final class DemoCommand implements Callable<Integer> {
           .epochs(ep != null ? ep : settings.dpo().epochs()).build());
     }
     new ShapesDemo(settings.withBaselines(baselines)).run(this.out);
+    return 0;
+  }
+
+  private int hard(int n, String judge, Double rate, Integer ep, Path modelsDir) {
+    if (baselines) {
+      throw Cli.usage(spec, "--baselines is the easy world's; the hard world runs --ablations");
+    }
+    if (lora) {
+      throw Cli.usage(spec, "--lora runs on the easy world only");
+    }
+    Path out = dir != null ? dir : Path.of(quick ? "runs/hard-quick" : "runs/hard");
+    int iters = iterations == null ? (quick ? 1 : 2) : n;
+    HardShapesDemo.Settings settings = quick
+        ? HardShapesDemo.Settings.quick(modelsDir, out, seed, iters)
+        : HardShapesDemo.Settings.defaults(modelsDir, out, seed, iters);
+    if (rate != null || ep != null) {
+      settings = settings.withDpo(settings.dpo().toBuilder()
+          .learningRate(rate != null ? rate : settings.dpo().learningRate())
+          .epochs(ep != null ? ep : settings.dpo().epochs()).build());
+    }
+    List<Integer> ns = bestOfN == null ? List.of() : bestOfN;
+    for (int k : ns) {
+      Cli.range(spec, "--best-of-n", k, 1, 256);
+    }
+    if (ablations != null) {
+      List<String> which = ablations.contains("all") ? HardAblations.VARIANTS : ablations;
+      List<Integer> abN = bestOfN != null ? ns : quick ? List.of(1, 2) : List.of(1, 4, 16);
+      new HardAblations(settings, seeds, which, abN).run(this.out);
+      return 0;
+    }
+    String feedback = selfFeedback ? "self" : judge;
+    settings = settings.withFeedback(feedback, labeler != null ? labeler : ShapesModels.HARD_LABELER)
+        .withConfounded(confounded).withBestOfN(ns);
+    if (oracleAccuracy != null) {
+      if (!(oracleAccuracy >= 0.5 && oracleAccuracy <= 1) || !feedback.equals("oracle")) {
+        throw Cli.usage(spec, "--oracle-accuracy needs --feedback oracle and a value in [0.5, 1],"
+            + " got " + oracleAccuracy);
+      }
+      settings = settings.withOracleAccuracy(oracleAccuracy);
+    }
+    if (oneShotPairs != null) {
+      settings = settings.withOneShot(Cli.range(spec, "--one-shot-pairs", oneShotPairs, 1,
+          10_000_000));
+    }
+    new HardShapesDemo(settings).run(this.out);
     return 0;
   }
 }

@@ -87,7 +87,8 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Option(names = "--only", paramLabel = "MODEL", defaultValue = "both",
       description = "policy, labeler or both (default: ${DEFAULT-VALUE}); the labeler starts "
-          + "from DIR/shapes-policy.")
+          + "from DIR/shapes-policy. With --world hard also multitask: the policy's multitask "
+          + "phase and the labeler, from the caption phase's policy in DIR/shapes-hard-policy.")
   String only;
 
   @Option(names = "--policy-steps", paramLabel = "N", description = "Policy SFT steps.")
@@ -110,6 +111,12 @@ final class PretrainCommand implements Callable<Integer> {
           + "(default: " + LABELER_HARD_MIX + ").")
   Double hardMix;
 
+  @Option(names = "--world", paramLabel = "WORLD", defaultValue = "easy",
+      description = "easy (the default, shapes-policy and shapes-labeler) or hard (the multitask "
+          + "shapes-hard-policy, shapes-hard-labeler and labelers saved at 75%% and 85%% "
+          + "validation accuracy) (default: ${DEFAULT-VALUE}).")
+  String world;
+
   @Mixin
   HelpFlag help;
 
@@ -119,6 +126,15 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (Cli.choice(spec, "--world", world, List.of("easy", "hard")).equals("hard")) {
+      String part = Cli.choice(spec, "--only", only, List.of("both", "policy", "labeler",
+          "multitask"));
+      Path target = this.dir != null ? this.dir : ShapesModels.modelsDirectory(null);
+      new HardPretrain(out, seed, quick).run(target, part.equals("both") || part.equals("policy"),
+          part.equals("both") || part.equals("policy") || part.equals("multitask"),
+          !part.equals("policy"));
+      return 0;
+    }
     Cli.choice(spec, "--only", only, List.of("both", "policy", "labeler"));
     Path dir = this.dir != null ? this.dir : ShapesModels.modelsDirectory(null);
     Plan policyPlan = quick ? POLICY_QUICK : POLICY;
@@ -230,12 +246,22 @@ final class PretrainCommand implements Callable<Integer> {
     }
   }
 
-  private static List<SftExample> toSft(List<TrainingExample> examples) {
+  static List<SftExample> toSft(List<TrainingExample> examples) {
     return examples.stream().map(e -> new SftExample(e.image(), e.prompt(), e.target())).toList();
   }
 
-  private static double train(String name, VlmConfig config, long seed, Path tokenizer,
+  static double train(String name, VlmConfig config, long seed, Path tokenizer,
       List<SftExample> data, Plan plan, Path initFrom, Path target, PrintStream out) {
+    return train(name, config, seed, tokenizer, data, plan, initFrom, target, out, null);
+  }
+
+  /**
+   * Trains one model phase as {@link #train(String, VlmConfig, long, Path, List, Plan, Path, Path,
+   * PrintStream)} does, calling {@code onStep} with the model after every reported step.
+   */
+  static double train(String name, VlmConfig config, long seed, Path tokenizer,
+      List<SftExample> data, Plan plan, Path initFrom, Path target, PrintStream out,
+      java.util.function.BiConsumer<LoadedVlm, TrainingMetrics> onStep) {
     if (initFrom != null && !Files.isRegularFile(initFrom.resolve("model.safetensors"))) {
       throw new InvalidInputException("the " + name + " starts from " + initFrom
           + ", which holds no model; train the policy first (--only policy or both)");
@@ -256,6 +282,9 @@ final class PretrainCommand implements Callable<Integer> {
         public void onStep(TrainingMetrics m, long totalSteps) {
           bar.stepTo(m.step());
           bar.message(String.format(Locale.ROOT, "loss %.3f", m.get("loss")));
+          if (onStep != null) {
+            onStep.accept(vlm, m);
+          }
         }
       });
       vlm.save(target);

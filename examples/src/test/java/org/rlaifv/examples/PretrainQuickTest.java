@@ -40,4 +40,18 @@ class PretrainQuickTest {
         Files.readAllBytes(second.resolve(ShapesModels.POLICY).resolve("model.safetensors")),
         "the same seed trains the same policy");
   }
+
+  @Test
+  void quickHardPretrainWritesThePolicyAndTheLabeler(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("hard");
+    String text = CliRun.succeeds("pretrain", "--world", "hard", "--quick", "--out",
+        dir.toString());
+    assertTrue(text.contains("as a judge"), text);
+    for (String model : List.of(ShapesModels.HARD_POLICY, ShapesModels.HARD_LABELER)) {
+      for (String file : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+        Path f = dir.resolve(model).resolve(file);
+        assertTrue(Files.isRegularFile(f) && Files.size(f) > 0, "missing " + f);
+      }
+    }
+  }
 }

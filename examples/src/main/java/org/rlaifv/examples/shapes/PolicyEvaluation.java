@@ -48,7 +48,25 @@ public final class PolicyEvaluation {
    */
   public static ShapesMetrics.Report evaluate(
       ShapesWorld world, LoadedVlm policy, List<Prompt> prompts, String task) {
+    if (world.isHard()) {
+      return world.evaluate(generate(policy, prompts, task, ShapesModels.HARD_MAX_NEW_TOKENS));
+    }
     return world.evaluate(generate(policy, prompts, task));
+  }
+
+  /**
+   * Decodes every prompt greedily with a token budget.
+   *
+   * @param policy the policy (left open)
+   * @param prompts the prompts
+   * @param task progress-bar label, or null for no bar
+   * @param maxNewTokens the longest response
+   * @return one response per prompt
+   */
+  public static List<Response> generate(LoadedVlm policy, List<Prompt> prompts, String task,
+      int maxNewTokens) {
+    return generate(policy, prompts, task,
+        greedy().toBuilder().maxNewTokens(maxNewTokens).build());
   }
 
   /**
@@ -60,8 +78,12 @@ public final class PolicyEvaluation {
    * @return one response per prompt
    */
   public static List<Response> generate(LoadedVlm policy, List<Prompt> prompts, String task) {
+    return generate(policy, prompts, task, greedy());
+  }
+
+  private static List<Response> generate(LoadedVlm policy, List<Prompt> prompts, String task,
+      SamplingParams params) {
     List<Response> out = new ArrayList<>(prompts.size());
-    SamplingParams params = greedy();
     try (DjlResponseSampler sampler = new DjlResponseSampler(policy, BackendOptions.defaults(), false);
         Progress bar = task == null ? null : Progress.start(task, prompts.size())) {
       // Greedy rows of several prompts decode as one batch (the sampler pads and masks them).

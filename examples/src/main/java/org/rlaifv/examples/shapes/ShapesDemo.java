@@ -488,7 +488,7 @@ public final class ShapesDemo {
     return n;
   }
 
-  private static void write(ObjectNode report, Path file) {
+  static void write(ObjectNode report, Path file) {
     try {
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       JSON.writeValue(tmp.toFile(), report);

@@ -35,6 +35,40 @@ public final class ShapesModels {
   /** Longest response the policy writes, in tokens (4 objects plus flaws fit easily). */
   public static final int MAX_NEW_TOKENS = 64;
 
+  /** Directory name of the hard world's multitask policy under the models directory. */
+  public static final String HARD_POLICY = "shapes-hard-policy";
+
+  /** Directory name of the hard world's labeler under the models directory. */
+  public static final String HARD_LABELER = "shapes-hard-labeler";
+
+  /**
+   * Longest response the hard world's policy writes, in tokens: a count, four sized objects, two
+   * inserted partners and a relation (103 tokens) fit, and with the 4 image tokens and the prompt
+   * stay within the 128 positions.
+   */
+  public static final int HARD_MAX_NEW_TOKENS = 104;
+
+  /**
+   * Returns the longest response of a world's policy.
+   *
+   * @param world the world
+   * @return {@link #HARD_MAX_NEW_TOKENS} for the hard world, else {@link #MAX_NEW_TOKENS}
+   */
+  public static int maxNewTokens(ShapesWorld world) {
+    return world.isHard() ? HARD_MAX_NEW_TOKENS : MAX_NEW_TOKENS;
+  }
+
+  /**
+   * Returns the directory name of a labeler of the hard world saved when it first reached a
+   * validation accuracy ({@code pretrain --world hard} saves one per quality target).
+   *
+   * @param percent the accuracy target in percent, e.g. 75
+   * @return e.g. {@code "shapes-hard-labeler-q75"}
+   */
+  public static String hardLabelerAtQuality(int percent) {
+    return HARD_LABELER + "-q" + percent;
+  }
+
   private ShapesModels() {}
 
   /**

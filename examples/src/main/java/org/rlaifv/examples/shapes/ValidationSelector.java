@@ -13,6 +13,7 @@ import org.rlaifv.Prompt;
 import org.rlaifv.Provenance;
 import org.rlaifv.core.io.JsonlReader;
 import org.rlaifv.core.io.JsonlWriter;
+import org.rlaifv.core.shapes.HardMetrics;
 import org.rlaifv.core.shapes.ShapesMetrics;
 import org.rlaifv.core.shapes.ShapesWorld;
 import org.rlaifv.djl.model.LoadedVlm;
@@ -22,7 +23,9 @@ import org.rlaifv.djl.model.LoadedVlm;
  * checkpoints whose greedy coverage stays within {@code maxCoverageDrop} of the starting policy's,
  * those whose CHAIR_i is within {@code chairTolerance} of the lowest count as equally truthful and
  * the one with the highest coverage wins; when no checkpoint keeps the coverage, the one with the
- * highest coverage.
+ * highest coverage. In the hard world ({@link ShapesWorld#isHard()}) "truthful" is measured by the
+ * false-claim rate of every kind ({@link HardMetrics.Report#falseClaimRate()}) instead of CHAIR_i
+ * (the recorded candidates keep CHAIR_i, so run directories of both worlds read the same).
  *
  * <p>The floor is the coverage of the policy the whole run started from, so the loop cannot give
  * away coverage a little at a time over several iterations. Records every candidate it scored,
@@ -75,26 +78,35 @@ public final class ValidationSelector implements CheckpointSelector {
   @Override
   public Checkpoint select(int iteration, List<Checkpoint> candidates) {
     List<ShapesMetrics.Report> reports = new ArrayList<>();
-    for (Checkpoint c : candidates) {
+    double[] untruth = new double[candidates.size()];
+    for (int i = 0; i < candidates.size(); i++) {
+      Checkpoint c = candidates.get(i);
       try (LoadedVlm vlm = LoadedVlm.load(c.directory(), Device.cpu())) {
-        reports.add(PolicyEvaluation.evaluate(world, vlm, validation,
-            String.format(Locale.ROOT, "iter %d validate %s", iteration, c.id())));
+        String task = String.format(Locale.ROOT, "iter %d validate %s", iteration, c.id());
+        if (world.isHard()) {
+          HardMetrics.Report h = world.evaluateHard(PolicyEvaluation.generate(vlm, validation,
+              task, ShapesModels.HARD_MAX_NEW_TOKENS));
+          reports.add(h.objectReport());
+          untruth[i] = h.falseClaimRate();
+        } else {
+          reports.add(PolicyEvaluation.evaluate(world, vlm, validation, task));
+          untruth[i] = reports.get(i).chairI();
+        }
       }
     }
     double minChair = Double.POSITIVE_INFINITY;
-    for (ShapesMetrics.Report r : reports) {
-      if (r.coverage() >= coverageFloor) {
-        minChair = Math.min(minChair, r.chairI());
+    for (int i = 0; i < reports.size(); i++) {
+      if (reports.get(i).coverage() >= coverageFloor) {
+        minChair = Math.min(minChair, untruth[i]);
       }
     }
     int best = -1;
     for (int i = 0; i < candidates.size(); i++) {
       ShapesMetrics.Report r = reports.get(i);
       boolean eligible = Double.isInfinite(minChair)
-          || (r.coverage() >= coverageFloor && r.chairI() <= minChair + chairTolerance);
+          || (r.coverage() >= coverageFloor && untruth[i] <= minChair + chairTolerance);
       if (eligible && (best < 0 || r.coverage() > reports.get(best).coverage()
-          || (r.coverage() == reports.get(best).coverage()
-              && r.chairI() < reports.get(best).chairI()))) {
+          || (r.coverage() == reports.get(best).coverage() && untruth[i] < untruth[best]))) {
         best = i;
       }
     }

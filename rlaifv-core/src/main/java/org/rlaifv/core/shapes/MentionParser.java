@@ -44,7 +44,8 @@ public final class MentionParser {
     return List.copyOf(out);
   }
 
-  private static List<String> words(String sentence) {
+  /** The lower-case words of a sentence, in order (also the hard world's {@link HardGrammar}). */
+  static List<String> words(String sentence) {
     List<String> w = new ArrayList<>();
     Matcher m = WORD.matcher(sentence);
     while (m.find()) {

@@ -21,7 +21,17 @@ public enum QuestionKind {
   /** The co-occurring partner of a present trigger object, absent from the scene; answer no. */
   PARTNER(false),
   /** A present object placed in a cell that does not hold it; answer no. */
-  WRONG_PLACE(false);
+  WRONG_PLACE(false),
+  /** Hard world: a present object with the other size word; answer no. */
+  WRONG_SIZE(false),
+  /** Hard world: the true number of objects ("are there three objects?"); answer yes. */
+  COUNT(true),
+  /** Hard world: a wrong number of objects; answer no. */
+  WRONG_COUNT(false),
+  /** Hard world: a relation that holds between two present objects; answer yes. */
+  RELATION(true),
+  /** Hard world: a relation that does not hold between two present objects; answer no. */
+  WRONG_RELATION(false);
 
   private final boolean answer;
 
@@ -39,7 +49,16 @@ public enum QuestionKind {
   }
 
   /**
-   * Returns whether this kind is one of the hard negatives.
+   * Returns whether only the hard world ({@link HardCorpus}) asks questions of this kind.
+   *
+   * @return true for wrong size, count, wrong count, relation and wrong relation
+   */
+  public boolean hardWorldOnly() {
+    return ordinal() > WRONG_PLACE.ordinal();
+  }
+
+  /**
+   * Returns whether this kind is one of the easy world's hard negatives.
    *
    * @return true for wrong colour, wrong shape, partner and wrong place
    */

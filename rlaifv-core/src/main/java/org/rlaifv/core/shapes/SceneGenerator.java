@@ -25,6 +25,9 @@ import org.rlaifv.Seeds;
 public final class SceneGenerator {
 
   private static final int MAX_ATTEMPTS = 100_000;
+  private static final double SMALL_MIN = 0.4;
+  private static final double LARGE_MIN = 0.8;
+  private static final double SIZE_SPREAD = 0.1;
 
   private final List<Shape> shapes;
   private final List<Colour> colours;
@@ -33,6 +36,7 @@ public final class SceneGenerator {
   private final double minSize;
   private final double maxSize;
   private final double maxOffset;
+  private final boolean sizeClasses;
 
   private SceneGenerator(Builder b) {
     this.shapes = List.copyOf(b.shapes);
@@ -42,6 +46,7 @@ public final class SceneGenerator {
     this.minSize = b.minSize;
     this.maxSize = b.maxSize;
     this.maxOffset = b.maxOffset;
+    this.sizeClasses = b.sizeClasses;
   }
 
   /**
@@ -73,6 +78,15 @@ public final class SceneGenerator {
   }
 
   /**
+   * Returns whether sizes come in two classes ({@link SizeClass}) rather than one range.
+   *
+   * @return true for the hard world's generator
+   */
+  public boolean sizeClasses() {
+    return sizeClasses;
+  }
+
+  /**
    * Returns the colours objects are drawn from.
    *
    * @return the colours, in declaration order
@@ -96,7 +110,9 @@ public final class SceneGenerator {
     for (int i = 0; i < n; i++) {
       Shape shape = shapes.get(r.nextInt(shapes.size()));
       Colour colour = colours.get(r.nextInt(colours.size()));
-      double size = minSize + r.nextDouble() * (maxSize - minSize);
+      double size = sizeClasses
+          ? (r.nextBoolean() ? SMALL_MIN : LARGE_MIN) + r.nextDouble() * SIZE_SPREAD
+          : minSize + r.nextDouble() * (maxSize - minSize);
       double limit = Math.min(maxOffset, (1 - size) / 2);
       double dx = (2 * r.nextDouble() - 1) * limit;
       double dy = (2 * r.nextDouble() - 1) * limit;
@@ -165,8 +181,22 @@ public final class SceneGenerator {
     private double minSize = 0.6;
     private double maxSize = 0.8;
     private double maxOffset = 0.08;
+    private boolean sizeClasses;
 
     private Builder() {}
+
+    /**
+     * Sets whether sizes come in two classes, as the hard world names them: small (0.4 to 0.5 of
+     * the cell side) or large (0.8 to 0.9), with equal odds; the {@link #size(double, double)}
+     * range is then unused. Off by default, and off the generator draws exactly as before.
+     *
+     * @param on whether to draw size classes
+     * @return this builder
+     */
+    public Builder sizeClasses(boolean on) {
+      this.sizeClasses = on;
+      return this;
+    }
 
     /**
      * Sets the shapes objects are drawn from.

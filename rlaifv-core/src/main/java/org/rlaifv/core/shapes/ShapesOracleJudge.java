@@ -30,6 +30,7 @@ public final class ShapesOracleJudge implements PolarJudge {
   private static final Logger LOG = LoggerFactory.getLogger(ShapesOracleJudge.class);
 
   private final SceneRegistry registry;
+  private final boolean hard;
 
   /**
    * Creates a judge over a registry.
@@ -37,7 +38,18 @@ public final class ShapesOracleJudge implements PolarJudge {
    * @param registry where the scenes of the images to judge are registered
    */
   public ShapesOracleJudge(SceneRegistry registry) {
+    this(registry, false);
+  }
+
+  /**
+   * Creates a judge over a registry, for either world.
+   *
+   * @param registry where the scenes of the images to judge are registered
+   * @param hard whether questions follow the hard world's grammar ({@link #judgeHard})
+   */
+  public ShapesOracleJudge(SceneRegistry registry, boolean hard) {
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.hard = hard;
   }
 
   /**
@@ -61,7 +73,7 @@ public final class ShapesOracleJudge implements PolarJudge {
                             + "; register its scene (ShapesWorld.prompts registers prompt images)"));
     List<ClaimVerdict> out = new ArrayList<>(questions.size());
     for (PolarQuestion q : questions) {
-      out.add(judge(scene, q));
+      out.add(hard ? judgeHard(scene, q) : judge(scene, q));
     }
     return List.copyOf(out);
   }
@@ -81,6 +93,24 @@ public final class ShapesOracleJudge implements PolarJudge {
       return new ClaimVerdict(question, 0, 0, true);
     }
     boolean truth = mentions.stream().allMatch(m -> m.holdsIn(scene));
+    return new ClaimVerdict(question, truth ? 1 : 0, truth ? 0 : 1, false);
+  }
+
+  /**
+   * Answers one question of the hard world's grammar about a scene: true when every fact {@link
+   * HardGrammar#parse(String)} reads from it holds (sizes, counts and relations included).
+   *
+   * @param scene the ground truth
+   * @param question the question
+   * @return the verdict: certain yes, certain no, or abstained when the question states no fact
+   */
+  public static ClaimVerdict judgeHard(Scene scene, PolarQuestion question) {
+    List<HardFact> facts = HardGrammar.parse(CaptionGrammar.stripJudgeSuffix(question.question()));
+    if (facts.isEmpty()) {
+      LOG.debug("oracle abstains on unparseable question '{}'", question.question());
+      return new ClaimVerdict(question, 0, 0, true);
+    }
+    boolean truth = facts.stream().allMatch(f -> f.holdsIn(scene));
     return new ClaimVerdict(question, truth ? 1 : 0, truth ? 0 : 1, false);
   }
 }

@@ -36,6 +36,8 @@ public final class ShapesWorld {
 
   private static final Pattern PROMPT_ID =
       Pattern.compile("shapes-(train|validation|test)-([0-9a-f]{1,16})-(\\d{1,18})");
+  private static final Pattern HARD_PROMPT_ID =
+      Pattern.compile("shapes-hard-(train|validation|test)-([0-9a-f]{1,16})-(\\d{1,18})");
   private static final long PROMPT_SALT = 0x9A0_3971L;
 
   private final SceneGenerator generator;
@@ -45,15 +47,20 @@ public final class ShapesWorld {
   private final boolean paraphrasePrompts;
   private final SceneRegistry registry = new SceneRegistry();
   private final List<String> vocabulary;
+  private final boolean hard;
+  private final HardCorpus hardCorpus;
 
   private ShapesWorld(Builder b) {
-    this.generator = b.generator;
+    this.hard = b.hard;
+    this.generator = b.hard && !b.generator.sizeClasses()
+        ? SceneGenerator.builder().sizeClasses(true).build() : b.generator;
     this.renderer = b.renderer;
     this.paraphrasePrompts = b.paraphrasePrompts;
     this.captionCorpus =
-        new CaptionCorpus(b.generator, b.renderer, b.flawProbability, b.partners, true);
-    this.polarCorpus = new PolarCorpus(b.generator, b.renderer, b.partners);
-    this.vocabulary = buildVocabulary();
+        new CaptionCorpus(generator, b.renderer, b.flawProbability, b.partners, true);
+    this.polarCorpus = new PolarCorpus(generator, b.renderer, b.partners);
+    this.hardCorpus = new HardCorpus(generator, b.renderer, b.flawProbability, b.partners);
+    this.vocabulary = b.hard ? HardGrammar.vocabulary() : buildVocabulary();
   }
 
   /**
@@ -64,6 +71,37 @@ public final class ShapesWorld {
    */
   public static ShapesWorld defaults() {
     return builder().build();
+  }
+
+  /**
+   * Returns the hard world: objects in two size classes, captions with counts, sizes and
+   * relations, and four kinds of flaw ({@link HardCorpus}); prompt ids {@code
+   * "shapes-hard-<split>-<seed hex>-<index>"}, questions from {@link HardCorpus#hardSet}, metrics
+   * from {@link HardMetrics}.
+   *
+   * @return a new hard world
+   */
+  public static ShapesWorld hard() {
+    return builder().hard(true).build();
+  }
+
+  /**
+   * Returns whether this is the hard world.
+   *
+   * @return true for {@link #hard()}
+   */
+  public boolean isHard() {
+    return hard;
+  }
+
+  /**
+   * Returns the hard world's corpora (flawed captions with four kinds of error, questions, the
+   * multitask and labeler mixes); defined for either world, used by the hard one.
+   *
+   * @return the corpora
+   */
+  public HardCorpus hardCorpus() {
+    return hardCorpus;
   }
 
   /**
@@ -159,7 +197,8 @@ public final class ShapesWorld {
       Random r = new Random(Seeds.mix(seed, PROMPT_SALT, split.ordinal(), index));
       text = CaptionGrammar.PROMPTS.get(r.nextInt(CaptionGrammar.PROMPTS.size()));
     }
-    return new Prompt(promptId(split, seed, index), image, text);
+    String id = promptId(split, seed, index);
+    return new Prompt(hard ? id.replaceFirst("^shapes-", "shapes-hard-") : id, image, text);
   }
 
   /**
@@ -201,10 +240,11 @@ public final class ShapesWorld {
    * @throws InvalidInputException when the id is not a ShapesWorld prompt id
    */
   public Scene scene(String promptId) {
-    Matcher m = PROMPT_ID.matcher(promptId);
+    Matcher m = (hard ? HARD_PROMPT_ID : PROMPT_ID).matcher(promptId);
     if (!m.matches()) {
-      throw new InvalidInputException(
-          "prompt id '" + promptId + "' is not a ShapesWorld prompt id (shapes-<split>-<hex>-<n>)");
+      throw new InvalidInputException("prompt id '" + promptId + "' is not a ShapesWorld prompt id"
+          + (hard ? " of the hard world (shapes-hard-<split>-<hex>-<n>)"
+              : " (shapes-<split>-<hex>-<n>)"));
     }
     return generator.scene(
         Split.fromId(m.group(1)),
@@ -236,7 +276,8 @@ public final class ShapesWorld {
    * @return the questions
    */
   public List<PolarExample> hardQuestions(Split split, long seed, int count) {
-    List<PolarExample> set = polarCorpus.hardSet(split, seed, count);
+    List<PolarExample> set =
+        hard ? hardCorpus.hardSet(split, seed, count) : polarCorpus.hardSet(split, seed, count);
     for (PolarExample e : set) {
       registry.register(e.image(), e.scene());
     }
@@ -249,7 +290,7 @@ public final class ShapesWorld {
    * @return the oracle judge
    */
   public ShapesOracleJudge oracleJudge() {
-    return new ShapesOracleJudge(registry);
+    return new ShapesOracleJudge(registry, hard);
   }
 
   /**
@@ -259,6 +300,9 @@ public final class ShapesWorld {
    * @return the metrics
    */
   public ShapesMetrics.Report evaluate(List<Response> responses) {
+    if (hard) {
+      return evaluateHard(responses).objectReport();
+    }
     List<Scene> scenes = new ArrayList<>(responses.size());
     List<String> texts = new ArrayList<>(responses.size());
     for (Response r : responses) {
@@ -266,6 +310,24 @@ public final class ShapesWorld {
       texts.add(r.text());
     }
     return ShapesMetrics.evaluate(scenes, texts);
+  }
+
+  /**
+   * Evaluates responses with the hard world's metrics: CHAIR_i and an error rate per {@link
+   * ErrorKind}, coverage (in the easy world, its captions have only object statements, so counts
+   * and relations stay at zero).
+   *
+   * @param responses responses whose prompt ids come from this world
+   * @return the metrics
+   */
+  public HardMetrics.Report evaluateHard(List<Response> responses) {
+    List<Scene> scenes = new ArrayList<>(responses.size());
+    List<String> texts = new ArrayList<>(responses.size());
+    for (Response r : responses) {
+      scenes.add(scene(r.promptId()));
+      texts.add(r.text());
+    }
+    return HardMetrics.evaluate(scenes, texts);
   }
 
   private List<String> buildVocabulary() {
@@ -295,8 +357,21 @@ public final class ShapesWorld {
     private double flawProbability = CaptionCorpus.DEFAULT_FLAW_PROBABILITY;
     private Map<Shape, Shape> partners = CaptionCorpus.DEFAULT_PARTNERS;
     private boolean paraphrasePrompts = true;
+    private boolean hard;
 
     private Builder() {}
+
+    /**
+     * Sets whether this is the hard world (see {@link ShapesWorld#hard()}); a generator set
+     * without size classes is then replaced by the default generator with size classes.
+     *
+     * @param hard true for the hard world
+     * @return this builder
+     */
+    public Builder hard(boolean hard) {
+      this.hard = hard;
+      return this;
+    }
 
     /**
      * Sets the scene generator.

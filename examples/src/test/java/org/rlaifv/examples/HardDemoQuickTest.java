@@ -1,0 +1,87 @@
+package org.rlaifv.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the hard world's demo paths in their quick form on the shipped hard checkpoints: the method
+ * with best-of-N, self-feedback, and a two-variant ablation on one seed; checks the reports'
+ * schema (every kind's error rate, coverage, pairs per iteration).
+ */
+@Tag("e2e")
+class HardDemoQuickTest {
+
+  private static final List<String> RATES = List.of("chair_i", "chair_s", "count_error",
+      "attribute_error", "relation_error", "any_error", "false_claim_rate", "coverage",
+      "labeler_accuracy");
+
+  @Test
+  void quickHardDemoMeasuresEveryKindAndRanksBestOfN(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("hard");
+    String text = CliRun.succeeds("demo", "--world", "hard", "--quick", "--best-of-n", "1,2",
+        "--out", out.toString());
+    assertTrue(text.contains("relation"), text);
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertEquals("hard", report.get("config").get("world").asText());
+    JsonNode its = report.get("iterations");
+    assertEquals(2, its.size());
+    for (JsonNode it : its) {
+      for (String f : RATES) {
+        double v = it.get(f).asDouble(-1);
+        assertTrue(v >= 0 && v <= 1, f + " is a rate: " + v);
+      }
+    }
+    JsonNode sft = its.get(0);
+    assertTrue(sft.get("false_claim_rate").asDouble() > 0.05, "the SFT policy errs: " + sft);
+    assertTrue(its.get(1).get("pairs").asInt() > 0, "the labeler formed pairs: " + its);
+    for (String n : List.of("n1", "n2")) {
+      for (String how : List.of("implicit_reward", "labeler", "random")) {
+        assertTrue(report.get("best_of_n").get(n).get(how).get("coverage").isNumber(), n + how);
+      }
+    }
+    // With one sample, every way of choosing keeps it.
+    JsonNode n1 = report.get("best_of_n").get("n1");
+    assertEquals(n1.get("random"), n1.get("implicit_reward"));
+    assertEquals(n1.get("random"), n1.get("labeler"));
+  }
+
+  @Test
+  void selfFeedbackFormsPairsFromThePolicysOwnVerdicts(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("self");
+    CliRun.succeeds("demo", "--world", "hard", "--quick", "--self-feedback", "--out",
+        out.toString());
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertEquals("self", report.get("labeler").get("judge").asText());
+    JsonNode its = report.get("iterations");
+    assertTrue(its.get(1).get("pairs").asInt() > 0, "self-feedback formed pairs: " + its);
+  }
+
+  @Test
+  void quickAblationsSummariseEveryVariantAcrossSeeds(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("abl");
+    String text = CliRun.succeeds("demo", "--world", "hard", "--quick", "--ablations",
+        "rlaifv,one_shot", "--seeds", "0", "--best-of-n", "1", "--out", out.toString());
+    assertTrue(text.contains("| one_shot |"), text);
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("ablations.json").toFile());
+    JsonNode method = summary.get("variants").get("rlaifv");
+    JsonNode oneShot = summary.get("variants").get("one_shot");
+    assertEquals(0.0, method.get("chair_i_sd").asDouble());
+    assertTrue(oneShot.get("pairs_mean").asDouble() <= method.get("pairs_mean").asDouble(),
+        "one-shot trains on at most the method's pairs: " + summary);
+    assertEquals(1, oneShot.get("runs").size());
+  }
+
+  @Test
+  void hardWorldOptionsNeedTheHardWorld() {
+    CliRun.assertOneLineError(CliRun.run("demo", "--self-feedback", "--quick"), 2,
+        "--world hard");
+  }
+}
