@@ -61,6 +61,33 @@ final class BenchCommand implements Callable<Integer> {
           + "examples/models).")
   String modelsOption;
 
+  @Option(names = "--real-shapes", description = "Only the real-shapes section: random weights "
+      + "with the shapes of llava-interleave-qwen-0.5b on both backends, each in a JVM of its "
+      + "own; written as real_shapes in DIR/bench.json, beside any figures already there.")
+  boolean realShapes;
+
+  @Option(names = "--backend", paramLabel = "NAME",
+      description = "With --real-shapes: measure only this backend (djl or onnx), in this JVM.")
+  String backend;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "With --real-shapes: intra-op threads of both engines (default: the number "
+          + "of processors).")
+  Integer threads;
+
+  @Option(names = "--cache", paramLabel = "DIR",
+      description = "With --real-shapes: where the generated model directories and their ONNX "
+          + "export are kept for later runs (default: rlaifv-real-shapes in the temp directory).")
+  Path cache;
+
+  @Option(names = "--model", paramLabel = "DIR", hidden = true,
+      description = "With --backend: the model directory to measure (default: generated).")
+  Path model;
+
+  @Option(names = "--text-model", paramLabel = "DIR", hidden = true,
+      description = "With --backend: the text-only model directory (default: generated).")
+  Path textModel;
+
   @Mixin
   HelpFlag help;
 
@@ -70,6 +97,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (realShapes) {
+      return realShapes();
+    }
+    if (backend != null || model != null || textModel != null) {
+      throw new InvalidInputException("--backend, --model and --text-model need --real-shapes");
+    }
     Path models = ShapesModels.requireModelsDirectory(modelsOption);
     for (String m : List.of(ShapesModels.POLICY, ShapesModels.LABELER)) {
       if (!Files.isRegularFile(models.resolve(m).resolve("model.safetensors"))) {
@@ -155,6 +188,68 @@ final class BenchCommand implements Callable<Integer> {
         + " speed-up %s; wrote %s%n", ((Number) root.get("matmul_gflops")).doubleValue(),
         nested(root, "judge", "speedup"), nested(root, "sampler", "speedup"), file);
     return 0;
+  }
+
+  /** Runs the real-shapes section and merges it into DIR/bench.json. */
+  private int realShapes() {
+    int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    if (t < 1) {
+      throw new InvalidInputException("--threads must be positive, got " + t);
+    }
+    if (backend != null && !RealShapesBench.BACKENDS.contains(backend)) {
+      throw new InvalidInputException(
+          "--backend must be one of " + RealShapesBench.BACKENDS + ", got " + backend);
+    }
+    RealShapesBench.Workload w = RealShapesBench.Workload.of(quick, t);
+    Path cacheDir = cache != null ? cache
+        : Path.of(System.getProperty("java.io.tmpdir"), "rlaifv-real-shapes");
+    Map<String, Object> section;
+    try {
+      Files.createDirectories(dir);
+      if (backend == null) {
+        Path work = Files.createTempDirectory("rlaifv-real-shapes-run");
+        try {
+          section = RealShapesBench.runAll(w, cacheDir, work);
+        } finally {
+          deleteTree(work);
+        }
+      } else {
+        section = new LinkedHashMap<>();
+        section.put(backend, RealShapesBench.measureOne(backend, w, cacheDir, model, textModel));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+    Path file = dir.resolve("bench.json");
+    Map<String, Object> root = new LinkedHashMap<>();
+    try {
+      if (Files.isRegularFile(file)) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> old = JSON.readValue(file.toFile(), Map.class);
+        root.putAll(old);
+      }
+      root.put("real_shapes", section);
+      JSON.writeValue(file.toFile(), root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    StringBuilder sb = new StringBuilder("bench --real-shapes:");
+    for (String b : RealShapesBench.BACKENDS) {
+      if (section.get(b) instanceof Map<?, ?> m) {
+        sb.append(String.format(Locale.ROOT, " %s prefill %s s (MFU %s), judge %s claims/s,"
+            + " sampler %s tokens/s (bandwidth fraction %s), text %s tokens/s, peak RSS %s MB;",
+            b, num(m.get("prefill_s")), num(m.get("prefill_mfu")),
+            num(m.get("judge_claims_per_s")), num(m.get("sampler_tokens_per_s")),
+            num(m.get("decode_bandwidth_fraction")), num(m.get("text_tokens_per_s")),
+            num(m.get("peak_rss_mb"))));
+      }
+    }
+    out.println(sb.append(" wrote ").append(file));
+    return 0;
+  }
+
+  private static String num(Object x) {
+    return x instanceof Number n ? String.format(Locale.ROOT, "%.3g", n.doubleValue()) : "n/a";
   }
 
   /** The ONNX workload; {@code judgePasses} is lowered for the slow LLaVA-shaped judge. */
