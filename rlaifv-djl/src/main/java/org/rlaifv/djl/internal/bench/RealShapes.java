@@ -117,6 +117,19 @@ public final class RealShapes {
     return new Spec("quick", config(64, 2, 4, 4, 176, 2048, v), 7);
   }
 
+  /**
+   * Returns toy shapes of the SDK's original architecture (a CLIP-style tower without class token,
+   * a Llama decoder without biases, an untied head): the one every ONNX export covers.
+   *
+   * @return the spec
+   */
+  public static Spec quickBase() {
+    VlmConfig.VisionConfig v = new VlmConfig.VisionConfig(64, 16, 64, 2, 4, 128, 1e-5);
+    VlmConfig c = new VlmConfig(64, 2, 4, 4, 176, 1e-6, 1e4, 2048, 4096, 0.02, v, "gelu", -1)
+        .withImageTokenIndex(2047);
+    return new Spec("quick-base", c, 7);
+  }
+
   private static VlmConfig config(int hidden, int layers, int heads, int kvHeads, int mlp,
       int vocab, VlmConfig.VisionConfig v) {
     return new VlmConfig(hidden, layers, heads, kvHeads, mlp, 1e-6, 1e6, vocab, 32768, 0.02, v,
@@ -199,7 +212,8 @@ public final class RealShapes {
     marker.put("config", spec.vlm().toJson().toString()).put("format", 1);
     Path m = dir.resolve(MARKER);
     try {
-      if (Files.isRegularFile(m) && JSON.readTree(m.toFile()).equals(marker)) {
+      // compared as text: a number read back may be another node type than the one written
+      if (Files.isRegularFile(m) && JSON.readTree(m.toFile()).toString().equals(marker.toString())) {
         return dir;
       }
       if (Files.exists(dir)) {
