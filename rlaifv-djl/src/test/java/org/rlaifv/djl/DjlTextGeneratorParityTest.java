@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rlaifv.TextGenerator;
-import org.rlaifv.djl.DjlTextGenerator.Completion;
+import org.rlaifv.core.text.Completion;
 import org.rlaifv.djl.model.LoadedCausalLm;
 import org.rlaifv.spi.BackendOptions;
 
@@ -108,7 +108,7 @@ class DjlTextGeneratorParityTest {
         assertArrayEquals(longs(p.get("generated_ids")), c.tokenIds(), name + " greedy ids " + i);
         assertEquals(p.get("generated_text").asText(), c.text(), name + " greedy text " + i);
         assertEquals(p.get("finish").asText(),
-            c.finish() == DjlTextGenerator.Finish.EOS ? "eos" : "length", name + " finish " + i);
+            c.finish() == Completion.Finish.EOS ? "eos" : "length", name + " finish " + i);
       }
       assertEquals(one, batched.complete(prompts), name + ": batched equals one by one");
       assertEquals(one.stream().map(Completion::text).toList(), batched.generateAll(prompts));

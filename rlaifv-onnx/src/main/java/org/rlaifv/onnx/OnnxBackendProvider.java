@@ -5,13 +5,16 @@ import java.util.Set;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.ResponseSampler;
+import org.rlaifv.SamplingParams;
+import org.rlaifv.TextGenerator;
 import org.rlaifv.spi.BackendOptions;
 import org.rlaifv.spi.BackendProvider;
 import org.rlaifv.spi.Capability;
 
 /**
- * The {@code onnx} backend: sampling and polar judging with ONNX Runtime over a model directory
- * exported in the Optimum layout (see {@link OrtModel}). It cannot train: {@link #newDpoTrainer}
+ * The {@code onnx} backend: sampling, polar judging and text generation with ONNX Runtime over a
+ * model directory exported in the Optimum layout by {@code OnnxExporter} (see {@link OrtModel}):
+ * any LLaVA family or text-only causal LM the {@code djl} backend opens. It cannot train: {@link #newDpoTrainer}
  * fails at once and names the backends that can (use {@code djl}).
  *
  * <p>Registered in {@code META-INF/services/org.rlaifv.spi.BackendProvider}; select it with
@@ -42,14 +45,16 @@ public final class OnnxBackendProvider implements BackendProvider {
   }
 
   /**
-   * Returns SAMPLING, JUDGING and KV_CACHE, plus CUDA when the ONNX Runtime on the class path has
+   * Returns SAMPLING, JUDGING, TEXT_GENERATION and KV_CACHE, plus CUDA when the ONNX Runtime on the class path has
    * the CUDA execution provider and a GPU is visible; never TRAINING.
    *
    * @return the capabilities
    */
   @Override
   public Set<Capability> capabilities() {
-    Set<Capability> caps = EnumSet.of(Capability.SAMPLING, Capability.JUDGING, Capability.KV_CACHE);
+    Set<Capability> caps =
+        EnumSet.of(
+            Capability.SAMPLING, Capability.JUDGING, Capability.TEXT_GENERATION, Capability.KV_CACHE);
     if (OrtOptions.cudaUsable()) {
       caps.add(Capability.CUDA);
     }
@@ -78,5 +83,21 @@ public final class OnnxBackendProvider implements BackendProvider {
   @Override
   public PolarJudge newJudge(Checkpoint labeler, BackendOptions options) {
     return OrtPolarJudge.open(labeler, options);
+  }
+
+  /**
+   * Opens an ONNX Runtime text generator over an exported causal LM (see {@link
+   * OrtTextGenerator}).
+   *
+   * @param model the exported causal LM directory
+   * @param options device, threads, batch size and {@code onnx.*} properties
+   * @param decoding temperature, top-k, top-p, token limit, base seed and stop strings; {@code n}
+   *     must be 1
+   * @return a new generator, closed by the caller
+   */
+  @Override
+  public TextGenerator newTextGenerator(
+      Checkpoint model, BackendOptions options, SamplingParams decoding) {
+    return OrtTextGenerator.open(model, options, decoding);
   }
 }

@@ -10,8 +10,9 @@ import org.rlaifv.ModelFormatException;
 /**
  * The sizes of an exported model that its graphs are checked against and its runs are shaped by,
  * read from the export's {@value #FILE_NAME}: in transformers' nested form the decoder's fields sit
- * under {@code text_config}, in the earlier flat form at the top level; the vision tower's sit
- * under {@code vision_config} in both, and {@code image_token_index} at the top level.
+ * under {@code text_config}, in the earlier flat form (and in a text-only causal LM's config) at
+ * the top level; the vision tower's sit under {@code vision_config}, absent for a text-only LM,
+ * and {@code image_token_index} and {@code image_seq_length} at the top level.
  *
  * <pre>{@code
  * OrtConfig config = OrtConfig.read(dir.resolve(OrtConfig.FILE_NAME));
@@ -22,9 +23,16 @@ import org.rlaifv.ModelFormatException;
  * @param layers decoder layers ({@code num_hidden_layers})
  * @param heads query heads ({@code num_attention_heads})
  * @param kvHeads key/value heads ({@code num_key_value_heads}, else {@code heads})
+ * @param headDim the width of one attention head ({@code head_dim}, else {@code hiddenSize /
+ *     heads})
  * @param vocabSize the vocabulary size ({@code vocab_size})
- * @param imageSize the side images are resized to ({@code vision_config.image_size})
- * @param patchSize the vision tower's patch side ({@code vision_config.patch_size})
+ * @param maxPositions the longest sequence ({@code max_position_embeddings}, else unbounded)
+ * @param imageSize the side images are resized to ({@code vision_config.image_size}), 0 for a
+ *     text-only model
+ * @param patchSize the vision tower's patch side ({@code vision_config.patch_size}), 0 for a
+ *     text-only model
+ * @param imageTokens decoder positions per image ({@code image_seq_length}, which the exporter
+ *     writes; else {@code (imageSize / patchSize)^2}), 0 for a text-only model
  * @param imageTokenIndex the image placeholder's id ({@code image_token_index}, else {@code
  *     image_token_id}), or -1 when the config names none
  */
@@ -33,24 +41,54 @@ record OrtConfig(
     int layers,
     int heads,
     int kvHeads,
+    int headDim,
     int vocabSize,
+    int maxPositions,
     int imageSize,
     int patchSize,
+    int imageTokens,
     long imageTokenIndex) {
   /** File name of the model config. */
   static final String FILE_NAME = "config.json";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Checks that every size is positive. */
+  /** Checks that every size is positive (the vision sizes all zero for a text-only model). */
   OrtConfig {
     positive("hidden_size", hiddenSize);
     positive("num_hidden_layers", layers);
     positive("num_attention_heads", heads);
     positive("num_key_value_heads", kvHeads);
+    positive("head_dim", headDim);
     positive("vocab_size", vocabSize);
-    positive("vision_config.image_size", imageSize);
-    positive("vision_config.patch_size", patchSize);
+    positive("max_position_embeddings", maxPositions);
+    if (imageSize != 0 || patchSize != 0 || imageTokens != 0) {
+      positive("vision_config.image_size", imageSize);
+      positive("vision_config.patch_size", patchSize);
+      positive("image_seq_length", imageTokens);
+    }
+  }
+
+  /**
+   * A vision-language config with the default head width, no position limit and one feature per
+   * patch.
+   */
+  OrtConfig(
+      int hiddenSize,
+      int layers,
+      int heads,
+      int kvHeads,
+      int vocabSize,
+      int imageSize,
+      int patchSize,
+      long imageTokenIndex) {
+    this(hiddenSize, layers, heads, kvHeads, hiddenSize / Math.max(1, heads), vocabSize,
+        Integer.MAX_VALUE, imageSize, patchSize, patches(imageSize, patchSize), imageTokenIndex);
+  }
+
+  private static int patches(int imageSize, int patchSize) {
+    int side = patchSize > 0 ? imageSize / patchSize : 0;
+    return side * side;
   }
 
   /**
@@ -72,7 +110,7 @@ record OrtConfig(
   }
 
   /**
-   * Builds a config from a parsed config.json, nested or flat.
+   * Builds a config from a parsed config.json, nested or flat, with or without a vision tower.
    *
    * @param root the JSON object
    * @return the config
@@ -83,39 +121,45 @@ record OrtConfig(
     int hidden = intField(text, "hidden_size");
     int layers = intField(text, "num_hidden_layers");
     int heads = intField(text, "num_attention_heads");
-    int kvHeads = text.has("num_key_value_heads") ? intField(text, "num_key_value_heads") : heads;
+    int kvHeads = optIntField(text, "num_key_value_heads", heads);
+    int headDim = optIntField(text, "head_dim", hidden / heads);
     int vocab = intField(text, "vocab_size");
+    int maxPositions = optIntField(text, "max_position_embeddings", Integer.MAX_VALUE);
     long imageTokenIndex =
         root.path("image_token_index").asLong(root.path("image_token_id").asLong(-1));
     JsonNode vision = root.path("vision_config");
+    if (!vision.isObject()) {
+      return new OrtConfig(
+          hidden, layers, heads, kvHeads, headDim, vocab, maxPositions, 0, 0, 0, imageTokenIndex);
+    }
+    int imageSize = intField(vision, "image_size");
+    int patchSize = intField(vision, "patch_size");
     return new OrtConfig(
         hidden,
         layers,
         heads,
         kvHeads,
+        headDim,
         vocab,
-        intField(vision, "image_size"),
-        intField(vision, "patch_size"),
+        maxPositions,
+        imageSize,
+        patchSize,
+        optIntField(root, "image_seq_length", patches(imageSize, patchSize)),
         imageTokenIndex);
   }
 
   /**
-   * Returns the width of one attention head.
+   * Whether the model has a vision tower (a LLaVA export rather than a text-only LM).
    *
-   * @return {@code hiddenSize / heads}
+   * @return true when {@code vision_config} is present
    */
-  int headDim() {
-    return hiddenSize / heads;
+  boolean hasVision() {
+    return imageSize > 0;
   }
 
-  /**
-   * Returns the number of decoder positions one image occupies.
-   *
-   * @return {@code (imageSize / patchSize)^2}
-   */
-  int imageTokens() {
-    int side = imageSize / patchSize;
-    return side * side;
+  private static int optIntField(JsonNode node, String name, int dflt) {
+    JsonNode f = node.get(name);
+    return f == null || f.isNull() ? dflt : intField(node, name);
   }
 
   private static int intField(JsonNode node, String name) {

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A VLM exported to ONNX in the Optimum layout, loaded into three ONNX Runtime sessions: {@value
- * #VISION} ({@code pixel_values -> image_features}), {@value #EMBED} ({@code input_ids ->
+ * A VLM or text-only causal LM exported to ONNX in the Optimum layout, loaded into ONNX Runtime
+ * sessions: {@value #VISION} ({@code pixel_values -> image_features}; absent for a text-only LM,
+ * whose config has no {@code vision_config}), {@value #EMBED} ({@code input_ids ->
  * inputs_embeds}) and {@value #DECODER} (inputs_embeds, attention_mask, position_ids and
  * past_key_values.N.key/value in; logits and present.N.key/value out). Opened with {@code
  * sharedPrefix}, it loads {@value #SHARED_PREFIX_DECODER} instead of the Optimum decoder when the
@@ -125,7 +126,11 @@ public final class OrtModel implements AutoCloseable {
     OrtConfig config = OrtConfig.read(directory.resolve(CONFIG));
     boolean shared = sharedPrefix && Files.isRegularFile(directory.resolve(SHARED_PREFIX_DECODER));
     String decoderFile = shared ? SHARED_PREFIX_DECODER : DECODER;
-    for (String f : new String[] {VISION, EMBED, decoderFile}) {
+    String[] required =
+        config.hasVision()
+            ? new String[] {VISION, EMBED, decoderFile}
+            : new String[] {EMBED, decoderFile};
+    for (String f : required) {
       if (!Files.isRegularFile(directory.resolve(f))) {
         throw new ModelFormatException(
             "missing ONNX graph " + directory.resolve(f) + "; export the model to " + directory);
@@ -137,7 +142,7 @@ public final class OrtModel implements AutoCloseable {
     OrtGraph embed = null;
     OrtGraph decoderGraph = null;
     try (OrtSession.SessionOptions so = OrtOptions.create(options)) {
-      vision = OrtGraph.load(env, directory.resolve(VISION), so);
+      vision = config.hasVision() ? OrtGraph.load(env, directory.resolve(VISION), so) : null;
       embed = OrtGraph.load(env, directory.resolve(EMBED), so);
       decoderGraph = OrtGraph.load(env, directory.resolve(decoderFile), so);
       validate(config, vision, embed);
@@ -166,9 +171,11 @@ public final class OrtModel implements AutoCloseable {
   /** Checks the vision and embedding graphs against the config; each decoder checks its own. */
   private static void validate(OrtConfig config, OrtGraph vision, OrtGraph embed) {
     long any = -1;
-    int side = config.imageSize();
-    vision.expectInput("pixel_values", any, 3, side, side);
-    vision.expectOutput("image_features", any, config.imageTokens(), config.hiddenSize());
+    if (vision != null) {
+      int side = config.imageSize();
+      vision.expectInput("pixel_values", any, 3, side, side);
+      vision.expectOutput("image_features", any, config.imageTokens(), config.hiddenSize());
+    }
     embed.expectInput("input_ids", any, any);
     embed.expectOutput("inputs_embeds", any, any, config.hiddenSize());
   }
@@ -210,6 +217,24 @@ public final class OrtModel implements AutoCloseable {
    */
   public int hiddenSize() {
     return config.hiddenSize();
+  }
+
+  /**
+   * Returns the longest sequence the model accepts.
+   *
+   * @return max_position_embeddings, or {@link Integer#MAX_VALUE} when the config names none
+   */
+  public int maxPositions() {
+    return config.maxPositions();
+  }
+
+  /**
+   * Whether the model has a vision tower.
+   *
+   * @return false for a text-only LM
+   */
+  public boolean hasVision() {
+    return config.hasVision();
   }
 
   /**
@@ -269,6 +294,10 @@ public final class OrtModel implements AutoCloseable {
    */
   public float[] imageFeatures(float[] pixelsChw) {
     check();
+    if (vision == null) {
+      throw new InvalidInputException(
+          "ONNX model " + directory + " is a text-only LM (no " + VISION + "): it takes no images");
+    }
     int side = config.imageSize();
     if (pixelsChw.length != 3 * side * side) {
       throw new InvalidInputException(
@@ -455,7 +484,7 @@ public final class OrtModel implements AutoCloseable {
       return;
     }
     closed = true;
-    vision.close();
+    OrtGraph.closeQuietly(vision);
     embed.close();
     decoder.close();
   }

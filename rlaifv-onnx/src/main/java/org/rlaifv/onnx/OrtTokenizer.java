@@ -51,23 +51,45 @@ final class OrtTokenizer implements AutoCloseable {
       throw new ModelFormatException("missing tokenizer file " + tokFile);
     }
     ModelTexts texts = ModelTexts.open(dir, imageSize);
-    HuggingFaceTokenizer tok;
-    try {
-      tok =
-          HuggingFaceTokenizer.builder()
-              .optTokenizerPath(tokFile)
-              .optAddSpecialTokens(false)
-              .optTruncation(false)
-              .optPadding(false)
-              .build();
-    } catch (IOException | RuntimeException e) {
-      throw new ModelFormatException("cannot load tokenizer file " + tokFile + ": " + e, e);
-    }
+    HuggingFaceTokenizer tok = openTokenizer(dir);
     try {
       return new OrtTokenizer(tok, tokFile, texts, imageTokenIndex);
     } catch (RuntimeException e) {
       tok.close();
       throw e;
+    }
+  }
+
+  /**
+   * Loads a directory's {@code tokenizer.json} offline, without truncation or padding.
+   *
+   * @throws ModelFormatException naming the file when it is missing or cannot be loaded
+   */
+  static HuggingFaceTokenizer openTokenizer(Path dir) {
+    Path tokFile = dir.resolve(TOKENIZER);
+    if (!Files.isRegularFile(tokFile)) {
+      throw new ModelFormatException("missing tokenizer file " + tokFile);
+    }
+    try {
+      return HuggingFaceTokenizer.builder()
+          .optTokenizerPath(tokFile)
+          .optAddSpecialTokens(false)
+          .optTruncation(false)
+          .optPadding(false)
+          .build();
+    } catch (IOException | RuntimeException e) {
+      throw new ModelFormatException("cannot load tokenizer file " + tokFile + ": " + e, e);
+    }
+  }
+
+  /** Token ids of a text: one native encode and one read instead of a full Encoding. */
+  static long[] ids(HuggingFaceTokenizer tokenizer, String text, boolean addSpecialTokens) {
+    TokenizersLibrary lib = TokenizersLibrary.LIB;
+    long encoding = lib.encode(tokenizer.getHandle(), text, addSpecialTokens);
+    try {
+      return lib.getTokenIds(encoding);
+    } finally {
+      lib.deleteEncoding(encoding);
     }
   }
 
@@ -96,14 +118,7 @@ final class OrtTokenizer implements AutoCloseable {
   }
 
   long[] encode(String text, boolean addSpecialTokens) {
-    // Ids only: one native encode and one read instead of a full Encoding.
-    TokenizersLibrary lib = TokenizersLibrary.LIB;
-    long encoding = lib.encode(tokenizer.getHandle(), text, addSpecialTokens);
-    try {
-      return lib.getTokenIds(encoding);
-    } finally {
-      lib.deleteEncoding(encoding);
-    }
+    return ids(tokenizer, text, addSpecialTokens);
   }
 
   String decode(long[] ids) {

@@ -1,6 +1,7 @@
 package org.rlaifv.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,6 +50,31 @@ class OrtConfigTest {
   }
 
   @Test
+  void explicitHeadDimPositionLimitAndImageSequenceLengthAreHonoured() throws Exception {
+    OrtConfig c =
+        parse(
+            "{\"image_seq_length\": 5, \"text_config\": {\"hidden_size\": 64,"
+                + " \"num_hidden_layers\": 1, \"num_attention_heads\": 4, \"head_dim\": 32,"
+                + " \"max_position_embeddings\": 128, \"vocab_size\": 40},"
+                + " \"vision_config\": {\"image_size\": 32, \"patch_size\": 16}}");
+    assertEquals(32, c.headDim(), "head_dim is not hidden_size / heads here");
+    assertEquals(128, c.maxPositions());
+    assertEquals(5, c.imageTokens(), "a class token kept under the full strategy adds one");
+    assertTrue(c.hasVision());
+  }
+
+  @Test
+  void aCausalLmConfigHasNoVision() throws Exception {
+    OrtConfig c =
+        parse(
+            "{\"model_type\": \"qwen2\", \"hidden_size\": 32, \"num_hidden_layers\": 1,"
+                + " \"num_attention_heads\": 4, \"num_key_value_heads\": 2, \"vocab_size\": 40}");
+    assertFalse(c.hasVision());
+    assertEquals(0, c.imageTokens());
+    assertEquals(Integer.MAX_VALUE, c.maxPositions());
+  }
+
+  @Test
   void imageTokenIndexIsMinusOneWhenAbsent() throws Exception {
     OrtConfig c =
         parse(
@@ -75,7 +101,7 @@ class OrtConfigTest {
             () ->
                 parse(
                     "{\"hidden_size\": 32, \"num_hidden_layers\": 1, \"num_attention_heads\": 4,"
-                        + " \"vocab_size\": 40}"));
+                        + " \"vocab_size\": 40, \"vision_config\": {\"patch_size\": 16}}"));
     assertTrue(e.getMessage().contains("field image_size"), e.getMessage());
     assertThrows(ModelFormatException.class, () -> new OrtConfig(32, 1, 4, 4, 40, 32, 0, -1));
   }
@@ -101,9 +127,12 @@ class OrtConfigTest {
             d.numHiddenLayers(),
             d.numAttentionHeads(),
             d.numKeyValueHeads(),
+            d.headDim(),
             d.vocabSize(),
+            d.maxPositionEmbeddings(),
             d.visionConfig().imageSize(),
             d.visionConfig().patchSize(),
+            d.numImageTokens(),
             d.imageTokenIndex()),
         c);
     assertEquals(d.headDim(), c.headDim());

@@ -1,11 +1,12 @@
 package org.rlaifv.djl.export;
 
-import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.rlaifv.djl.export.OnnxGraph.ElemType;
 
 /**
- * Writes the LLaMA-style decoder as one ONNX graph in the Optimum {@code decoder_model_merged}
+ * Writes the LLaMA-style decoder (Llama, Mistral, Qwen2: q/k/v, output and MLP biases where the
+ * model has them, any head width, tied or untied head, sliding-window attention) as one ONNX graph in the Optimum {@code decoder_model_merged}
  * layout: inputs {@code inputs_embeds [B,S,H]}, {@code attention_mask [B,P+S]}, {@code
  * position_ids [B,S]} and {@code past_key_values.N.key/value [B,KV,P,D]} (P may be 0); outputs
  * {@code logits [B,S,V]} and {@code present.N.key/value [B,KV,P+S,D]}.
@@ -30,9 +31,13 @@ final class DecoderGraph {
       int intermediate,
       int vocab,
       float rmsEps,
-      double ropeTheta) {}
+      double ropeTheta,
+      int slidingWindow) {}
 
-  /** Weight names of the decoder (Hugging Face LLaMA names under a prefix). */
+  /**
+   * Weight names of the decoder (Hugging Face LLaMA names under a prefix); {@code lmHead} is the
+   * embedding's name when the head is tied to it. Biases are exported where the model has them.
+   */
   record Names(String layerPrefix, String finalNorm, String lmHead) {
     String layer(int i, String suffix) {
       return layerPrefix + i + "." + suffix;
@@ -106,37 +111,45 @@ final class DecoderGraph {
     String qIdx = g.op("Range", o.squeeze0(past), totalScalar, one);
     String kIdx = g.op("Range", zero, totalScalar, one);
     String causal = g.op("LessOrEqual", o.unsqueeze(kIdx, 0), o.unsqueeze(qIdx, 1));
+    if (s.slidingWindow() > 0) {
+      // as the DJL model: the query at cache index p sees keys p - window + 1 .. p
+      String distance = g.op("Sub", o.unsqueeze(qIdx, 1), o.unsqueeze(kIdx, 0));
+      String inWindow = g.op("Less", distance, g.constantLongs(new long[] {s.slidingWindow()}));
+      causal = g.op("And", causal, inWindow);
+    }
     String pad = o.unsqueeze(o.cast("attention_mask", 9), 1, 2);
     String allowed = g.op("And", o.unsqueeze(causal, 0, 1), pad);
-    String bias = g.op("Where", allowed, g.scalar(0f), g.scalar(MASKED));
+    String bias4 = g.op("Where", allowed, g.scalar(0f), g.scalar(MASKED));
 
     String x = "inputs_embeds";
     float scale = (float) (1.0 / Math.sqrt(d));
+    long hidden = s.hidden();
+    int qOut = s.heads() * d;
+    int kvOut = s.kvHeads() * d;
     for (int i = 0; i < s.layers(); i++) {
-      String h =
-          o.rmsNorm(
-              x,
-              n.layer(i, "input_layernorm.weight"),
-              w.get(n.layer(i, "input_layernorm.weight"), s.hidden()),
-              s.rmsEps());
-      // One MatMul for q, k and v, with the attention scale folded into q's weights (RoPE is
-      // linear, so scaling before it is exact).
-      float[] wq = w.get(n.layer(i, "self_attn.q_proj.weight"), s.heads() * d, s.hidden());
-      float[] wk = w.get(n.layer(i, "self_attn.k_proj.weight"), s.kvHeads() * d, s.hidden());
-      float[] wqk = Arrays.copyOf(wq, wq.length + wk.length);
-      for (int e = 0; e < wq.length; e++) {
-        wqk[e] *= scale;
+      String inNorm = n.layer(i, "input_layernorm.weight");
+      String h = o.rmsNorm(x, inNorm, w.lazy(inNorm, hidden), s.hidden(), s.rmsEps());
+      // One MatMul for q, k and v, with the attention scale folded into q's weights and bias
+      // (RoPE is linear, so scaling before it is exact).
+      Supplier<float[]> wq = scaled(w.lazy(n.layer(i, "self_attn.q_proj.weight"), qOut, hidden), scale);
+      Supplier<float[]> wk = w.lazy(n.layer(i, "self_attn.k_proj.weight"), kvOut, hidden);
+      Supplier<float[]> wv = w.lazy(n.layer(i, "self_attn.v_proj.weight"), kvOut, hidden);
+      Supplier<float[]> bias = null;
+      if (w.has(n.layer(i, "self_attn.q_proj.bias"))) {
+        Supplier<float[]> bq = scaled(w.lazy(n.layer(i, "self_attn.q_proj.bias"), qOut), scale);
+        Supplier<float[]> bk = w.lazy(n.layer(i, "self_attn.k_proj.bias"), kvOut);
+        Supplier<float[]> bv = w.lazy(n.layer(i, "self_attn.v_proj.bias"), kvOut);
+        bias = () -> concat(bq.get(), bk.get(), bv.get());
       }
-      System.arraycopy(wk, 0, wqk, wq.length, wk.length);
       List<String> qkv =
           o.fusedLinear(
               h,
               n.layer(i, "self_attn.qkv_proj.weight.T"),
-              List.of(
-                  wqk,
-                  w.get(n.layer(i, "self_attn.v_proj.weight"), s.kvHeads() * d, s.hidden())),
-              new int[] {(s.heads() + s.kvHeads()) * d, s.kvHeads() * d},
-              s.hidden());
+              List.of(() -> concat(wq.get(), wk.get()), wv),
+              new int[] {qOut + kvOut, kvOut},
+              s.hidden(),
+              n.layer(i, "self_attn.qkv_proj.bias"),
+              bias);
       // Heads first, [B,H+KV,S,D], then RoPE on the query and key heads together (the tables
       // broadcast over the head axis, which ONNX Runtime handles in contiguous S*D spans).
       String qk =
@@ -161,30 +174,27 @@ final class DecoderGraph {
           OnnxAttribute.ofInts("perm", 0, 2, 1, 3));
       String ctx =
           shared
-              ? sharedPrefixAttention(g, o, s, i, q, k, v, bias, prefixLength, rowLength)
-              : attention(g, o, s, i, q, k, v, bias);
-      ctx = o.reshape(o.transpose(ctx, 0, 2, 1, 3), 0, 0, s.heads() * d);
-      String attn =
-          proj(o, w, ctx, n.layer(i, "self_attn.o_proj.weight"), s.hidden(), s.heads() * d);
+              ? sharedPrefixAttention(g, o, s, i, q, k, v, bias4, prefixLength, rowLength)
+              : attention(g, o, s, i, q, k, v, bias4);
+      ctx = o.reshape(o.transpose(ctx, 0, 2, 1, 3), 0, 0, qOut);
+      String attn = proj(o, w, ctx, n.layer(i, "self_attn.o_proj"), s.hidden(), qOut);
       x = g.op("Add", x, attn);
 
-      String h2 =
-          o.rmsNorm(
-              x,
-              n.layer(i, "post_attention_layernorm.weight"),
-              w.get(n.layer(i, "post_attention_layernorm.weight"), s.hidden()),
-              s.rmsEps());
+      String postNorm = n.layer(i, "post_attention_layernorm.weight");
+      String h2 = o.rmsNorm(x, postNorm, w.lazy(postNorm, hidden), s.hidden(), s.rmsEps());
       // Gate and up stay two MatMuls: one wide MatMul plus the Split that copies its halves
       // apart was no faster in ONNX Runtime.
-      String gate = proj(o, w, h2, n.layer(i, "mlp.gate_proj.weight"), s.intermediate(), s.hidden());
-      String up = proj(o, w, h2, n.layer(i, "mlp.up_proj.weight"), s.intermediate(), s.hidden());
+      String gate = proj(o, w, h2, n.layer(i, "mlp.gate_proj"), s.intermediate(), s.hidden());
+      String up = proj(o, w, h2, n.layer(i, "mlp.up_proj"), s.intermediate(), s.hidden());
       String act = g.op("Mul", o.silu(gate), up);
-      String down =
-          proj(o, w, act, n.layer(i, "mlp.down_proj.weight"), s.hidden(), s.intermediate());
+      String down = proj(o, w, act, n.layer(i, "mlp.down_proj"), s.hidden(), s.intermediate());
       x = g.op("Add", x, down);
     }
-    String normed = o.rmsNorm(x, n.finalNorm(), w.get(n.finalNorm(), s.hidden()), s.rmsEps());
-    String logits = proj(o, w, normed, n.lmHead(), s.vocab(), s.hidden());
+    String normed =
+        o.rmsNorm(x, n.finalNorm(), w.lazy(n.finalNorm(), hidden), s.hidden(), s.rmsEps());
+    String logits =
+        o.linear(normed, n.lmHead(), w.lazy(n.lmHead(), s.vocab(), hidden), s.vocab(), s.hidden(),
+            null);
     g.node("Identity", List.of(logits), List.of("logits"));
 
     g.output("logits", ElemType.FLOAT, "batch_size", "sequence_length", s.vocab());
@@ -284,8 +294,35 @@ final class DecoderGraph {
     return s.heads() == s.kvHeads() ? ctx : o.reshape(ctx, 0, s.heads(), -1, s.headDim());
   }
 
-  private static String proj(GraphOps o, WeightSource w, String x, String name, int out, int in) {
-    return o.linear(x, name, w.get(name, out, in), out, in, null);
+  /** A linear layer {@code prefix.weight} with its {@code prefix.bias} when the model has one. */
+  private static String proj(GraphOps o, WeightSource w, String x, String prefix, int out, int in) {
+    String bias = prefix + ".bias";
+    return o.linear(x, prefix + ".weight", w.lazy(prefix + ".weight", out, in), out, in,
+        w.has(bias) ? w.lazy(bias, out) : null);
+  }
+
+  private static Supplier<float[]> scaled(Supplier<float[]> values, float factor) {
+    return () -> {
+      float[] v = values.get();
+      for (int e = 0; e < v.length; e++) {
+        v[e] *= factor;
+      }
+      return v;
+    };
+  }
+
+  private static float[] concat(float[]... parts) {
+    int n = 0;
+    for (float[] p : parts) {
+      n += p.length;
+    }
+    float[] out = new float[n];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
   }
 
   private static String rope(OnnxGraph g, String x, String cos, String sin, String rotM) {

@@ -11,7 +11,8 @@ final class EmbedGraph {
     OnnxGraph g = new OnnxGraph("embed_tokens");
     g.input("input_ids", ElemType.INT64, "batch_size", "sequence_length");
     String table =
-        g.initializer(OnnxConstant.ofFloats(weightName, w.get(weightName, vocab, hidden), vocab, hidden));
+        g.initializer(
+            OnnxConstant.lazyFloats(weightName, w.lazy(weightName, vocab, hidden), vocab, hidden));
     g.node("Gather", List.of(table, "input_ids"), List.of("inputs_embeds"), OnnxAttribute.ofInt("axis", 0));
     g.output("inputs_embeds", ElemType.FLOAT, "batch_size", "sequence_length", hidden);
     return g;

@@ -2,6 +2,7 @@ package org.rlaifv.djl.export;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Composite operations over an {@link OnnxGraph}: the layers of the VLM written with opset-17
@@ -22,21 +23,23 @@ final class GraphOps {
     return g.op(type, in);
   }
 
-  /** {@code x @ W^T (+ b)} for a weight stored {@code [out, in]} as PyTorch and DJL keep it. */
-  String linear(String x, String name, float[] weightOutIn, int out, int in, float[] bias) {
-    String y = fusedLinear(x, name + ".T", List.of(weightOutIn), new int[] {out}, in).get(0);
-    if (bias != null) {
-      String b = g.initializer(OnnxConstant.ofFloats(name.replace(".weight", ".bias"), bias, out));
-      y = g.op("Add", y, b);
-    }
-    return y;
+  /**
+   * {@code x @ W^T (+ b)} for a weight stored {@code [out, in]} as PyTorch and DJL keep it; the
+   * graph stores the transpose, {@code name + ".T"}.
+   *
+   * @param bias the bias of width {@code out}, or null for none
+   */
+  String linear(
+      String x, String name, Supplier<float[]> weightOutIn, int out, int in, Supplier<float[]> bias) {
+    return fusedLinear(x, name + ".T", List.of(weightOutIn), new int[] {out}, in,
+        bias == null ? null : name.replace(".weight", ".bias"), bias).get(0);
   }
 
   /**
    * RMSNorm over the last axis, {@code x / sqrt(mean(x^2) + eps) * w}, written as Pow, ReduceMean,
    * Add, Sqrt, Div and Mul: the form ONNX Runtime fuses into one SimplifiedLayerNormalization node.
    */
-  String rmsNorm(String x, String name, float[] weight, float eps) {
+  String rmsNorm(String x, String name, Supplier<float[]> weight, int dim, float eps) {
     String sq = g.op("Pow", x, g.scalar(2f));
     String mean =
         g.op(
@@ -46,38 +49,50 @@ final class GraphOps {
             OnnxAttribute.ofInt("keepdims", 1));
     String rms = g.op("Sqrt", g.op("Add", mean, g.scalar(eps)));
     String normed = g.op("Div", x, rms);
-    String w = g.initializer(OnnxConstant.ofFloats(name, weight, weight.length));
+    String w = g.initializer(OnnxConstant.lazyFloats(name, weight, dim));
     return g.op("Mul", normed, w);
   }
 
   /**
    * Several linear maps of one input as one MatMul over their concatenated (transposed) weights,
-   * split back along the last axis.
+   * plus their concatenated biases, split back along the last axis. The weights are read and
+   * transposed when the graph is written.
    *
    * @param x the input, {@code [..., in]}
    * @param name the initializer name of the concatenated weight
    * @param weightsOutIn each map's weight, {@code out_k x in}, row-major
    * @param outs each map's output width
    * @param in the input width
+   * @param biasName the initializer name of the concatenated bias, or null for none
+   * @param bias the concatenated bias (width the sum of {@code outs}), or null for none
    * @return one output name per map, in order
    */
-  List<String> fusedLinear(String x, String name, List<float[]> weightsOutIn, int[] outs, int in) {
-    int total = 0;
+  List<String> fusedLinear(String x, String name, List<Supplier<float[]>> weightsOutIn, int[] outs,
+      int in, String biasName, Supplier<float[]> bias) {
+    int sum = 0;
     for (int o : outs) {
-      total += o;
+      sum += o;
     }
-    float[] t = new float[in * total];
-    int col = 0;
-    for (int k = 0; k < outs.length; k++) {
-      float[] w = weightsOutIn.get(k);
-      for (int o = 0; o < outs[k]; o++) {
-        for (int i = 0; i < in; i++) {
-          t[i * total + col + o] = w[o * in + i];
-        }
-      }
-      col += outs[k];
+    int total = sum;
+    Supplier<float[]> transposed =
+        () -> {
+          float[] t = new float[Math.multiplyExact(in, total)];
+          int col = 0;
+          for (int k = 0; k < outs.length; k++) {
+            float[] w = weightsOutIn.get(k).get();
+            for (int o = 0; o < outs[k]; o++) {
+              for (int i = 0; i < in; i++) {
+                t[i * total + col + o] = w[o * in + i];
+              }
+            }
+            col += outs[k];
+          }
+          return t;
+        };
+    String y = g.op("MatMul", x, g.initializer(OnnxConstant.lazyFloats(name, transposed, in, total)));
+    if (bias != null) {
+      y = g.op("Add", y, g.initializer(OnnxConstant.lazyFloats(biasName, bias, total)));
     }
-    String y = g.op("MatMul", x, g.initializer(OnnxConstant.ofFloats(name, t, in, total)));
     if (outs.length == 1) {
       return List.of(y);
     }
@@ -106,9 +121,10 @@ final class GraphOps {
   }
 
   /** LayerNorm over the last axis with weight and bias (biased variance, as PyTorch). */
-  String layerNorm(String x, String name, float[] weight, float[] bias, float eps) {
-    String w = g.initializer(OnnxConstant.ofFloats(name + ".weight", weight, weight.length));
-    String b = g.initializer(OnnxConstant.ofFloats(name + ".bias", bias, bias.length));
+  String layerNorm(
+      String x, String name, Supplier<float[]> weight, Supplier<float[]> bias, int dim, float eps) {
+    String w = g.initializer(OnnxConstant.lazyFloats(name + ".weight", weight, dim));
+    String b = g.initializer(OnnxConstant.lazyFloats(name + ".bias", bias, dim));
     return g.op(
         "LayerNormalization",
         List.of(x, w, b),
@@ -125,6 +141,27 @@ final class GraphOps {
   String gelu(String x) {
     String e = g.op("Erf", g.op("Div", x, g.scalar((float) Math.sqrt(2.0))));
     return g.op("Mul", g.op("Mul", x, g.scalar(0.5f)), g.op("Add", e, g.scalar(1f)));
+  }
+
+  /** Quick GELU: {@code x * sigmoid(1.702 x)}. */
+  String quickGelu(String x) {
+    return g.op("Mul", x, g.op("Sigmoid", g.op("Mul", x, g.scalar(1.702f))));
+  }
+
+  /**
+   * A Hugging Face activation by its {@code ACT2FN} name, as the DJL model computes it.
+   *
+   * @throws IllegalArgumentException for a name the model does not run
+   */
+  String activation(String x, String name) {
+    return switch (name) {
+      case "quick_gelu" -> quickGelu(x);
+      case "gelu" -> gelu(x);
+      case "gelu_pytorch_tanh", "gelu_new" -> geluTanh(x);
+      case "silu" -> silu(x);
+      case "relu" -> g.op("Relu", x);
+      default -> throw new IllegalArgumentException("activation " + name + " has no ONNX form");
+    };
   }
 
   /** Tanh-approximated GELU. */

@@ -1,15 +1,21 @@
 package org.rlaifv.djl.export;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A named constant tensor ({@code TensorProto}) holding float32 or int64 data, written as
- * little-endian {@code raw_data} inside the model file (no external data).
+ * little-endian {@code raw_data} inside the model file or, for a weight of a large graph, in an
+ * external-data file beside it.
  *
- * <p>Immutable: the factories copy the data.
+ * <p>Immutable: the factories copy the data. A weight made by {@link #lazyFloats} holds no data
+ * until it is written: its values are computed then, written, and dropped, so that a graph of
+ * several gigabytes is streamed to disk one tensor at a time.
  */
 public final class OnnxConstant {
   /** ONNX {@code TensorProto.DataType.FLOAT}. */
@@ -21,16 +27,28 @@ public final class OnnxConstant {
   private final String name;
   private final int dataType;
   private final long[] shape;
-  private final byte[] raw;
+  /** Bytes written per chunk when a lazy weight is converted to little-endian. */
+  private static final int CHUNK_FLOATS = 1 << 18;
 
-  private OnnxConstant(String name, int dataType, long[] shape, byte[] raw) {
+  private final byte[] raw;
+  private final Supplier<float[]> lazy;
+  private final long count;
+
+  private OnnxConstant(
+      String name, int dataType, long[] shape, byte[] raw, Supplier<float[]> lazy, long count) {
     this.name = Objects.requireNonNull(name, "tensor name");
     this.dataType = dataType;
     this.shape = shape.clone();
     this.raw = raw;
+    this.lazy = lazy;
+    this.count = count;
   }
 
-  private static long count(String name, long[] shape, int length) {
+  private OnnxConstant(String name, int dataType, long[] shape, byte[] raw) {
+    this(name, dataType, shape, raw, null, -1);
+  }
+
+  private static long elements(String name, long[] shape) {
     long n = 1;
     for (long d : shape) {
       if (d < 0) {
@@ -38,6 +56,11 @@ public final class OnnxConstant {
       }
       n *= d;
     }
+    return n;
+  }
+
+  private static long count(String name, long[] shape, long length) {
+    long n = elements(name, shape);
     if (n != length) {
       throw new IllegalArgumentException(
           "tensor "
@@ -67,6 +90,20 @@ public final class OnnxConstant {
     ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(data);
     return new OnnxConstant(name, FLOAT, shape, b.array());
+  }
+
+  /**
+   * Creates a float32 weight whose values are computed only when the tensor is written (and
+   * dropped afterwards); see the class comment.
+   *
+   * @param name tensor name, unique in its graph
+   * @param data computes the values, row-major, as many as the shape holds
+   * @param shape the dimensions
+   * @return the tensor
+   */
+  static OnnxConstant lazyFloats(String name, Supplier<float[]> data, long... shape) {
+    return new OnnxConstant(
+        name, FLOAT, shape, null, Objects.requireNonNull(data, "data"), elements(name, shape));
   }
 
   /**
@@ -109,17 +146,77 @@ public final class OnnxConstant {
    * @return the byte count
    */
   public long byteSize() {
-    return raw.length;
+    return raw != null ? raw.length : 4 * count;
   }
 
-  byte[] encode() {
-    ProtoWriter w = new ProtoWriter(raw.length + 64 + name.length());
+  /** Whether the values are computed when written (a model weight, see {@link #lazyFloats}). */
+  boolean isLazy() {
+    return lazy != null;
+  }
+
+  /**
+   * Encodes the {@code TensorProto} fields that precede the data: dims, data type and name, and
+   * for a tensor stored outside the model file its external-data location, offset and length.
+   *
+   * @param location the external-data file name, or null for data inside the model file
+   * @param offset the data's offset in that file
+   */
+  byte[] header(String location, long offset) {
+    ProtoWriter w = new ProtoWriter(64 + name.length());
     for (long d : shape) {
       w.varint(1, d);
     }
     w.varint(2, dataType);
     w.string(8, name);
-    w.bytes(9, raw);
+    if (location != null) {
+      w.message(13, new ProtoWriter().string(1, "location").string(2, location));
+      w.message(13, new ProtoWriter().string(1, "offset").string(2, Long.toString(offset)));
+      w.message(13, new ProtoWriter().string(1, "length").string(2, Long.toString(byteSize())));
+      w.varint(14, 1); // data_location = EXTERNAL
+    }
     return w.toByteArray();
+  }
+
+  /**
+   * Writes the raw little-endian data, computing a lazy weight's values now.
+   *
+   * @param out the stream
+   * @throws IOException when the stream fails
+   * @throws IllegalStateException when a lazy weight yields another number of values than its
+   *     shape holds
+   */
+  void writeData(OutputStream out) throws IOException {
+    if (raw != null) {
+      out.write(raw);
+      return;
+    }
+    float[] values = lazy.get();
+    if (values.length != count) {
+      throw new IllegalStateException(
+          "weight " + name + " yielded " + values.length + " values, its shape "
+              + Arrays.toString(shape) + " holds " + count);
+    }
+    ByteBuffer b =
+        ByteBuffer.allocate(4 * Math.min(CHUNK_FLOATS, values.length)).order(ByteOrder.LITTLE_ENDIAN);
+    for (int from = 0; from < values.length; from += CHUNK_FLOATS) {
+      int n = Math.min(CHUNK_FLOATS, values.length - from);
+      b.clear();
+      b.asFloatBuffer().put(values, from, n);
+      out.write(b.array(), 0, 4 * n);
+    }
+  }
+
+  /** Encodes the whole {@code TensorProto} with its data inside (for small tensors and tests). */
+  byte[] encode() {
+    try {
+      java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream((int) byteSize());
+      writeData(data);
+      ProtoWriter w = new ProtoWriter((int) byteSize() + 64 + name.length());
+      w.raw(header(null, 0));
+      w.bytes(9, data.toByteArray());
+      return w.toByteArray();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

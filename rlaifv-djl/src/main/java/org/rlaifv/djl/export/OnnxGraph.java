@@ -1,17 +1,22 @@
 package org.rlaifv.djl.export;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * Builds one ONNX graph and writes it as a {@code ModelProto} (IR version {@value #IR_VERSION},
- * default-domain opset {@value #OPSET}), with every initializer stored inside the file.
+ * default-domain opset {@value #OPSET}), with every initializer stored inside the file or, for
+ * graphs over protobuf's 2 GB limit, the weights in an external-data file ({@link #writeAll}).
  *
  * <p>Nodes are added in topological order. The helper methods ({@link #op}, {@link #constant})
  * name their outputs uniquely, so graph code reads like the maths it encodes:
@@ -34,6 +39,9 @@ public final class OnnxGraph {
 
   /** The default-domain operator set the graphs use. */
   public static final int OPSET = 17;
+
+  /** Alignment of each weight's offset in an external-data file (a page, for memory mapping). */
+  static final int EXTERNAL_ALIGNMENT = 4096;
 
   /** Element types of graph inputs and outputs. */
   public enum ElemType {
@@ -253,52 +261,172 @@ public final class OnnxGraph {
   }
 
   /**
-   * Encodes the graph as a complete {@code ModelProto}.
+   * Returns the bytes of this graph's weights (the initializers made by {@link
+   * OnnxConstant#lazyFloats}), which {@link #writeAll} may move to an external-data file.
+   *
+   * @return the byte count
+   */
+  long weightBytes() {
+    long n = 0;
+    for (OnnxConstant t : initializers) {
+      if (t.isLazy()) {
+        n += t.byteSize();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Encodes the graph as a complete {@code ModelProto}, every initializer inside.
    *
    * @param producer the producer name recorded in the model
    * @return the serialised model
+   * @throws IllegalStateException when the model would exceed protobuf's 2 GB limit
    */
   public byte[] toModelBytes(String producer) {
-    long total = 0;
-    for (OnnxConstant t : initializers) {
-      total += t.byteSize() + 64;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      writeModel(out, producer, Map.of(), null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    if (total > Integer.MAX_VALUE - (1 << 20)) {
-      throw new IllegalStateException(
-          "graph " + name + " holds " + total + " bytes of initializers, over the 2 GB protobuf limit");
-    }
-    ProtoWriter g = new ProtoWriter((int) total + 4096);
+    return out.toByteArray();
+  }
+
+  /**
+   * Streams the {@code ModelProto}: sizes first (from the tensors' shapes, without computing any
+   * weight), then the fields, each weight computed only as it is written.
+   *
+   * @param external offsets of the initializers stored in {@code location}; the others go inside
+   * @param location the external-data file name, relative to the model file
+   */
+  private void writeModel(
+      OutputStream out, String producer, Map<String, Long> external, String location)
+      throws IOException {
+    byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+    List<byte[]> headers = new ArrayList<>(initializers.size());
+    long[] tensorSizes = new long[initializers.size()];
+    long graphSize = ProtoWriter.fieldSize(2, nameBytes.length);
     for (byte[] n : nodes) {
-      g.message(1, n);
+      graphSize += ProtoWriter.fieldSize(1, n.length);
     }
-    g.string(2, name);
-    for (OnnxConstant t : initializers) {
-      g.message(5, t.encode());
+    for (int i = 0; i < initializers.size(); i++) {
+      OnnxConstant t = initializers.get(i);
+      Long offset = external.get(t.name());
+      byte[] h = offset == null ? t.header(null, 0) : t.header(location, offset);
+      headers.add(h);
+      tensorSizes[i] = h.length + (offset == null ? ProtoWriter.fieldSize(9, t.byteSize()) : 0);
+      graphSize += ProtoWriter.fieldSize(5, tensorSizes[i]);
     }
     for (byte[] i : inputs) {
-      g.message(11, i);
+      graphSize += ProtoWriter.fieldSize(11, i.length);
     }
     for (byte[] o : outputs) {
-      g.message(12, o);
+      graphSize += ProtoWriter.fieldSize(12, o.length);
+    }
+    if (graphSize > Integer.MAX_VALUE - (1 << 20)) {
+      throw new IllegalStateException(
+          "graph " + name + " takes " + graphSize + " bytes, over the 2 GB protobuf limit: write its"
+              + " weights to an external-data file");
     }
     ProtoWriter opset = new ProtoWriter().string(1, "").varint(2, OPSET);
-    ProtoWriter m = new ProtoWriter(g.size() + 256);
+    ProtoWriter m = new ProtoWriter();
     m.varint(1, IR_VERSION);
     m.string(2, producer);
     m.string(3, "1");
     m.message(8, opset);
-    m.message(7, g);
-    return m.toByteArray();
+    out.write(m.toByteArray());
+    ProtoWriter.lengthPrefix(out, 7, graphSize);
+    for (byte[] n : nodes) {
+      ProtoWriter.lengthPrefix(out, 1, n.length);
+      out.write(n);
+    }
+    ProtoWriter.lengthPrefix(out, 2, nameBytes.length);
+    out.write(nameBytes);
+    for (int i = 0; i < initializers.size(); i++) {
+      OnnxConstant t = initializers.get(i);
+      ProtoWriter.lengthPrefix(out, 5, tensorSizes[i]);
+      out.write(headers.get(i));
+      if (!external.containsKey(t.name())) {
+        ProtoWriter.lengthPrefix(out, 9, t.byteSize());
+        t.writeData(out);
+      }
+    }
+    for (byte[] i : inputs) {
+      ProtoWriter.lengthPrefix(out, 11, i.length);
+      out.write(i);
+    }
+    for (byte[] o : outputs) {
+      ProtoWriter.lengthPrefix(out, 12, o.length);
+      out.write(o);
+    }
   }
 
   /**
-   * Writes the model file atomically (a temporary file renamed into place).
+   * Writes the model file atomically (a temporary file renamed into place), every initializer
+   * inside it, streaming the weights one at a time.
    *
    * @param file destination {@code .onnx} file
    * @param producer the producer name recorded in the model
    * @throws UncheckedIOException when the file cannot be written
+   * @throws IllegalStateException when the model would exceed protobuf's 2 GB limit
    */
   public void write(Path file, String producer) {
-    org.rlaifv.core.io.AtomicFiles.write(file, toModelBytes(producer));
+    org.rlaifv.core.io.AtomicFiles.write(file, out -> writeModel(out, producer, Map.of(), null));
+  }
+
+  /**
+   * Writes graphs whose weights live in one external-data file, as ONNX's {@code
+   * save_model(..., save_as_external_data=True)} and Hugging Face Optimum write models over 2 GB:
+   * each weight ({@link OnnxConstant#lazyFloats}) is stored once in {@code dataFile}, at an offset
+   * aligned to {@value #EXTERNAL_ALIGNMENT} bytes, and every graph's {@code TensorProto} of it has
+   * {@code data_location = EXTERNAL} with {@code location}, {@code offset} and {@code length}
+   * entries; other initializers stay inside the model files. Graphs that use a weight of the same
+   * name share its bytes (the builders give a name to one content only). Every file is written
+   * atomically; the weights are computed one at a time while the data file is written.
+   *
+   * @param graphs the graphs
+   * @param files each graph's model file, beside {@code dataFile}
+   * @param producer the producer name recorded in the models
+   * @param dataFile the external-data file
+   * @throws UncheckedIOException when a file cannot be written
+   */
+  static void writeAll(List<OnnxGraph> graphs, List<Path> files, String producer, Path dataFile) {
+    Map<String, Long> offsets = new java.util.LinkedHashMap<>();
+    List<OnnxConstant> stored = new ArrayList<>();
+    long end = 0;
+    for (OnnxGraph g : graphs) {
+      for (OnnxConstant t : g.initializers) {
+        if (t.isLazy() && !offsets.containsKey(t.name())) {
+          end = (end + EXTERNAL_ALIGNMENT - 1) / EXTERNAL_ALIGNMENT * EXTERNAL_ALIGNMENT;
+          offsets.put(t.name(), end);
+          stored.add(t);
+          end += t.byteSize();
+        }
+      }
+    }
+    org.rlaifv.core.io.AtomicFiles.write(
+        dataFile,
+        out -> {
+          long at = 0;
+          for (OnnxConstant t : stored) {
+            long offset = offsets.get(t.name());
+            out.write(new byte[(int) (offset - at)]);
+            t.writeData(out);
+            at = offset + t.byteSize();
+          }
+        });
+    String location = dataFile.getFileName().toString();
+    for (int i = 0; i < graphs.size(); i++) {
+      OnnxGraph g = graphs.get(i);
+      Map<String, Long> own = new java.util.HashMap<>();
+      for (OnnxConstant t : g.initializers) {
+        if (t.isLazy()) {
+          own.put(t.name(), offsets.get(t.name()));
+        }
+      }
+      org.rlaifv.core.io.AtomicFiles.write(
+          files.get(i), out -> g.writeModel(out, producer, own, location));
+    }
   }
 }

@@ -1,6 +1,8 @@
 package org.rlaifv.djl.export;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,7 +10,9 @@ import java.nio.charset.StandardCharsets;
  * fixed 32-bit values, length-delimited bytes, strings and nested messages).
  *
  * <p>Nested messages are built bottom-up: encode the child into its own writer, then {@link
- * #message(int, ProtoWriter)} copies it in with its length prefix.
+ * #message(int, ProtoWriter)} copies it in with its length prefix. A message too large to hold in
+ * memory (a model with its weights) is streamed instead: its size is worked out from the parts
+ * ({@link #fieldSize}) and written as a prefix ({@link #lengthPrefix}) before the parts.
  */
 final class ProtoWriter {
   private static final int VARINT = 0;
@@ -80,6 +84,46 @@ final class ProtoWriter {
   /** Writes an already-encoded nested message field. */
   ProtoWriter message(int field, byte[] encoded) {
     return bytes(field, encoded);
+  }
+
+  /** Appends already-encoded fields as they are. */
+  ProtoWriter raw(byte[] encoded) {
+    out.writeBytes(encoded);
+    return this;
+  }
+
+  /** Returns the number of bytes a varint of this value takes. */
+  static int varintSize(long value) {
+    int n = 1;
+    long v = value;
+    while ((v & ~0x7FL) != 0) {
+      n++;
+      v >>>= 7;
+    }
+    return n;
+  }
+
+  /** Returns the bytes a length-delimited field of this payload length takes, tag included. */
+  static long fieldSize(int field, long payload) {
+    return varintSize((long) field << 3) + varintSize(payload) + payload;
+  }
+
+  /**
+   * Writes the tag and length prefix of a length-delimited field whose payload the caller then
+   * streams.
+   */
+  static void lengthPrefix(OutputStream stream, int field, long payload) throws IOException {
+    streamVarint(stream, ((long) field << 3) | LENGTH_DELIMITED);
+    streamVarint(stream, payload);
+  }
+
+  private static void streamVarint(OutputStream stream, long value) throws IOException {
+    long v = value;
+    while ((v & ~0x7FL) != 0) {
+      stream.write((int) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    stream.write((int) v);
   }
 
   /** Returns the number of bytes written so far. */

@@ -5,16 +5,19 @@ import org.rlaifv.djl.export.OnnxGraph.ElemType;
 
 /**
  * Writes the vision encoder and projector as one ONNX graph: {@code pixel_values [B,3,S,S]} in,
- * {@code image_features [B,N,H]} out (the projected patch embeddings the decoder consumes).
+ * {@code image_features [B,N,H]} out (the projected features the decoder consumes).
  *
- * <p>Mirrors the DJL model: a stride-p patch convolution without bias, learned positions, a
- * pre-LayerNorm, CLIP encoder layers (pre-norm attention without mask, quick-GELU MLP) up to the
- * configured feature layer, then linear-GELU-linear.
+ * <p>Mirrors the DJL model for both towers: a CLIP tower (stride-p patch convolution without bias,
+ * a class embedding before the patches when the model has one, learned positions, pre-LayerNorm)
+ * or a SigLIP tower (patch convolution with bias, no class token, no pre-LayerNorm); encoder layers
+ * (pre-norm attention without mask, the tower's MLP activation) up to the configured feature
+ * layer; the first feature dropped under the {@code default} select strategy; then linear,
+ * activation, linear with or without biases.
  */
 final class VisionGraph {
   private static final String V = "vision_tower.vision_model.";
 
-  /** The sizes the graph needs. */
+  /** The sizes and variants the graph needs. */
   record Shape(
       int imageSize,
       int patchSize,
@@ -23,10 +26,23 @@ final class VisionGraph {
       int intermediate,
       int layersUsed,
       float layerNormEps,
-      int textHidden) {
+      int textHidden,
+      boolean classToken,
+      boolean preLayerNorm,
+      String hiddenAct,
+      boolean dropFirstFeature,
+      String projectorAct) {
     int patches() {
       int g = imageSize / patchSize;
       return g * g;
+    }
+
+    int positions() {
+      return patches() + (classToken ? 1 : 0);
+    }
+
+    int features() {
+      return positions() - (dropFirstFeature ? 1 : 0);
     }
   }
 
@@ -39,31 +55,39 @@ final class VisionGraph {
     int n = s.patches();
     int p = s.patchSize();
     g.input("pixel_values", ElemType.FLOAT, "batch_size", 3, s.imageSize(), s.imageSize());
+    String convName = V + "embeddings.patch_embedding.weight";
     String convW =
-        g.initializer(
-            OnnxConstant.ofFloats(
-                V + "embeddings.patch_embedding.weight",
-                w.get(V + "embeddings.patch_embedding.weight", dv, 3, p, p),
-                dv,
-                3,
-                p,
-                p));
+        g.initializer(OnnxConstant.lazyFloats(convName, w.lazy(convName, dv, 3, p, p), dv, 3, p, p));
+    String convBiasName = V + "embeddings.patch_embedding.bias";
+    List<String> convIn =
+        w.has(convBiasName)
+            ? List.of(
+                "pixel_values",
+                convW,
+                g.initializer(OnnxConstant.lazyFloats(convBiasName, w.lazy(convBiasName, dv), dv)))
+            : List.of("pixel_values", convW);
     String x =
         g.op(
             "Conv",
-            List.of("pixel_values", convW),
+            convIn,
             OnnxAttribute.ofInts("kernel_shape", p, p),
             OnnxAttribute.ofInts("strides", p, p));
     x = o.transpose(o.reshape(x, 0, dv, n), 0, 2, 1);
+    if (s.classToken()) {
+      String clsName = V + "embeddings.class_embedding";
+      String cls = g.initializer(OnnxConstant.lazyFloats(clsName, w.lazy(clsName, dv), 1, 1, dv));
+      String shape = o.concat(0, o.dim("pixel_values", 0), g.ints(1, dv));
+      x = o.concat(1, g.op("Expand", cls, shape), x);
+    }
+    String posName = V + "embeddings.position_embedding.weight";
+    int positions = s.positions();
     String pos =
         g.initializer(
-            OnnxConstant.ofFloats(
-                V + "embeddings.position_embedding.weight",
-                w.get(V + "embeddings.position_embedding.weight", n, dv),
-                n,
-                dv));
+            OnnxConstant.lazyFloats(posName, w.lazy(posName, positions, dv), positions, dv));
     x = g.op("Add", x, pos);
-    x = layerNorm(o, w, x, V + "pre_layrnorm", dv, s.layerNormEps());
+    if (s.preLayerNorm()) {
+      x = layerNorm(o, w, x, V + "pre_layrnorm", dv, s.layerNormEps());
+    }
     int hd = dv / s.heads();
     String scale = g.scalar((float) (1.0 / Math.sqrt(hd)));
     for (int i = 0; i < s.layersUsed(); i++) {
@@ -77,15 +101,23 @@ final class VisionGraph {
       ctx = o.reshape(o.transpose(ctx, 0, 2, 1, 3), 0, 0, dv);
       x = g.op("Add", x, linear(o, w, ctx, pre + "self_attn.out_proj", dv, dv));
       h = layerNorm(o, w, x, pre + "layer_norm2", dv, s.layerNormEps());
-      h = linear(o, w, h, pre + "mlp.fc1", s.intermediate(), dv);
-      h = g.op("Mul", h, g.op("Sigmoid", g.op("Mul", h, g.scalar(1.702f))));
+      h = o.activation(linear(o, w, h, pre + "mlp.fc1", s.intermediate(), dv), s.hiddenAct());
       x = g.op("Add", x, linear(o, w, h, pre + "mlp.fc2", dv, s.intermediate()));
     }
+    if (s.dropFirstFeature()) {
+      x =
+          g.op(
+              "Slice",
+              x,
+              g.ints(1),
+              g.ints(Long.MAX_VALUE),
+              g.ints(1));
+    }
     String y = linear(o, w, x, "multi_modal_projector.linear_1", s.textHidden(), dv);
-    y = o.gelu(y);
+    y = o.activation(y, s.projectorAct());
     y = linear(o, w, y, "multi_modal_projector.linear_2", s.textHidden(), s.textHidden());
     g.node("Identity", List.of(y), List.of("image_features"));
-    g.output("image_features", ElemType.FLOAT, "batch_size", n, s.textHidden());
+    g.output("image_features", ElemType.FLOAT, "batch_size", s.features(), s.textHidden());
     return g;
   }
 
@@ -93,13 +125,16 @@ final class VisionGraph {
     return o.transpose(o.reshape(x, 0, 0, heads, hd), 0, 2, 1, 3);
   }
 
+  /** A linear layer {@code prefix.weight} with its {@code prefix.bias} when the model has one. */
   private static String linear(GraphOps o, WeightSource w, String x, String prefix, int out, int in) {
-    return o.linear(
-        x, prefix + ".weight", w.get(prefix + ".weight", out, in), out, in, w.get(prefix + ".bias", out));
+    String bias = prefix + ".bias";
+    return o.linear(x, prefix + ".weight", w.lazy(prefix + ".weight", out, in), out, in,
+        w.has(bias) ? w.lazy(bias, out) : null);
   }
 
   private static String layerNorm(
       GraphOps o, WeightSource w, String x, String prefix, int dim, float eps) {
-    return o.layerNorm(x, prefix, w.get(prefix + ".weight", dim), w.get(prefix + ".bias", dim), eps);
+    return o.layerNorm(x, prefix, w.lazy(prefix + ".weight", dim), w.lazy(prefix + ".bias", dim),
+        dim, eps);
   }
 }

@@ -1,22 +1,20 @@
 package org.rlaifv.djl.model;
 
 import ai.djl.Device;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.rlaifv.ModelFormatException;
+import org.rlaifv.core.hf.CausalLmTexts;
 import org.rlaifv.core.hf.ChatTemplate;
-import org.rlaifv.core.hf.GenerationConfig;
-import org.rlaifv.core.hf.TokenizerConfig;
 
 /**
  * A text-only causal LM directory opened for generation: the {@link CausalLmModel}, its {@link
  * HfTokenizer}, its chat template and its end-of-sequence ids.
  *
- * <p>The directory is a Hugging Face {@code LlamaForCausalLM}, {@code MistralForCausalLM} or {@code
+ * <p>The template, end-of-sequence and padding ids and decoding clean-up are core's {@link
+ * CausalLmTexts}, which the ONNX Runtime generator reads too. The directory is a Hugging Face {@code LlamaForCausalLM}, {@code MistralForCausalLM} or {@code
  * Qwen2ForCausalLM} directory as saved by transformers: {@code config.json}, {@code
  * model.safetensors} (or shards with {@code model.safetensors.index.json}), {@code
  * tokenizer.json}, {@code tokenizer_config.json} (special tokens, usually the chat template), a
@@ -39,20 +37,14 @@ import org.rlaifv.core.hf.TokenizerConfig;
 public final class LoadedCausalLm implements AutoCloseable {
   private final CausalLmModel model;
   private final HfTokenizer tokenizer;
-  private final ChatTemplate template;
-  private final long[] eosIds;
-  private final long padId;
-  private final boolean cleanUpSpaces;
+  private final CausalLmTexts texts;
   private final Path directory;
 
-  private LoadedCausalLm(CausalLmModel model, HfTokenizer tokenizer, ChatTemplate template,
-      long[] eosIds, long padId, boolean cleanUpSpaces, Path directory) {
+  private LoadedCausalLm(
+      CausalLmModel model, HfTokenizer tokenizer, CausalLmTexts texts, Path directory) {
     this.model = model;
     this.tokenizer = tokenizer;
-    this.template = template;
-    this.eosIds = eosIds;
-    this.padId = padId;
-    this.cleanUpSpaces = cleanUpSpaces;
+    this.texts = texts;
     this.directory = directory;
   }
 
@@ -70,10 +62,6 @@ public final class LoadedCausalLm implements AutoCloseable {
       throw new ModelFormatException("model directory " + dir + " does not exist");
     }
     TextConfig config = TextConfig.read(dir.resolve(VlmConfig.FILE_NAME));
-    ChatTemplate template = ChatTemplate.fromModelDirectory(dir);
-    TokenizerConfig tc = TokenizerConfig.fromModelDirectory(dir);
-    GenerationConfig gc = GenerationConfig.fromModelDirectory(dir);
-    List<Long> fromModel = configEosIds(dir.resolve(VlmConfig.FILE_NAME));
     HfTokenizer tok = HfTokenizer.fromModelDirectory(dir);
     CausalLmModel model = null;
     try {
@@ -83,18 +71,10 @@ public final class LoadedCausalLm implements AutoCloseable {
             + " ids but " + dir.resolve(VlmConfig.FILE_NAME) + " vocab_size is "
             + config.vocabSize());
       }
-      long[] eos = eosIds(dir, gc, fromModel, tc, tok);
-      for (long id : eos) {
-        if (id >= config.vocabSize()) {
-          throw new ModelFormatException(dir + ": end-of-sequence id " + id
-              + " is outside the vocabulary of " + config.vocabSize());
-        }
-      }
-      long pad = gc.padTokenId().isPresent() ? gc.padTokenId().getAsLong()
-          : tc.padToken().map(t -> tokenIdOrNone(tok, t)).filter(id -> id >= 0).orElse(eos[0]);
-      boolean cleanUp = cleanUpSpaces(dir.resolve(TokenizerConfig.FILE_NAME));
+      CausalLmTexts texts =
+          CausalLmTexts.open(dir, t -> tokenIdOrNone(tok, t), config.vocabSize());
       model = CausalLmModel.load(dir, device);
-      return new LoadedCausalLm(model, tok, template, eos, pad, cleanUp, dir);
+      return new LoadedCausalLm(model, tok, texts, dir);
     } catch (RuntimeException e) {
       if (model != null) {
         model.close();
@@ -102,53 +82,6 @@ public final class LoadedCausalLm implements AutoCloseable {
       tok.close();
       throw e;
     }
-  }
-
-  /** {@code clean_up_tokenization_spaces} of tokenizer_config.json; transformers' default is false. */
-  private static boolean cleanUpSpaces(Path file) {
-    if (!Files.isRegularFile(file)) {
-      return false;
-    }
-    try {
-      return VlmConfig.json().readTree(Files.readAllBytes(file))
-          .path("clean_up_tokenization_spaces").asBoolean(false);
-    } catch (IOException e) {
-      throw new ModelFormatException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** {@code eos_token_id} of config.json (one id or a list), as transformers falls back to it. */
-  private static List<Long> configEosIds(Path file) {
-    JsonNode v;
-    try {
-      v = VlmConfig.json().readTree(Files.readAllBytes(file)).path("eos_token_id");
-    } catch (IOException e) {
-      throw new ModelFormatException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-    List<Long> out = new ArrayList<>();
-    for (JsonNode id : v.isArray() ? v : List.of(v)) {
-      if (id.isIntegralNumber() && id.canConvertToLong() && id.asLong() >= 0) {
-        out.add(id.asLong());
-      }
-    }
-    return out;
-  }
-
-  private static long[] eosIds(Path dir, GenerationConfig gc, List<Long> fromModel,
-      TokenizerConfig tc, HfTokenizer tok) {
-    List<Long> ids = !gc.eosTokenIds().isEmpty() ? gc.eosTokenIds() : fromModel;
-    if (ids.isEmpty() && tc.eosToken().isPresent()) {
-      long id = tokenIdOrNone(tok, tc.eosToken().get());
-      if (id >= 0) {
-        ids = List.of(id);
-      }
-    }
-    if (ids.isEmpty()) {
-      throw new ModelFormatException("the model in " + dir + " names no end-of-sequence token:"
-          + " neither " + GenerationConfig.FILE_NAME + " nor " + VlmConfig.FILE_NAME
-          + " has eos_token_id, and " + TokenizerConfig.FILE_NAME + " has no eos_token");
-    }
-    return ids.stream().mapToLong(Long::longValue).toArray();
   }
 
   private static long tokenIdOrNone(HfTokenizer tok, String token) {
@@ -165,7 +98,7 @@ public final class LoadedCausalLm implements AutoCloseable {
    * @throws org.rlaifv.core.hf.TemplateException when the template raises
    */
   public String renderPrompt(String promptText) {
-    return template.renderTextTurn(promptText);
+    return texts.render(promptText);
   }
 
   /**
@@ -203,15 +136,12 @@ public final class LoadedCausalLm implements AutoCloseable {
    * @return the text
    */
   public String decode(long[] ids) {
-    String text = tokenizer.decode(ids, true);
-    return cleanUpSpaces ? cleanUpTokenization(text) : text;
+    return texts.cleanUp(tokenizer.decode(ids, true));
   }
 
   /** transformers' {@code clean_up_tokenization}. */
   static String cleanUpTokenization(String text) {
-    return text.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",")
-        .replace(" ' ", "'").replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s")
-        .replace(" 've", "'ve").replace(" 're", "'re");
+    return CausalLmTexts.cleanUpTokenization(text);
   }
 
   /**
@@ -221,12 +151,7 @@ public final class LoadedCausalLm implements AutoCloseable {
    * @return true for every end-of-sequence id of the model
    */
   public boolean isEos(long id) {
-    for (long e : eosIds) {
-      if (e == id) {
-        return true;
-      }
-    }
-    return false;
+    return texts.isEos(id);
   }
 
   /**
@@ -235,7 +160,7 @@ public final class LoadedCausalLm implements AutoCloseable {
    * @return a copy, at least one id
    */
   public long[] eosIds() {
-    return eosIds.clone();
+    return texts.eosIds();
   }
 
   /**
@@ -244,7 +169,7 @@ public final class LoadedCausalLm implements AutoCloseable {
    * @return {@code pad_token_id}, else the pad token's id, else the first end-of-sequence id
    */
   public long padId() {
-    return padId;
+    return texts.padId();
   }
 
   /**
@@ -271,7 +196,7 @@ public final class LoadedCausalLm implements AutoCloseable {
    * @return the template
    */
   public ChatTemplate template() {
-    return template;
+    return texts.template();
   }
 
   /**

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.rlaifv.TextGenerator;
 import org.rlaifv.djl.DjlTextGenerator;
-import org.rlaifv.djl.DjlTextGenerator.Completion;
+import org.rlaifv.core.text.Completion;
 import org.rlaifv.spi.BackendOptions;
 
 /**
