@@ -82,9 +82,9 @@ final class RealShapesBench {
    * @param matmulSide side of the matmul peak's square matrices
    * @param bandwidthFloats length of the bandwidth measurement's array
    */
-  record Workload(RealShapes.Spec spec, boolean quick, int threads, int questions, int samples, int shortTokens,
-      int longTokens, int textPrompts, int textTokens, int rounds, int samplerRounds, int matmulSide,
-      long bandwidthFloats) {
+  record Workload(RealShapes.Spec spec, boolean quick, int threads, int questions, int samples,
+      int shortTokens, int longTokens, int textPrompts, int textTokens, int rounds,
+      int samplerRounds, int matmulSide, long bandwidthFloats) {
 
     static Workload of(boolean quick, int threads) {
       return quick
@@ -92,12 +92,6 @@ final class RealShapesBench {
               1L << 24)
           : new Workload(RealShapes.full(), false, threads, 32, 8, 4, 36, 4, 32, 2, 1, 2048,
               1L << 26);
-    }
-
-    /** Returns the same workload on other shapes. */
-    Workload withSpec(RealShapes.Spec other) {
-      return new Workload(other, quick, threads, questions, samples, shortTokens, longTokens,
-          textPrompts, textTokens, rounds, samplerRounds, matmulSide, bandwidthFloats);
     }
   }
 

@@ -8,16 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlaifv.djl.internal.bench.RealShapes;
 
 /**
- * Runs {@code bench --real-shapes --quick} end to end (each backend in a child JVM) and checks the
- * {@code real_shapes} figures in bench.json; and the ONNX Runtime half in-process on the
- * architecture every export covers. Speeds are not asserted, only that each figure was measured.
+ * Runs {@code bench --real-shapes --quick} end to end (the models written, exported to ONNX, each
+ * backend measured in a child JVM) and checks the {@code real_shapes} figures in bench.json.
+ * Speeds are not asserted, only that each figure was measured.
  */
 @Tag("e2e")
 class RealShapesQuickTest {
@@ -45,26 +43,10 @@ class RealShapesQuickTest {
     assertEquals(1, djl.get("engine_threads").asInt());
     assertTrue(djl.get("sampler_full_length").asBoolean(), djl.toString());
     JsonNode onnx = section.get("onnx");
-    if (!onnx.has("unavailable")) {
-      for (String f : FIGURES) {
-        if (!f.equals("text_tokens_per_s") || !onnx.has("text_unavailable")) {
-          positive(onnx, f);
-        }
-      }
+    for (String f : FIGURES) {
+      positive(onnx, f);
     }
-  }
-
-  @Test
-  void onnxHalfMeasuresAnExportedModel(@TempDir Path tmp) {
-    RealShapesBench.Workload w =
-        RealShapesBench.Workload.of(true, 1).withSpec(RealShapes.quickBase());
-    Map<String, Object> f = RealShapesBench.measureOne("onnx", w, tmp, null, null);
-    for (String name : FIGURES) {
-      if (!name.equals("text_tokens_per_s") || !f.containsKey("text_unavailable")) {
-        assertTrue(f.get(name) instanceof Number n && n.doubleValue() > 0
-            && Double.isFinite(n.doubleValue()), name + " in " + f);
-      }
-    }
+    assertTrue(onnx.get("sampler_full_length").asBoolean(), onnx.toString());
   }
 
   private static void positive(JsonNode node, String field) {

@@ -117,19 +117,6 @@ public final class RealShapes {
     return new Spec("quick", config(64, 2, 4, 4, 176, 2048, v), 7);
   }
 
-  /**
-   * Returns toy shapes of the SDK's original architecture (a CLIP-style tower without class token,
-   * a Llama decoder without biases, an untied head): the one every ONNX export covers.
-   *
-   * @return the spec
-   */
-  public static Spec quickBase() {
-    VlmConfig.VisionConfig v = new VlmConfig.VisionConfig(64, 16, 64, 2, 4, 128, 1e-5);
-    VlmConfig c = new VlmConfig(64, 2, 4, 4, 176, 1e-6, 1e4, 2048, 4096, 0.02, v, "gelu", -1)
-        .withImageTokenIndex(2047);
-    return new Spec("quick-base", c, 7);
-  }
-
   private static VlmConfig config(int hidden, int layers, int heads, int kvHeads, int mlp,
       int vocab, VlmConfig.VisionConfig v) {
     return new VlmConfig(hidden, layers, heads, kvHeads, mlp, 1e-6, 1e6, vocab, 32768, 0.02, v,
