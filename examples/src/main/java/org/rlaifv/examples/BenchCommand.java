@@ -36,13 +36,21 @@ import picocli.CommandLine.Option;
  * judge.*}, {@code sampler.*}, {@code dpo.*} ({@code dpo.mfu} = train GFLOP/s / matmul GFLOP/s),
  * {@code onnx.*} at the top level for the LLaVA-shaped model, the same under {@code shapesworld}.
  *
+ * <p>With {@code --real-shapes} it runs only the real-size section instead ({@link
+ * RealShapesBench}: llava-interleave-qwen-0.5b's shapes on both backends, each in a JVM of its
+ * own) and writes it as {@code real_shapes} into {@code DIR/bench.json}, keeping the figures
+ * already there. A further section is a method that returns its figures as a map and a key of
+ * bench.json, as {@code realShapes()} does.
+ *
  * <pre>{@code
  * java -jar examples/target/rlaifv.jar bench --out runs/bench [--quick]
+ * java -jar examples/target/rlaifv.jar bench --real-shapes --out runs/bench [--quick] [--threads N]
  * }</pre>
  */
 @Command(name = "bench", sortOptions = false,
     description = {"Measures judge, sampler, DPO and ONNX Runtime throughput on a LLaVA-shaped "
-        + "model and on the ShapesWorld models; writes DIR/bench.json.", ""})
+        + "model and on the ShapesWorld models; writes DIR/bench.json. --real-shapes measures "
+        + "both backends at the sizes of llava-interleave-qwen-0.5b instead.", ""})
 final class BenchCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

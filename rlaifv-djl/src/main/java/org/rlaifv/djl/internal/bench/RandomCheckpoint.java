@@ -50,6 +50,23 @@ public final class RandomCheckpoint {
    * @throws UncheckedIOException when a file cannot be written
    */
   public static long write(Path dir, Map<String, long[]> shapes, long shardBytes, long seed) {
+    return write(dir, shapes, shardBytes, seed, true);
+  }
+
+  /**
+   * Writes the shards and the index, or, without data, shards that hold only their headers (a
+   * truncated checkpoint, for tests that must fail before any tensor is read).
+   *
+   * @param dir the model directory, created when absent
+   * @param shapes tensor name (as stored) to shape, in file order
+   * @param shardBytes a shard is closed before it would exceed this size
+   * @param seed the random seed
+   * @param withData whether the tensors' values are written
+   * @return the bytes of tensor data the headers describe
+   * @throws UncheckedIOException when a file cannot be written
+   */
+  public static long write(
+      Path dir, Map<String, long[]> shapes, long shardBytes, long seed, boolean withData) {
     List<Map<String, long[]>> shards = new ArrayList<>();
     Map<String, long[]> cur = new LinkedHashMap<>();
     long size = 0;
@@ -71,7 +88,7 @@ public final class RandomCheckpoint {
       Files.createDirectories(dir);
       for (int s = 0; s < shards.size(); s++) {
         String file = String.format("model-%05d-of-%05d.safetensors", s + 1, shards.size());
-        total += writeShard(dir.resolve(file), shards.get(s), seed);
+        total += writeShard(dir.resolve(file), shards.get(s), seed, withData);
         for (String key : shards.get(s).keySet()) {
           map.put(key, file);
         }
@@ -84,8 +101,8 @@ public final class RandomCheckpoint {
     return total;
   }
 
-  private static long writeShard(Path file, Map<String, long[]> tensors, long seed)
-      throws IOException {
+  private static long writeShard(
+      Path file, Map<String, long[]> tensors, long seed, boolean withData) throws IOException {
     ObjectNode header = JSON.createObjectNode();
     header.putObject("__metadata__").put("format", "pt");
     long off = 0;
@@ -113,7 +130,8 @@ public final class RandomCheckpoint {
       hb.flip();
       writeFully(ch, hb);
       ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-      for (Map.Entry<String, long[]> e : tensors.entrySet()) {
+      for (Map.Entry<String, long[]> e : withData ? tensors.entrySet()
+          : Map.<String, long[]>of().entrySet()) {
         writeTensor(ch, chunk, e.getKey(), count(e.getValue()), seed);
       }
     }
