@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -163,7 +164,8 @@ final class RealShapesBench {
     if (!backend.equals("onnx")) {
       return new Dirs(vlm, text);
     }
-    return new Dirs(export(vlm, base.resolve("vlm-onnx")), exportOrNull(text, base.resolve("text-onnx")));
+    return new Dirs(export(vlm, base.resolve("vlm-onnx")),
+        exportOrNull(text, base.resolve("text-onnx")));
   }
 
   /** Exports a directory to ONNX once; a finished export is marked and reused. */
@@ -171,7 +173,7 @@ final class RealShapesBench {
     Path marker = out.resolve(RealShapes.MARKER);
     try {
       byte[] want = Files.readAllBytes(model.resolve(RealShapes.MARKER));
-      if (Files.isRegularFile(marker) && java.util.Arrays.equals(Files.readAllBytes(marker), want)) {
+      if (Files.isRegularFile(marker) && Arrays.equals(Files.readAllBytes(marker), want)) {
         return out;
       }
       long t0 = System.nanoTime();
@@ -262,31 +264,25 @@ final class RealShapesBench {
     BackendOptions opts = BackendOptions.defaults().withThreads(w.threads());
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("engine_threads", w.threads());
+    // other processes on the machine: the figures of a loaded machine are lower bounds
+    f.put("load_average_start", loadAverage());
 
-    // The engine's own peaks, in this process, before the models take memory.
-    double gflops;
-    double gbs;
-    int reps = w.quick() ? 5 : 8;
-    int bwReps = 5;
-    if (backend.equals("onnx")) {
-      gflops = OnnxBench.matmulGflops(w.matmulSide(), reps, opts);
-      gbs = OnnxBench.readBandwidthGbs(w.bandwidthFloats(), bwReps, opts);
-    } else {
-      // the judge below applies the same count through the SPI; set it before measuring
+    // The engine's own peaks, in this process, measured before and after the workload: the
+    // better of the two is the peak (a peak taken while other processes load the machine would
+    // understate it and overstate every fraction below).
+    if (backend.equals("djl")) {
+      // the roles below apply the same count through the SPI; set it before measuring
       org.rlaifv.djl.Devices.applyThreads(w.threads());
-      gflops = DjlBench.matmulGflops(w.matmulSide(), reps);
-      gbs = DjlBench.readBandwidthGbs(w.bandwidthFloats(), bwReps);
     }
-    f.put("matmul_gflops", gflops);
-    f.put("bandwidth_gbs", gbs);
-    LOG.info("{}: matmul {} GFLOP/s, read bandwidth {} GB/s", backend, fmt(gflops), fmt(gbs));
+    double[] peaks = peaks(backend, w, opts);
+    LOG.info("{}: matmul {} GFLOP/s, read bandwidth {} GB/s", backend, fmt(peaks[0]),
+        fmt(peaks[1]));
 
-    Path vlmDir = model;
     int side = spec.vlm().visionConfig().imageSize();
     Image image = randomImage(side, 1);
     List<PolarQuestion> questions = questions(w.questions());
     int imageTokens = spec.vlm().numImageTokens();
-    int prefillTokens = RealShapes.promptTokens(vlmDir, imageTokens,
+    int prefillTokens = RealShapes.promptTokens(model, imageTokens,
         DjlPolarJudge.questionText(questions.get(0)));
     double prefillFlops = RealShapes.prefillFlops(spec.vlm(), prefillTokens);
     try (PolarJudge judge = provider.newJudge(Checkpoint.of(model), opts)) {
@@ -301,7 +297,6 @@ final class RealShapesBench {
       f.put("prefill_s", prefill);
       f.put("prefill_tokens", prefillTokens);
       f.put("prefill_gflop", prefillFlops / 1e9);
-      f.put("prefill_mfu", prefillFlops / prefill / 1e9 / gflops);
       LOG.info("{}: prefill of {} positions {} s", backend, prefillTokens, fmt(prefill));
       double judgeS = Double.MAX_VALUE;
       for (int r = 0; r < w.rounds(); r++) {
@@ -315,7 +310,7 @@ final class RealShapesBench {
     }
 
     String promptText = "Describe the image in detail.";
-    int samplerPrefix = RealShapes.promptTokens(vlmDir, imageTokens, promptText);
+    int samplerPrefix = RealShapes.promptTokens(model, imageTokens, promptText);
     try (ResponseSampler sampler = provider.newSampler(Checkpoint.of(model), opts)) {
       Prompt prompt = new Prompt("real-shapes", image, promptText);
       SamplingParams shortRun = SamplingParams.builder().n(w.samples()).temperature(1.0)
@@ -340,18 +335,15 @@ final class RealShapesBench {
       double step = (tLong - tShort) / steps;
       double bytes = RealShapes.decodeStepBytes(spec.vlm(), w.samples(), samplerPrefix,
           (w.shortTokens() + w.longTokens()) / 2.0);
-      double floor = bytes / (gbs * 1e9);
       f.put("sampler_n", w.samples());
       f.put("sampler_tokens", longTokens);
       f.put("sampler_tokens_per_s", longTokens / tLong);
       f.put("decode_step_s", step);
       f.put("decode_step_bytes_gb", bytes / 1e9);
-      f.put("decode_floor_s", floor);
-      f.put("decode_bandwidth_fraction", floor / step);
       f.put("sampler_full_length", longTokens == (long) w.samples() * w.longTokens()
           && shortTokens == (long) w.samples() * w.shortTokens());
-      LOG.info("{}: sampled {} tokens in {} s; decode step {} s (floor {} s)", backend,
-          longTokens, fmt(tLong), fmt(step), fmt(floor));
+      LOG.info("{}: sampled {} tokens in {} s; decode step {} s", backend, longTokens,
+          fmt(tLong), fmt(step));
     }
 
     if (text != null && provider.hasCapability(Capability.TEXT_GENERATION)) {
@@ -382,8 +374,40 @@ final class RealShapesBench {
           ? "the text-only model was not exported for this backend"
           : "the " + backend + " backend has no TEXT_GENERATION capability");
     }
+    double[] after = peaks(backend, w, opts);
+    double gflops = Math.max(peaks[0], after[0]);
+    double gbs = Math.max(peaks[1], after[1]);
+    f.put("matmul_gflops", gflops);
+    f.put("bandwidth_gbs", gbs);
+    f.put("matmul_gflops_start_end", List.of(peaks[0], after[0]));
+    f.put("bandwidth_gbs_start_end", List.of(peaks[1], after[1]));
+    f.put("prefill_mfu", prefillFlops / (double) f.get("prefill_s") / 1e9 / gflops);
+    double floor = (double) f.get("decode_step_bytes_gb") / gbs;
+    f.put("decode_floor_s", floor);
+    f.put("decode_bandwidth_fraction", floor / (double) f.get("decode_step_s"));
     f.put("peak_rss_mb", peakRssMb());
+    f.put("load_average_end", loadAverage());
     return f;
+  }
+
+  /** The engine's matmul GFLOP/s and read GB/s, measured now. */
+  private static double[] peaks(String backend, Workload w, BackendOptions opts) {
+    int reps = w.quick() ? 5 : 8;
+    if (backend.equals("onnx")) {
+      return new double[] {OnnxBench.matmulGflops(w.matmulSide(), reps, opts),
+          OnnxBench.readBandwidthGbs(w.bandwidthFloats(), 5, opts)};
+    }
+    return new double[] {DjlBench.matmulGflops(w.matmulSide(), reps),
+        DjlBench.readBandwidthGbs(w.bandwidthFloats(), 5)};
+  }
+
+  /** The one-minute load average, or -1 where /proc is absent. */
+  private static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** Peak resident set size of this process in MiB (VmHWM), or -1 where /proc is absent. */
