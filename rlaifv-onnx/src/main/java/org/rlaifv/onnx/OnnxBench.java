@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * processes affects both alike. The DJL side is found through the backend SPI, so {@code
  * rlaifv-djl} must be on the class path at run time.
  *
+ * <p>{@link #matmulGflops} and {@link #readBandwidthGbs} measure ONNX Runtime's own matmul rate and
+ * memory bandwidth with one-node graphs, the denominators of {@code bench --real-shapes}'s
+ * fractions.
+ *
  * <pre>{@code
  * Map<String, Double> figures =
  *     OnnxBench.run(Checkpoint.of(modelDir), Checkpoint.of(onnxDir), OnnxBench.Settings.defaults());
