@@ -201,6 +201,8 @@ final class RealShapesBench {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx3g");
+    // weights are read through direct buffers, whose limit defaults to the heap's
+    cmd.add("-XX:MaxDirectMemorySize=8g");
     cmd.add("-Dai.djl.pytorch.num_threads=" + w.threads());
     cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
     for (String p : List.of("ai.djl.offline", "org.slf4j.simpleLogger.defaultLogLevel")) {
