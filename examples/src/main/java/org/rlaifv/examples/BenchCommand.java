@@ -37,13 +37,22 @@ import picocli.CommandLine.Option;
  * judge.*}, {@code sampler.*}, {@code dpo.*} ({@code dpo.mfu} = train GFLOP/s / matmul GFLOP/s),
  * {@code onnx.*} at the top level for the LLaVA-shaped model, the same under {@code shapesworld}.
  *
+ * <p>With {@code --real-shapes} it runs only the real-size section instead ({@link
+ * RealShapesBench}: llava-interleave-qwen-0.5b's shapes on both backends, each in a JVM of its
+ * own) and writes it as {@code real_shapes} into {@code DIR/bench.json}, keeping the figures
+ * already there. A further section is a method that returns its figures as a map and a key of
+ * bench.json, as {@code realShapes()} does.
+ *
  * <pre>{@code
- * java -jar examples/target/rlaifv.jar bench --out runs/bench [--quick] [--lora]
+ * java -jar examples/target/rlaifv.jar bench --out runs/bench [--quick]
+ * java -jar examples/target/rlaifv.jar bench --real-shapes --out runs/bench [--quick] [--threads N]
+ * java -jar examples/target/rlaifv.jar bench --lora --out runs/bench [--quick]
  * }</pre>
  */
 @Command(name = "bench", sortOptions = false,
     description = {"Measures judge, sampler, DPO and ONNX Runtime throughput on a LLaVA-shaped "
-        + "model and on the ShapesWorld models; writes DIR/bench.json.", ""})
+        + "model and on the ShapesWorld models; writes DIR/bench.json. --real-shapes measures "
+        + "both backends at the sizes of llava-interleave-qwen-0.5b instead.", ""})
 final class BenchCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -67,6 +76,33 @@ final class BenchCommand implements Callable<Integer> {
       + "DIR/bench-lora.json.")
   boolean lora;
 
+  @Option(names = "--real-shapes", description = "Only the real-shapes section: random weights "
+      + "with the shapes of llava-interleave-qwen-0.5b on both backends, each in a JVM of its "
+      + "own; written as real_shapes in DIR/bench.json, beside any figures already there.")
+  boolean realShapes;
+
+  @Option(names = "--backend", paramLabel = "NAME",
+      description = "With --real-shapes: measure only this backend (djl or onnx), in this JVM.")
+  String backend;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "With --real-shapes: intra-op threads of both engines (default: 1, the "
+          + "SDK's default; on a shared machine a second PyTorch thread made decoding 10x slower).")
+  Integer threads;
+
+  @Option(names = "--cache", paramLabel = "DIR",
+      description = "With --real-shapes: where the generated model directories and their ONNX "
+          + "export are kept for later runs (default: rlaifv-real-shapes in the temp directory).")
+  Path cache;
+
+  @Option(names = "--model", paramLabel = "DIR", hidden = true,
+      description = "With --backend: the model directory to measure (default: generated).")
+  Path model;
+
+  @Option(names = "--text-model", paramLabel = "DIR", hidden = true,
+      description = "With --backend: the text-only model directory (default: generated).")
+  Path textModel;
+
   @Mixin
   HelpFlag help;
 
@@ -76,8 +112,17 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (lora && realShapes) {
+      throw new InvalidInputException("--lora and --real-shapes are separate runs: give one");
+    }
     if (lora) {
       return loraSection();
+    }
+    if (realShapes) {
+      return realShapes();
+    }
+    if (backend != null || model != null || textModel != null) {
+      throw new InvalidInputException("--backend, --model and --text-model need --real-shapes");
     }
     Path models = ShapesModels.requireModelsDirectory(modelsOption);
     for (String m : List.of(ShapesModels.POLICY, ShapesModels.LABELER)) {
@@ -174,6 +219,68 @@ final class BenchCommand implements Callable<Integer> {
         + " %.2fx pairs/s; wrote %s%n", 100 * (Double) r.get("optimizer_state_ratio"),
         100 * (Double) r.get("peak_rss_reduction"), (Double) r.get("speedup"), file);
     return 0;
+  }
+
+  /** Runs the real-shapes section and merges it into DIR/bench.json. */
+  private int realShapes() {
+    int t = threads != null ? threads : org.rlaifv.djl.Devices.DEFAULT_THREADS;
+    if (t < 1) {
+      throw new InvalidInputException("--threads must be positive, got " + t);
+    }
+    if (backend != null && !RealShapesBench.BACKENDS.contains(backend)) {
+      throw new InvalidInputException(
+          "--backend must be one of " + RealShapesBench.BACKENDS + ", got " + backend);
+    }
+    RealShapesBench.Workload w = RealShapesBench.Workload.of(quick, t);
+    Path cacheDir = cache != null ? cache
+        : Path.of(System.getProperty("java.io.tmpdir"), "rlaifv-real-shapes");
+    Map<String, Object> section;
+    try {
+      Files.createDirectories(dir);
+      if (backend == null) {
+        Path work = Files.createTempDirectory("rlaifv-real-shapes-run");
+        try {
+          section = RealShapesBench.runAll(w, cacheDir, work);
+        } finally {
+          deleteTree(work);
+        }
+      } else {
+        section = new LinkedHashMap<>();
+        section.put(backend, RealShapesBench.measureOne(backend, w, cacheDir, model, textModel));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+    Path file = dir.resolve("bench.json");
+    Map<String, Object> root = new LinkedHashMap<>();
+    try {
+      if (Files.isRegularFile(file)) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> old = JSON.readValue(file.toFile(), Map.class);
+        root.putAll(old);
+      }
+      root.put("real_shapes", section);
+      JSON.writeValue(file.toFile(), root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    StringBuilder sb = new StringBuilder("bench --real-shapes:");
+    for (String b : RealShapesBench.BACKENDS) {
+      if (section.get(b) instanceof Map<?, ?> m) {
+        sb.append(String.format(Locale.ROOT, " %s prefill %s s (MFU %s), judge %s claims/s,"
+            + " sampler %s tokens/s (bandwidth fraction %s), text %s tokens/s, peak RSS %s MB;",
+            b, num(m.get("prefill_s")), num(m.get("prefill_mfu")),
+            num(m.get("judge_claims_per_s")), num(m.get("sampler_tokens_per_s")),
+            num(m.get("decode_bandwidth_fraction")), num(m.get("text_tokens_per_s")),
+            num(m.get("peak_rss_mb"))));
+      }
+    }
+    out.println(sb.append(" wrote ").append(file));
+    return 0;
+  }
+
+  private static String num(Object x) {
+    return x instanceof Number n ? String.format(Locale.ROOT, "%.3g", n.doubleValue()) : "n/a";
   }
 
   /** The ONNX workload; {@code judgePasses} is lowered for the slow LLaVA-shaped judge. */

@@ -1,11 +1,21 @@
 package org.rlaifv.onnx;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import org.rlaifv.BackendException;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.Claim;
 import org.rlaifv.Image;
@@ -35,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * alternate between the backends, and the best round of each is kept, so that load from other
  * processes affects both alike. The DJL side is found through the backend SPI, so {@code
  * rlaifv-djl} must be on the class path at run time.
+ *
+ * <p>{@link #matmulGflops} and {@link #readBandwidthGbs} measure ONNX Runtime's own matmul rate and
+ * memory bandwidth with one-node graphs, the denominators of {@code bench --real-shapes}'s
+ * fractions.
  *
  * <pre>{@code
  * Map<String, Double> figures =
@@ -133,7 +147,7 @@ public final class OnnxBench {
    * @param exported the same model exported to ONNX
    * @param settings the workload
    * @return the figures by name, in a stable order
-   * @throws org.rlaifv.BackendException when the {@code djl} backend is not on the class path
+   * @throws BackendException when the {@code djl} backend is not on the class path
    */
   public static Map<String, Double> run(Checkpoint model, Checkpoint exported, Settings settings) {
     BackendProvider djl = Backends.get("djl");
@@ -187,6 +201,155 @@ public final class OnnxBench {
     out.put(DJL_SAMPLER_TOKENS_PER_S, djlSampler);
     LOG.info("ONNX bench: {}", out);
     return out;
+  }
+
+  /**
+   * Measures fp32 matrix multiplication throughput through ONNX Runtime: a one-node {@code MatMul}
+   * graph of two {@code n x n} inputs in a session made with the options (threads, optimisation
+   * level), two warm-up runs, then {@code reps} timed ones.
+   *
+   * @param n the matrix side
+   * @param reps timed runs
+   * @param options the session options' source
+   * @return GFLOP/s
+   * @throws BackendException when ONNX Runtime fails
+   */
+  public static double matmulGflops(int n, int reps, BackendOptions options) {
+    byte[] model = TinyGraph.model("MatMul", new long[][] {{n, n}, {n, n}}, new long[] {n, n});
+    double s = timeRuns(model, new long[][] {{n, n}, {n, n}}, reps, options, false);
+    return 2.0 * n * n * n * reps / s / 1e9;
+  }
+
+  /**
+   * Measures memory read bandwidth through ONNX Runtime: a one-node {@code ReduceSum} graph over
+   * a float32 input far larger than the caches, best of {@code reps} runs after one warm-up.
+   *
+   * @param floats the input's length
+   * @param reps timed runs
+   * @param options the session options' source
+   * @return GB/s (10^9 bytes per second)
+   * @throws BackendException when ONNX Runtime fails
+   */
+  public static double readBandwidthGbs(long floats, int reps, BackendOptions options) {
+    byte[] model = TinyGraph.model("ReduceSum", new long[][] {{floats}}, new long[] {1});
+    double best = timeRuns(model, new long[][] {{floats}}, reps, options, true);
+    return 4.0 * floats / best / 1e9;
+  }
+
+  /** Runs a graph on constant inputs; returns the total time of the timed runs, or the best. */
+  private static double timeRuns(
+      byte[] model, long[][] inputs, int reps, BackendOptions options, boolean best) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    List<OnnxTensor> tensors = new ArrayList<>();
+    try (OrtSession.SessionOptions so = OrtOptions.create(options);
+        OrtSession session = env.createSession(model, so)) {
+      Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+      for (int i = 0; i < inputs.length; i++) {
+        long count = 1;
+        for (long d : inputs[i]) {
+          count *= d;
+        }
+        FloatBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(count * 4))
+            .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int j = 0; j < count; j++) {
+          buf.put(j, (j % 7) * 0.25f - 0.75f);
+        }
+        OnnxTensor t = OnnxTensor.createTensor(env, buf, inputs[i]);
+        tensors.add(t);
+        feed.put("x" + i, t);
+      }
+      double total = 0;
+      double fastest = Double.MAX_VALUE;
+      for (int i = -2; i < reps; i++) {
+        long t0 = System.nanoTime();
+        try (OrtSession.Result r = session.run(feed)) {
+          r.get(0);
+        }
+        double t = (System.nanoTime() - t0) / 1e9;
+        if (i >= 0) {
+          total += t;
+          fastest = Math.min(fastest, t);
+        }
+      }
+      return best ? fastest : total;
+    } catch (OrtException e) {
+      throw new BackendException("ONNX Runtime peak measurement failed: " + e, e);
+    } finally {
+      tensors.forEach(OnnxTensor::close);
+    }
+  }
+
+  /**
+   * Writes a one-node ONNX model (opset 17) in protobuf form: float inputs {@code x0, x1, ...},
+   * float output {@code y}.
+   */
+  static final class TinyGraph {
+    private TinyGraph() {}
+
+    static byte[] model(String op, long[][] inputShapes, long[] outputShape) {
+      ByteArrayOutputStream node = new ByteArrayOutputStream();
+      ByteArrayOutputStream graph = new ByteArrayOutputStream();
+      for (int i = 0; i < inputShapes.length; i++) {
+        string(node, 1, "x" + i);
+      }
+      string(node, 2, "y");
+      string(node, 4, op);
+      bytes(graph, 1, node.toByteArray());
+      string(graph, 2, "bench");
+      for (int i = 0; i < inputShapes.length; i++) {
+        bytes(graph, 11, valueInfo("x" + i, inputShapes[i]));
+      }
+      bytes(graph, 12, valueInfo("y", outputShape));
+      ByteArrayOutputStream opset = new ByteArrayOutputStream();
+      varintField(opset, 2, 17);
+      ByteArrayOutputStream model = new ByteArrayOutputStream();
+      varintField(model, 1, 8);
+      string(model, 2, "rlaifv-bench");
+      bytes(model, 7, graph.toByteArray());
+      bytes(model, 8, opset.toByteArray());
+      return model.toByteArray();
+    }
+
+    private static byte[] valueInfo(String name, long[] shape) {
+      ByteArrayOutputStream dims = new ByteArrayOutputStream();
+      for (long d : shape) {
+        ByteArrayOutputStream dim = new ByteArrayOutputStream();
+        varintField(dim, 1, d);
+        bytes(dims, 1, dim.toByteArray());
+      }
+      ByteArrayOutputStream tensor = new ByteArrayOutputStream();
+      varintField(tensor, 1, 1); // FLOAT
+      bytes(tensor, 2, dims.toByteArray());
+      ByteArrayOutputStream type = new ByteArrayOutputStream();
+      bytes(type, 1, tensor.toByteArray());
+      ByteArrayOutputStream info = new ByteArrayOutputStream();
+      string(info, 1, name);
+      bytes(info, 2, type.toByteArray());
+      return info.toByteArray();
+    }
+
+    private static void string(ByteArrayOutputStream out, int field, String s) {
+      bytes(out, field, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void bytes(ByteArrayOutputStream out, int field, byte[] b) {
+      varint(out, (long) field << 3 | 2);
+      varint(out, b.length);
+      out.writeBytes(b);
+    }
+
+    private static void varintField(ByteArrayOutputStream out, int field, long v) {
+      varint(out, (long) field << 3);
+      varint(out, v);
+    }
+
+    private static void varint(ByteArrayOutputStream out, long v) {
+      while ((v & ~0x7FL) != 0) {
+        out.write((int) (v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      out.write((int) v);
+    }
   }
 
   private static double judgeRate(

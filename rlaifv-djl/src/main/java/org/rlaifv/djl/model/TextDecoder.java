@@ -177,6 +177,7 @@ final class TextDecoder {
     NDArray x = inputsEmbeds;
     for (int i = 0; i < config.numHiddenLayers(); i++) {
       String pre = prefix + "layers." + i + ".";
+      NDManager scope = NdOps.beginLayer(x);
       NDArray h = NdOps.rmsNorm(x, params.get(pre + "input_layernorm.weight"), eps);
       NDArray q = linear(h, pre + "self_attn.q_proj").reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
       NDArray k = linear(h, pre + "self_attn.k_proj").reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
@@ -201,7 +202,7 @@ final class TextDecoder {
       NDArray gate = linear(h, pre + "mlp.gate_proj");
       NDArray up = linear(h, pre + "mlp.up_proj");
       NDArray act = NdOps.activation(gate, config.hiddenAct()).mul(up);
-      x = x.add(linear(act, pre + "mlp.down_proj"));
+      x = NdOps.endLayer(x.add(linear(act, pre + "mlp.down_proj")), scope);
     }
     return NdOps.rmsNorm(x, params.get(prefix + "norm.weight"), eps);
   }

@@ -528,7 +528,8 @@ public record VlmConfig(
    * The vision tower's sizes and variant ({@code vision_config}): CLIP or SigLIP.
    *
    * @param imageSize input side in pixels ({@code image_size})
-   * @param patchSize patch side in pixels ({@code patch_size}), dividing the image size
+   * @param patchSize patch side in pixels ({@code patch_size}); a remainder of the image side is
+   *     dropped, as the patch convolution drops it
    * @param hiddenSize encoder width ({@code hidden_size})
    * @param numHiddenLayers encoder layers ({@code num_hidden_layers})
    * @param numAttentionHeads encoder heads ({@code num_attention_heads})
@@ -581,9 +582,11 @@ public record VlmConfig(
       if (SIGLIP.equals(modelType) && classToken) {
         throw bad("vision_config: a SigLIP tower has no class embedding");
       }
-      if (imageSize % patchSize != 0) {
+      // The patch embedding is a convolution with stride patch_size: a remainder is dropped, as
+      // in SigLIP so400m-patch14-384 (384 / 14 gives 27 x 27 = 729 patches).
+      if (imageSize < patchSize) {
         throw bad("vision_config.image_size (" + imageSize
-            + ") must be divisible by vision_config.patch_size (" + patchSize + ")");
+            + ") must be at least vision_config.patch_size (" + patchSize + ")");
       }
       if (hiddenSize % numAttentionHeads != 0) {
         throw bad("vision_config.hidden_size (" + hiddenSize
@@ -686,7 +689,7 @@ public record VlmConfig(
     /**
      * Returns the number of patches per image.
      *
-     * @return (image_size / patch_size)^2
+     * @return floor(image_size / patch_size)^2
      */
     public int numPatches() {
       int g = imageSize / patchSize;

@@ -371,6 +371,7 @@ public final class VlmModel implements AutoCloseable {
     long hd = dv / heads;
     for (int i = 0; i < config.visionLayersUsed(); i++) {
       String pre = V + "encoder.layers." + i + ".";
+      NDManager scope = NdOps.beginLayer(x);
       NDArray h = layerNorm(x, pre + "layer_norm1", eps);
       NDArray q = linear(h, pre + "self_attn.q_proj").reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
       NDArray k = linear(h, pre + "self_attn.k_proj").reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
@@ -379,7 +380,7 @@ public final class VlmModel implements AutoCloseable {
       x = x.add(linear(a, pre + "self_attn.out_proj"));
       h = layerNorm(x, pre + "layer_norm2", eps);
       h = NdOps.activation(linear(h, pre + "mlp.fc1"), v.hiddenAct());
-      x = x.add(linear(h, pre + "mlp.fc2"));
+      x = NdOps.endLayer(x.add(linear(h, pre + "mlp.fc2")), scope);
     }
     if ("default".equals(config.visionFeatureSelectStrategy())) {
       x = x.get(":, 1:, :");

@@ -165,8 +165,18 @@ public final class DjlBench {
    * @return GFLOP/s
    */
   public static double matmulGflops(boolean quick) {
-    int n = quick ? 512 : 1024;
-    int reps = quick ? 5 : 10;
+    return matmulGflops(quick ? 512 : 1024, quick ? 5 : 10);
+  }
+
+  /**
+   * Measures fp32 matrix multiplication throughput through DJL with the engine's current thread
+   * count: two warm-up products of two {@code n x n} matrices, then {@code reps} timed ones.
+   *
+   * @param n the matrix side
+   * @param reps timed products
+   * @return GFLOP/s
+   */
+  public static double matmulGflops(int n, int reps) {
     try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
       NDArray a = m.randomUniform(-1, 1, new Shape(n, n));
       NDArray b = m.randomUniform(-1, 1, new Shape(n, n));
@@ -183,6 +193,32 @@ public final class DjlBench {
       }
       double s = (System.nanoTime() - t0) / 1e9;
       return 2.0 * n * n * n * reps / s / 1e9;
+    }
+  }
+
+  /**
+   * Measures memory read bandwidth through DJL: the sum of a float32 array far larger than the
+   * caches, best of {@code reps} after one warm-up.
+   *
+   * @param floats the array's length
+   * @param reps timed sums
+   * @return GB/s (10^9 bytes per second)
+   */
+  public static double readBandwidthGbs(long floats, int reps) {
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      NDArray a = m.ones(new Shape(floats));
+      double best = Double.MAX_VALUE;
+      for (int i = 0; i <= reps; i++) {
+        long t0 = System.nanoTime();
+        try (NDArray s = a.sum()) {
+          s.getFloat();
+        }
+        double t = (System.nanoTime() - t0) / 1e9;
+        if (i > 0) {
+          best = Math.min(best, t);
+        }
+      }
+      return 4.0 * floats / best / 1e9;
     }
   }
 
