@@ -88,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--labeler", paramLabel = "NAME",
       description = "Hard world: the labeler's directory under the models directory (default: "
           + ShapesModels.HARD_LABELER + "; pretrain also saves "
-          + "shapes-hard-labeler-q75 and -q85 when its labeler passes 75% and 85%).")
+          + "shapes-hard-labeler-q75 and -q85 when its labeler passes 75%% and 85%%).")
   String labeler;
 
   @Option(names = "--oracle-accuracy", paramLabel = "Q",
