@@ -206,7 +206,8 @@ public final class AlignmentLoop {
       LOG.info("iteration {} of run {}: policy {}, reference {}", k, run.runId(), policy.id(),
           reference.id());
       List<PromptResponses> responses = new SampleStage(context, k, policy, samplingSeed,
-          config.samplerFactory, config.samplingParams).run(config.stageRunner);
+          config.samplerFactory, config.samplerSpec, config.samplingParams)
+          .run(config.stageRunner);
       List<PromptScores> scores = new ScoreStage(context, k, policy, samplingSeed,
           config.fixedScorer, config.scorerFactory, responses).run(config.stageRunner);
       List<PreferencePair> pairs = pair(k, policy, reference, samplingSeed, scores);
@@ -350,6 +351,7 @@ public final class AlignmentLoop {
   public static final class Builder {
     private Checkpoint initialPolicy;
     private Function<Checkpoint, ? extends ResponseSampler> samplerFactory;
+    private BackendSpec samplerSpec;
     private Function<Checkpoint, ? extends ResponseScorer> scorerFactory;
     private ResponseScorer fixedScorer;
     private PairSelector pairSelector;
@@ -387,6 +389,21 @@ public final class AlignmentLoop {
      */
     public Builder sampler(Function<Checkpoint, ? extends ResponseSampler> factory) {
       this.samplerFactory = factory;
+      this.samplerSpec = null;
+      return this;
+    }
+
+    /**
+     * Sets the sampler as a backend spec: each iteration opens {@code spec.newSampler(policy)}, and
+     * the loop's {@link StageRunner} gets the spec ({@link PromptStage#spec()}), so that a runner
+     * may open the sampler in other JVMs (the executors of a cluster). Replaces a factory.
+     *
+     * @param spec the backend and options that open the policy
+     * @return this builder
+     */
+    public Builder sampler(BackendSpec spec) {
+      this.samplerFactory = Objects.requireNonNull(spec, "sampler spec")::newSampler;
+      this.samplerSpec = spec;
       return this;
     }
 
@@ -404,6 +421,19 @@ public final class AlignmentLoop {
       this.scorerFactory = factory;
       this.fixedScorer = null;
       return this;
+    }
+
+    /**
+     * Sets the scorer as a spec: a scorer factory ({@link ScorerSpec#apply}) whose description the
+     * loop's {@link StageRunner} also gets ({@link PromptStage#spec()}), so that a runner may open
+     * the scorer in other JVMs (the executors of a cluster). Replaces a scorer or factory.
+     *
+     * @param spec the judge's backend and checkpoint and how claims are made
+     * @return this builder
+     */
+    public Builder scorer(ScorerSpec spec) {
+      return scorer((Function<Checkpoint, ? extends ResponseScorer>)
+          Objects.requireNonNull(spec, "scorer spec"));
     }
 
     /**
@@ -599,6 +629,7 @@ public final class AlignmentLoop {
       Builder b = new Builder();
       b.initialPolicy = initialPolicy;
       b.samplerFactory = samplerFactory;
+      b.samplerSpec = samplerSpec;
       b.scorerFactory = scorerFactory;
       b.fixedScorer = fixedScorer;
       b.pairSelector = pairSelector;
