@@ -61,6 +61,11 @@ final class BenchCommand implements Callable<Integer> {
           + "examples/models).")
   String modelsOption;
 
+  @Option(names = "--spark", description = "Instead: measure feedback collection (sample + "
+      + "score) on a Spark standalone cluster of this machine, one one-core worker versus two; "
+      + "writes the spark fields of DIR/bench.json. Needs Spark on the class path.")
+  boolean spark;
+
   @Mixin
   HelpFlag help;
 
@@ -75,6 +80,9 @@ final class BenchCommand implements Callable<Integer> {
       if (!Files.isRegularFile(models.resolve(m).resolve("model.safetensors"))) {
         throw new InvalidInputException("no model in " + models.resolve(m) + " (pass --models DIR)");
       }
+    }
+    if (spark) {
+      return SparkBenchSection.run(models, dir, quick, out);
     }
     int dpoSteps = quick ? 2 : 8;
     Path tmp;

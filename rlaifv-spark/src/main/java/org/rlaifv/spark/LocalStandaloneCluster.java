@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkContext;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.rlaifv.RlaifvException;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
 
   private LocalStandaloneCluster(Path dir, String classPath, String masterUrl, Process master) {
     this.dir = dir;
-    this.classPath = classPath;
+    this.classPath = absolute(classPath);
     this.masterUrl = masterUrl;
     this.master = master;
   }
@@ -98,7 +99,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
           "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n", ""));
       int port = freePort();
       String url = "spark://127.0.0.1:" + port;
-      Process m = startJvm(dir, classPath, "master", List.of("org.apache.spark.deploy.master.Master",
+      Process m = startJvm(dir, absolute(classPath), "master", List.of("org.apache.spark.deploy.master.Master",
           "--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port",
           Integer.toString(freePort())));
       c = new LocalStandaloneCluster(dir, classPath, url, m);
@@ -188,6 +189,30 @@ public final class LocalStandaloneCluster implements AutoCloseable {
   }
 
   /**
+   * Waits until an application of this cluster has this many executors.
+   *
+   * @param sc the application's context
+   * @param executors how many executors to wait for
+   * @throws RlaifvException when they do not come up in time
+   */
+  public static void awaitExecutors(SparkContext sc, int executors) {
+    long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+    // The status tracker lists the driver too.
+    while (sc.statusTracker().getExecutorInfos().length - 1 < executors) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new RlaifvException("the cluster did not start " + executors + " executors within "
+            + START_TIMEOUT_MS / 1000 + " s");
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RlaifvException("interrupted while waiting for executors");
+      }
+    }
+  }
+
+  /**
    * Returns a worker JVM's process id.
    *
    * @param index the worker's index
@@ -273,6 +298,18 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     }
     throw new RlaifvException(name + " of the standalone cluster did not start within "
         + START_TIMEOUT_MS / 1000 + " s; see " + log);
+  }
+
+  /** The class path with absolute entries: executors run in their own working directories. */
+  private static String absolute(String classPath) {
+    List<String> out = new ArrayList<>();
+    for (String entry : classPath.split(java.io.File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        out.add(entry.endsWith("*") ? entry
+            : Path.of(entry).toAbsolutePath().normalize().toString());
+      }
+    }
+    return String.join(java.io.File.pathSeparator, out);
   }
 
   private static int freePort() throws IOException {

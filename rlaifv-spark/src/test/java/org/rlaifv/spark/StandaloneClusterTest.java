@@ -48,7 +48,7 @@ class StandaloneClusterTest {
       cluster.driverConf().forEach(b::config);
       SparkSession spark = b.getOrCreate();
       try {
-        awaitExecutors(spark, 2);
+        LocalStandaloneCluster.awaitExecutors(spark.sparkContext(), 2);
         AtomicInteger lostTasks = new AtomicInteger();
         spark.sparkContext().addSparkListener(new SparkListener() {
           @Override
@@ -81,22 +81,6 @@ class StandaloneClusterTest {
             + lostTasks.get() + " task(s) failed and were run again");
       } finally {
         spark.stop();
-      }
-    }
-  }
-
-  /** Waits until the cluster has given the application this many executors. */
-  static void awaitExecutors(SparkSession spark, int executors) {
-    long deadline = System.currentTimeMillis() + 120_000;
-    while (spark.sparkContext().statusTracker().getExecutorInfos().length - 1 < executors) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("the cluster did not start " + executors + " executors");
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
       }
     }
   }
