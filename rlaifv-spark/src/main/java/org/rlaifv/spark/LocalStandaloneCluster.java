@@ -1,5 +1,6 @@
 package org.rlaifv.spark;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -303,13 +304,13 @@ public final class LocalStandaloneCluster implements AutoCloseable {
   /** The class path with absolute entries: executors run in their own working directories. */
   private static String absolute(String classPath) {
     List<String> out = new ArrayList<>();
-    for (String entry : classPath.split(java.io.File.pathSeparator)) {
+    for (String entry : classPath.split(File.pathSeparator)) {
       if (!entry.isEmpty()) {
         out.add(entry.endsWith("*") ? entry
             : Path.of(entry).toAbsolutePath().normalize().toString());
       }
     }
-    return String.join(java.io.File.pathSeparator, out);
+    return String.join(File.pathSeparator, out);
   }
 
   private static int freePort() throws IOException {

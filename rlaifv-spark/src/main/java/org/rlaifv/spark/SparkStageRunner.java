@@ -1,8 +1,10 @@
 package org.rlaifv.spark;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -86,7 +88,7 @@ public final class SparkStageRunner implements StageRunner {
   }
 
   private SparkStageRunner(SparkSession spark, int promptsPerTask) {
-    this.spark = java.util.Objects.requireNonNull(spark, "spark");
+    this.spark = Objects.requireNonNull(spark, "spark");
     this.promptsPerTask = promptsPerTask;
   }
 
@@ -157,7 +159,7 @@ public final class SparkStageRunner implements StageRunner {
   /** Delivers records in prompt order as partitions finish, until all are in or the job fails. */
   private <R> void deliver(PromptStage<R> stage, Consumer<? super R> sink,
       SimpleFutureAction<BoxedUnit> job, BlockingQueue<Done> done, int total) {
-    List<R> records = new ArrayList<>(java.util.Collections.nCopies(total, null));
+    List<R> records = new ArrayList<>(Collections.nCopies(total, null));
     Set<String> roles = new HashSet<>();
     int next = 0;
     while (next < total) {
