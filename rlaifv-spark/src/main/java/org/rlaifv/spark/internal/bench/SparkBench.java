@@ -34,7 +34,8 @@ import org.rlaifv.spark.SparkStageRunner;
 /**
  * Measures feedback collection (the SAMPLE and SCORE stages) with the ShapesWorld models on a
  * standalone cluster of this machine, first with one one-core worker, then with two: prompts per
- * second over both stages, after a warm-up in which every executor opens its models.
+ * second over both stages, after a warm-up in which every executor opens its models, the better of
+ * two rounds.
  *
  * <p>Spark must be on the class path. A Spark driver on Java 17 needs Spark's module options
  * ({@code --add-opens}); when this JVM was not started with them, the measurement runs in a child
@@ -66,6 +67,9 @@ public final class SparkBench {
   }
 
   private static final long SEED = 11;
+
+  /** Measured rounds per cluster size. */
+  private static final int ROUNDS = 2;
 
   private SparkBench() {}
 
@@ -188,16 +192,24 @@ public final class SparkBench {
     m.put("max_new_tokens", s.maxNewTokens());
     m.put("prompts_per_task", s.promptsPerTask());
     m.put("cores_per_worker", 1);
+    m.put("rounds", ROUNDS);
     m.put("available_processors", Runtime.getRuntime().availableProcessors());
     return m;
   }
 
-  /** Prompts per second over a SAMPLE and a SCORE stage of the prompts. */
+  /**
+   * Prompts per second over a SAMPLE and a SCORE stage of the prompts: the better of {@value
+   * #ROUNDS} rounds, since other work on a shared machine only ever slows a round down.
+   */
   private static double rate(SparkStageRunner runner, Checkpoint policy, BackendSpec djl,
       ScorerSpec scorer, SamplingParams params, List<Prompt> prompts) {
-    long t0 = System.nanoTime();
-    collect(runner, policy, djl, scorer, params, prompts);
-    return prompts.size() / ((System.nanoTime() - t0) / 1e9);
+    double best = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      long t0 = System.nanoTime();
+      collect(runner, policy, djl, scorer, params, prompts);
+      best = Math.max(best, prompts.size() / ((System.nanoTime() - t0) / 1e9));
+    }
+    return best;
   }
 
   private static List<PromptScores> collect(SparkStageRunner runner, Checkpoint policy,
