@@ -86,7 +86,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Stage runners.</b> The per-prompt work of the sample and score stages is run by a {@link
  * StageRunner} ({@link StageRunner#inProcess()} by default, on the loop's thread); another runner
  * may spread it over threads or machines. The loop reads back, resumes, checks and commits the
- * stages whatever the runner, and a runner does not change the run's files.
+ * stages whatever the runner, and a runner does not change the run's files. A runner that computes
+ * records in other JVMs (a cluster's executors) needs the sampler and scorer given as specs, which
+ * it can ship: {@link Builder#sampler(BackendSpec)} and {@link Builder#scorer(ScorerSpec)}.
  *
  * <p><b>Provenance of checkpoints.</b> The {@link TrainingRequest} of iteration k carries the run
  * id, the iteration, the policy and reference, the seeds, the pairs file's SHA-256 and the roles'
