@@ -15,6 +15,7 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.rlaifv.Checkpoint;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.Prompt;
 import org.rlaifv.Provenance;
@@ -114,6 +115,7 @@ public final class SparkStageRunner implements StageRunner {
         + stage.iteration() + " stage " + stage.stage().key() + " cannot run on Spark: give the "
         + "loop its sampler and scorer as specs (AlignmentLoop.Builder.sampler(BackendSpec), "
         + "scorer(ScorerSpec)), which executors can open; a function cannot be shipped"));
+    requireAbsolute(stage, spec);
     List<Prompt> pending = stage.pending();
     List<PromptTask> tasks = new ArrayList<>(pending.size());
     for (int i = 0; i < pending.size(); i++) {
@@ -200,6 +202,30 @@ public final class SparkStageRunner implements StageRunner {
         sink.accept(records.get(next));
         records.set(next, null);
         next++;
+      }
+    }
+  }
+
+  /**
+   * Refuses model paths that executors would resolve against their own working directories: the
+   * policy (under a relative run directory, say) and the scorer's checkpoints.
+   */
+  private static void requireAbsolute(PromptStage<?> stage, StageSpec spec) {
+    List<Checkpoint> models = new ArrayList<>();
+    models.add(spec.policy());
+    if (spec.scorer() != null) {
+      models.add(spec.scorer().judgeFor(spec.policy()));
+      if (spec.scorer().claimModel() != null) {
+        models.add(spec.scorer().claimModel());
+      }
+    }
+    for (Checkpoint c : models) {
+      if (!c.directory().isAbsolute()) {
+        throw new InvalidInputException("iteration " + stage.iteration() + " stage "
+            + stage.stage().key() + " names model " + c.id() + " by the relative path "
+            + c.directory() + ", which each executor would resolve in its own working directory;"
+            + " give the loop absolute paths (models and run directory on a filesystem every node"
+            + " sees at the same path)");
       }
     }
   }

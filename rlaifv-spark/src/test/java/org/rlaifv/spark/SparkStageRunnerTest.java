@@ -102,6 +102,17 @@ class SparkStageRunnerTest {
   }
 
   @Test
+  void aRelativeModelPathIsRefusedBeforeAnyTaskRuns() {
+    List<Prompt> prompts = ShapesRuns.prompts(2);
+    Path relative = Path.of("..", "examples", "models", "shapes-policy");
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> ShapesRuns.loop(tmp.resolve("run"), 1, new SparkStageRunner(spark))
+            .initialPolicy(org.rlaifv.Checkpoint.of(relative))
+            .build().run(prompts));
+    assertTrue(e.getMessage().contains("relative path " + relative), e.getMessage());
+  }
+
+  @Test
   void aSamplerGivenAsAFunctionIsRefusedNamingTheFix() {
     List<Prompt> prompts = ShapesRuns.prompts(2);
     InvalidInputException e = assertThrows(InvalidInputException.class,
