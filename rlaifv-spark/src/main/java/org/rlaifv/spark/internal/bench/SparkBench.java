@@ -1,6 +1,5 @@
 package org.rlaifv.spark.internal.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,8 +33,9 @@ import org.rlaifv.spark.SparkStageRunner;
 /**
  * Measures feedback collection (the SAMPLE and SCORE stages) with the ShapesWorld models on a
  * standalone cluster of this machine, first with one one-core worker, then with two: prompts per
- * second over both stages, after a warm-up in which every executor opens its models, the better of
- * two rounds.
+ * second over both stages, after a warm-up in which every executor opens its models. The two sizes
+ * are measured twice, alternating (the second worker is killed and a new one added), and each keeps
+ * its better measurement: on a shared machine, other work only ever slows a measurement down.
  *
  * <p>Spark must be on the class path. A Spark driver on Java 17 needs Spark's module options
  * ({@code --add-opens}); when this JVM was not started with them, the measurement runs in a child
@@ -68,8 +68,8 @@ public final class SparkBench {
 
   private static final long SEED = 11;
 
-  /** Measured rounds per cluster size. */
-  private static final int ROUNDS = 2;
+  /** How many times each cluster size is measured, alternating. */
+  private static final int PHASES = 2;
 
   private SparkBench() {}
 
@@ -136,10 +136,8 @@ public final class SparkBench {
       if (code != 0) {
         throw new RlaifvException("the Spark benchmark's driver JVM exited with " + code);
       }
-      JsonNode node = Json.reader().readTree(Files.readString(out));
-      Map<String, Object> m = new LinkedHashMap<>();
-      node.properties().forEach(e -> m.put(e.getKey(), e.getValue().isNumber()
-          ? (Object) e.getValue().numberValue() : e.getValue().asText()));
+      Map<String, Object> m = Json.reader().forType(LinkedHashMap.class)
+          .readValue(Files.readString(out));
       return m;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run the Spark benchmark in " + workDir, e);
@@ -171,18 +169,34 @@ public final class SparkBench {
       try {
         SparkStageRunner runner =
             new SparkStageRunner(spark).withPromptsPerTask(s.promptsPerTask());
+        // Warm-up tasks of one prompt each, so that every executor surely opens its models.
+        SparkStageRunner warm = new SparkStageRunner(spark).withPromptsPerTask(1);
         LocalStandaloneCluster.awaitExecutors(spark.sparkContext(), 1);
-        collect(runner, policy, djl, scorer, params, warmup);
-        double one = rate(runner, policy, djl, scorer, params, measured);
-        cluster.addWorker(1);
-        LocalStandaloneCluster.awaitExecutors(spark.sparkContext(), 2);
-        // Warm-up tasks of one prompt each, so that the new executor surely opens its models.
-        collect(new SparkStageRunner(spark).withPromptsPerTask(1), policy, djl, scorer, params,
-            warmup);
-        double two = rate(runner, policy, djl, scorer, params, measured);
+        collect(warm, policy, djl, scorer, params, warmup);
+        // The two sizes alternate (one, two, one, two), so that a change in the machine's other
+        // load does not favour the size measured last; each keeps its better phase.
+        double one = 0;
+        double two = 0;
+        List<Double> phases = new ArrayList<>();
+        for (int phase = 0; phase < PHASES; phase++) {
+          double r1 = rate(runner, policy, djl, scorer, params, measured);
+          int added = cluster.addWorker(1);
+          LocalStandaloneCluster.awaitExecutors(spark.sparkContext(), 2);
+          collect(warm, policy, djl, scorer, params, warmup);
+          double r2 = rate(runner, policy, djl, scorer, params, measured);
+          one = Math.max(one, r1);
+          two = Math.max(two, r2);
+          phases.add(r1);
+          phases.add(r2);
+          if (phase + 1 < PHASES) {
+            cluster.killWorker(added);
+            awaitExactly(spark.sparkContext(), 1);
+          }
+        }
         m.put("one_worker_prompts_per_s", one);
         m.put("two_workers_prompts_per_s", two);
         m.put("speedup", two / one);
+        m.put("phases_prompts_per_s", phases);
       } finally {
         spark.stop();
       }
@@ -192,24 +206,34 @@ public final class SparkBench {
     m.put("max_new_tokens", s.maxNewTokens());
     m.put("prompts_per_task", s.promptsPerTask());
     m.put("cores_per_worker", 1);
-    m.put("rounds", ROUNDS);
+    m.put("phases", PHASES);
     m.put("available_processors", Runtime.getRuntime().availableProcessors());
     return m;
   }
 
-  /**
-   * Prompts per second over a SAMPLE and a SCORE stage of the prompts: the better of {@value
-   * #ROUNDS} rounds, since other work on a shared machine only ever slows a round down.
-   */
+  /** Prompts per second over a SAMPLE and a SCORE stage of the prompts. */
   private static double rate(SparkStageRunner runner, Checkpoint policy, BackendSpec djl,
       ScorerSpec scorer, SamplingParams params, List<Prompt> prompts) {
-    double best = 0;
-    for (int round = 0; round < ROUNDS; round++) {
-      long t0 = System.nanoTime();
-      collect(runner, policy, djl, scorer, params, prompts);
-      best = Math.max(best, prompts.size() / ((System.nanoTime() - t0) / 1e9));
+    long t0 = System.nanoTime();
+    collect(runner, policy, djl, scorer, params, prompts);
+    return prompts.size() / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Waits until the application has exactly this many executors (a killed one is removed). */
+  private static void awaitExactly(org.apache.spark.SparkContext sc, int executors) {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (sc.statusTracker().getExecutorInfos().length - 1 != executors) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new RlaifvException("the application did not come down to " + executors
+            + " executors");
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RlaifvException("interrupted while waiting for executors");
+      }
     }
-    return best;
   }
 
   private static List<PromptScores> collect(SparkStageRunner runner, Checkpoint policy,
