@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -211,6 +212,25 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         throw new RlaifvException("interrupted while waiting for executors");
       }
     }
+  }
+
+  /**
+   * Returns the CPU time used so far by the executor JVMs of the live workers (the workers'
+   * descendant processes), as the operating system reports it.
+   *
+   * @return the summed CPU time
+   */
+  public Duration executorCpuTime() {
+    Duration total = Duration.ZERO;
+    for (Process w : workers) {
+      if (!w.isAlive()) {
+        continue;
+      }
+      for (ProcessHandle h : (Iterable<ProcessHandle>) w.descendants()::iterator) {
+        total = total.plus(h.info().totalCpuDuration().orElse(Duration.ZERO));
+      }
+    }
+    return total;
   }
 
   /**

@@ -169,25 +169,32 @@ public final class SparkBench {
       try {
         SparkStageRunner runner =
             new SparkStageRunner(spark).withPromptsPerTask(s.promptsPerTask());
-        // Warm-up tasks of one prompt each, so that every executor surely opens its models.
+        // Warm-up: tasks of one prompt each, so that every executor opens its models, then an
+        // unmeasured pass over the measured prompts, so that a new executor's JIT has compiled
+        // the hot paths as an old one's has.
         SparkStageRunner warm = new SparkStageRunner(spark).withPromptsPerTask(1);
         LocalStandaloneCluster.awaitExecutors(spark.sparkContext(), 1);
         collect(warm, policy, djl, scorer, params, warmup);
+        collect(warm, policy, djl, scorer, params, measured);
         // The two sizes alternate (one, two, one, two), so that a change in the machine's other
         // load does not favour the size measured last; each keeps its better phase.
         double one = 0;
         double two = 0;
         List<Double> phases = new ArrayList<>();
+        List<Double> cores = new ArrayList<>();
         for (int phase = 0; phase < PHASES; phase++) {
-          double r1 = rate(runner, policy, djl, scorer, params, measured);
+          double[] r1 = rate(cluster, runner, policy, djl, scorer, params, measured);
           int added = cluster.addWorker(1);
           LocalStandaloneCluster.awaitExecutors(spark.sparkContext(), 2);
           collect(warm, policy, djl, scorer, params, warmup);
-          double r2 = rate(runner, policy, djl, scorer, params, measured);
-          one = Math.max(one, r1);
-          two = Math.max(two, r2);
-          phases.add(r1);
-          phases.add(r2);
+          collect(warm, policy, djl, scorer, params, measured);
+          double[] r2 = rate(cluster, runner, policy, djl, scorer, params, measured);
+          one = Math.max(one, r1[0]);
+          two = Math.max(two, r2[0]);
+          phases.add(r1[0]);
+          phases.add(r2[0]);
+          cores.add(r1[1]);
+          cores.add(r2[1]);
           if (phase + 1 < PHASES) {
             cluster.killWorker(added);
             awaitExactly(spark.sparkContext(), 1);
@@ -196,7 +203,23 @@ public final class SparkBench {
         m.put("one_worker_prompts_per_s", one);
         m.put("two_workers_prompts_per_s", two);
         m.put("speedup", two / one);
+        // Prompts per executor core-second, two workers against one: how well the work spreads
+        // when the CPU is there (1.0 is linear scaling).
+        double perCoreOne = 0;
+        double perCoreTwo = 0;
+        for (int i = 0; i < phases.size(); i++) {
+          double perCore = phases.get(i) / Math.max(1e-9, cores.get(i));
+          if (i % 2 == 0) {
+            perCoreOne = Math.max(perCoreOne, perCore);
+          } else {
+            perCoreTwo = Math.max(perCoreTwo, perCore);
+          }
+        }
+        m.put("scaling_efficiency_per_core", perCoreTwo / perCoreOne);
         m.put("phases_prompts_per_s", phases);
+        // CPU the executors got during each phase, in cores: on a shared machine the wall-clock
+        // speed-up is bounded by how much more CPU two executors get than one.
+        m.put("phases_executor_cores_used", cores);
       } finally {
         spark.stop();
       }
@@ -211,12 +234,19 @@ public final class SparkBench {
     return m;
   }
 
-  /** Prompts per second over a SAMPLE and a SCORE stage of the prompts. */
-  private static double rate(SparkStageRunner runner, Checkpoint policy, BackendSpec djl,
-      ScorerSpec scorer, SamplingParams params, List<Prompt> prompts) {
+  /**
+   * Prompts per second over a SAMPLE and a SCORE stage of the prompts, and the executors' CPU
+   * time over the same wall time (cores used).
+   */
+  private static double[] rate(LocalStandaloneCluster cluster, SparkStageRunner runner,
+      Checkpoint policy, BackendSpec djl, ScorerSpec scorer, SamplingParams params,
+      List<Prompt> prompts) {
+    long cpu0 = cluster.executorCpuTime().toNanos();
     long t0 = System.nanoTime();
     collect(runner, policy, djl, scorer, params, prompts);
-    return prompts.size() / ((System.nanoTime() - t0) / 1e9);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpu = (cluster.executorCpuTime().toNanos() - cpu0) / 1e9;
+    return new double[] {prompts.size() / seconds, cpu / seconds};
   }
 
   /** Waits until the application has exactly this many executors (a killed one is removed). */
