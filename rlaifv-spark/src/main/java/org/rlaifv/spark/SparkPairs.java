@@ -30,9 +30,7 @@ public final class SparkPairs {
   /** The schema of a pairs dataset. */
   public static final StructType SCHEMA = new StructType()
       .add("ds_name", DataTypes.StringType, false)
-      .add("image", new StructType()
-          .add("bytes", DataTypes.BinaryType, true)
-          .add("path", DataTypes.StringType, true), false)
+      .add("image", SparkPrompts.IMAGE, false)
       .add("question", DataTypes.StringType, false)
       .add("chosen", DataTypes.StringType, false)
       .add("rejected", DataTypes.StringType, false)

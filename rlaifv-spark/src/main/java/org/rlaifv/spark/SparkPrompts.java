@@ -40,12 +40,15 @@ import org.rlaifv.core.io.PromptFiles;
  */
 public final class SparkPrompts {
 
+  /** An image column as Hugging Face datasets store it: encoded {@code bytes} and a {@code path}. */
+  public static final StructType IMAGE = new StructType()
+      .add("bytes", DataTypes.BinaryType, true)
+      .add("path", DataTypes.StringType, true);
+
   /** The schema of a prompt dataset. */
   public static final StructType SCHEMA = new StructType()
       .add("idx", DataTypes.StringType, false)
-      .add("image", new StructType()
-          .add("bytes", DataTypes.BinaryType, true)
-          .add("path", DataTypes.StringType, true), false)
+      .add("image", IMAGE, false)
       .add("question", DataTypes.StringType, false);
 
   private SparkPrompts() {}
