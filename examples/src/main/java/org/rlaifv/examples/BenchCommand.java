@@ -47,6 +47,8 @@ import picocli.CommandLine.Option;
  * java -jar examples/target/rlaifv.jar bench --out runs/bench [--quick]
  * java -jar examples/target/rlaifv.jar bench --real-shapes --out runs/bench [--quick] [--threads N]
  * java -jar examples/target/rlaifv.jar bench --lora --out runs/bench [--quick]
+ * java -cp "examples/target/rlaifv.jar:$(cat rlaifv-spark/target/spark-classpath.txt)" \
+ *     org.rlaifv.examples.Main bench --spark --out runs/bench [--quick]
  * }</pre>
  */
 @Command(name = "bench", sortOptions = false,
@@ -103,6 +105,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "With --backend: the text-only model directory (default: generated).")
   Path textModel;
 
+  @Option(names = "--spark", description = "Instead: measure feedback collection (sample + "
+      + "score) on a Spark standalone cluster of this machine, one one-core worker versus two; "
+      + "writes the spark fields of DIR/bench.json. Needs Spark on the class path.")
+  boolean spark;
+
   @Mixin
   HelpFlag help;
 
@@ -112,8 +119,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (lora && realShapes) {
-      throw new InvalidInputException("--lora and --real-shapes are separate runs: give one");
+    if ((lora ? 1 : 0) + (realShapes ? 1 : 0) + (spark ? 1 : 0) > 1) {
+      throw new InvalidInputException("--lora, --real-shapes and --spark are separate runs: give one");
     }
     if (lora) {
       return loraSection();
@@ -129,6 +136,9 @@ final class BenchCommand implements Callable<Integer> {
       if (!Files.isRegularFile(models.resolve(m).resolve("model.safetensors"))) {
         throw new InvalidInputException("no model in " + models.resolve(m) + " (pass --models DIR)");
       }
+    }
+    if (spark) {
+      return SparkBenchSection.run(models, dir, quick, out);
     }
     int dpoSteps = quick ? 2 : 8;
     Path tmp;

@@ -91,7 +91,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Stage runners.</b> The per-prompt work of the sample and score stages is run by a {@link
  * StageRunner} ({@link StageRunner#inProcess()} by default, on the loop's thread); another runner
  * may spread it over threads or machines. The loop reads back, resumes, checks and commits the
- * stages whatever the runner, and a runner does not change the run's files.
+ * stages whatever the runner, and a runner does not change the run's files. A runner that computes
+ * records in other JVMs (a cluster's executors) needs the sampler and scorer given as specs, which
+ * it can ship: {@link Builder#sampler(BackendSpec)} and {@link Builder#scorer(ScorerSpec)}.
  *
  * <p><b>Provenance of checkpoints.</b> The {@link TrainingRequest} of iteration k carries the run
  * id, the iteration, the policy and reference, the seeds, the pairs file's SHA-256 and the roles'
@@ -211,7 +213,8 @@ public final class AlignmentLoop {
       LOG.info("iteration {} of run {}: policy {}, reference {}", k, run.runId(), policy.id(),
           reference.id());
       List<PromptResponses> responses = new SampleStage(context, k, policy, samplingSeed,
-          config.samplerFactory, config.samplingParams).run(config.stageRunner);
+          config.samplerFactory, config.samplerSpec, config.samplingParams)
+          .run(config.stageRunner);
       List<PromptScores> scores = new ScoreStage(context, k, policy, samplingSeed,
           config.fixedScorer, config.scorerFactory, responses).run(config.stageRunner);
       List<PreferencePair> pairs = pair(k, policy, reference, samplingSeed, scores);
@@ -358,6 +361,7 @@ public final class AlignmentLoop {
   public static final class Builder {
     private Checkpoint initialPolicy;
     private Function<Checkpoint, ? extends ResponseSampler> samplerFactory;
+    private BackendSpec samplerSpec;
     private Function<Checkpoint, ? extends ResponseScorer> scorerFactory;
     private ResponseScorer fixedScorer;
     private PairSelector pairSelector;
@@ -396,6 +400,21 @@ public final class AlignmentLoop {
      */
     public Builder sampler(Function<Checkpoint, ? extends ResponseSampler> factory) {
       this.samplerFactory = factory;
+      this.samplerSpec = null;
+      return this;
+    }
+
+    /**
+     * Sets the sampler as a backend spec: each iteration opens {@code spec.newSampler(policy)}, and
+     * the loop's {@link StageRunner} gets the spec ({@link PromptStage#spec()}), so that a runner
+     * may open the sampler in other JVMs (the executors of a cluster). Replaces a factory.
+     *
+     * @param spec the backend and options that open the policy
+     * @return this builder
+     */
+    public Builder sampler(BackendSpec spec) {
+      this.samplerFactory = Objects.requireNonNull(spec, "sampler spec")::newSampler;
+      this.samplerSpec = spec;
       return this;
     }
 
@@ -413,6 +432,19 @@ public final class AlignmentLoop {
       this.scorerFactory = factory;
       this.fixedScorer = null;
       return this;
+    }
+
+    /**
+     * Sets the scorer as a spec: a scorer factory ({@link ScorerSpec#apply}) whose description the
+     * loop's {@link StageRunner} also gets ({@link PromptStage#spec()}), so that a runner may open
+     * the scorer in other JVMs (the executors of a cluster). Replaces a scorer or factory.
+     *
+     * @param spec the judge's backend and checkpoint and how claims are made
+     * @return this builder
+     */
+    public Builder scorer(ScorerSpec spec) {
+      return scorer((Function<Checkpoint, ? extends ResponseScorer>)
+          Objects.requireNonNull(spec, "scorer spec"));
     }
 
     /**
@@ -622,6 +654,7 @@ public final class AlignmentLoop {
       Builder b = new Builder();
       b.initialPolicy = initialPolicy;
       b.samplerFactory = samplerFactory;
+      b.samplerSpec = samplerSpec;
       b.scorerFactory = scorerFactory;
       b.fixedScorer = fixedScorer;
       b.pairSelector = pairSelector;

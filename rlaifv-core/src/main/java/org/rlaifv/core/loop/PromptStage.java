@@ -1,8 +1,11 @@
 package org.rlaifv.core.loop;
 
 import java.util.List;
+import java.util.Optional;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.Prompt;
+import org.rlaifv.Provenance;
+import org.rlaifv.core.io.PromptResponses;
 
 /**
  * The per-prompt work of one SAMPLE or SCORE stage that is still to do, as the loop hands it to a
@@ -86,6 +89,41 @@ public interface PromptStage<R> {
    * @return the worker
    */
   Worker<R> openWorker();
+
+  /**
+   * Returns the stage described by value, for runners that compute records in other JVMs: present
+   * when the loop's role was given as a spec ({@link AlignmentLoop.Builder#sampler(BackendSpec)},
+   * {@link AlignmentLoop.Builder#scorer(ScorerSpec)}), empty when it was given as a function or an
+   * object, which only this JVM can run.
+   *
+   * @return the spec, or empty
+   */
+  default Optional<StageSpec> spec() {
+    return Optional.empty();
+  }
+
+  /**
+   * Returns what a prompt's record is computed from besides the prompt: for a SCORE stage, the
+   * prompt's record of the SAMPLE stage; for a SAMPLE stage, nothing.
+   *
+   * @param prompt one of the pending prompts
+   * @return the prompt's sampled responses (SCORE), or empty (SAMPLE)
+   */
+  default Optional<PromptResponses> input(Prompt prompt) {
+    return Optional.empty();
+  }
+
+  /**
+   * Records, or checks against the record, the provenance of a role opened in another JVM from
+   * {@link #spec()}, as {@link #openWorker()} does for its own role: a SCORE stage writes the
+   * scorer's provenance to {@code iter-K/scorer.json}, or refuses one that differs from it; a
+   * SAMPLE stage records nothing. Call it on the loop's thread before delivering records computed
+   * with that role.
+   *
+   * @param provenance the provenance of the role that computed records
+   * @throws org.rlaifv.InvalidInputException when a resumed stage was begun by another scorer
+   */
+  default void checkRole(Provenance provenance) {}
 
   /**
    * Computes prompts' records with an open role. Used by one thread at a time.

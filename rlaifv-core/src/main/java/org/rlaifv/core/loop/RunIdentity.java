@@ -132,8 +132,7 @@ final class RunIdentity {
    * Records which scorer scores iteration k ({@code iter-K/scorer.json}), or, when an earlier
    * attempt recorded one, refuses a scorer whose provenance differs, naming the fields.
    */
-  static void checkScorer(RunDirectory run, int k, ResponseScorer scorer) {
-    Provenance now = scorer.provenance();
+  static void checkScorer(RunDirectory run, int k, Provenance now) {
     if (run.stageDone(k, SCORER_STAGE)) {
       Provenance before = run.readStageJson(k, SCORER_STAGE, Provenance.class);
       List<String> diff = before.differences(now);

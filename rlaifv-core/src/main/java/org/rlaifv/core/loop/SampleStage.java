@@ -2,6 +2,7 @@ package org.rlaifv.core.loop;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.Prompt;
@@ -18,19 +19,48 @@ import org.rlaifv.core.io.PromptResponses;
  */
 final class SampleStage extends ResumableStage<PromptResponses> {
   private final Function<Checkpoint, ? extends ResponseSampler> samplerFactory;
+  private final BackendSpec samplerSpec;
   private final SamplingParams samplingParams;
 
+  /**
+   * Creates the stage.
+   *
+   * @param samplerSpec the spec the factory was made from, or null when there is none
+   */
   SampleStage(RunContext context, int iteration, Checkpoint policy, long iterationSeed,
-      Function<Checkpoint, ? extends ResponseSampler> samplerFactory,
+      Function<Checkpoint, ? extends ResponseSampler> samplerFactory, BackendSpec samplerSpec,
       SamplingParams samplingParams) {
     super(context, iteration, Stage.SAMPLE, policy, iterationSeed, PromptResponses.class);
     this.samplerFactory = samplerFactory;
+    this.samplerSpec = samplerSpec;
     this.samplingParams = samplingParams;
   }
 
   /** The decoding parameters of one prompt: the loop's, with the prompt's base seed. */
   private SamplingParams paramsFor(Prompt p) {
-    return samplingParams.toBuilder().baseSeed(Seeds.mix(iterationSeed(), p.id())).build();
+    return paramsFor(samplingParams, iterationSeed(), p);
+  }
+
+  private static SamplingParams paramsFor(SamplingParams params, long iterationSeed, Prompt p) {
+    return params.toBuilder().baseSeed(Seeds.mix(iterationSeed, p.id())).build();
+  }
+
+  /**
+   * Computes one prompt's record, checked: the one computation of a SAMPLE record, whichever JVM
+   * runs it.
+   */
+  static PromptResponses record(ResponseSampler sampler, SamplingParams samplingParams,
+      long iterationSeed, Prompt p) {
+    SamplingParams params = paramsFor(samplingParams, iterationSeed, p);
+    List<Response> out = sampler.sample(p, params);
+    RoleChecks.responses(p, params, out);
+    return new PromptResponses(p.id(), out);
+  }
+
+  @Override
+  public Optional<StageSpec> spec() {
+    return samplerSpec == null ? Optional.empty() : Optional.of(new StageSpec(stage(),
+        iteration(), policy(), iterationSeed(), samplingParams, samplerSpec, null));
   }
 
   @Override
@@ -56,10 +86,7 @@ final class SampleStage extends ResumableStage<PromptResponses> {
       @Override
       public PromptResponses run(Prompt p) {
         context.checkInterrupted(iteration(), stage());
-        SamplingParams params = paramsFor(p);
-        List<Response> out = sampler.sample(p, params);
-        RoleChecks.responses(p, params, out);
-        return new PromptResponses(p.id(), out);
+        return record(sampler, samplingParams, iterationSeed(), p);
       }
 
       @Override

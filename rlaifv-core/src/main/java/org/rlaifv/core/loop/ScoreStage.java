@@ -4,9 +4,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.rlaifv.Checkpoint;
 import org.rlaifv.Prompt;
+import org.rlaifv.Provenance;
 import org.rlaifv.Response;
 import org.rlaifv.ResponseScorer;
 import org.rlaifv.ScoredResponse;
@@ -22,7 +24,7 @@ import org.rlaifv.core.io.PromptScores;
 final class ScoreStage extends ResumableStage<PromptScores> {
   private final ResponseScorer fixedScorer;
   private final Function<Checkpoint, ? extends ResponseScorer> scorerFactory;
-  private final Map<String, List<Response>> responses = new HashMap<>();
+  private final Map<String, PromptResponses> responses = new HashMap<>();
 
   /**
    * Creates the stage.
@@ -38,8 +40,34 @@ final class ScoreStage extends ResumableStage<PromptScores> {
     this.fixedScorer = fixedScorer;
     this.scorerFactory = scorerFactory;
     for (PromptResponses r : responses) {
-      this.responses.put(r.promptId(), r.responses());
+      this.responses.put(r.promptId(), r);
     }
+  }
+
+  /**
+   * Computes one prompt's record, checked: the one computation of a SCORE record, whichever JVM
+   * runs it.
+   */
+  static PromptScores record(ResponseScorer scorer, Prompt p, List<Response> rs) {
+    List<ScoredResponse> out = scorer.scoreAll(p, rs);
+    RoleChecks.scores(p, rs, out);
+    return new PromptScores(p.id(), out);
+  }
+
+  @Override
+  public Optional<StageSpec> spec() {
+    return scorerFactory instanceof ScorerSpec s ? Optional.of(new StageSpec(stage(), iteration(),
+        policy(), iterationSeed(), null, null, s)) : Optional.empty();
+  }
+
+  @Override
+  public Optional<PromptResponses> input(Prompt prompt) {
+    return Optional.ofNullable(responses.get(prompt.id()));
+  }
+
+  @Override
+  public void checkRole(Provenance provenance) {
+    RunIdentity.checkScorer(context.run(), iteration(), provenance);
   }
 
   @Override
@@ -54,7 +82,7 @@ final class ScoreStage extends ResumableStage<PromptScores> {
 
   @Override
   void check(Prompt prompt, PromptScores record) {
-    RoleChecks.scores(prompt, responses.get(prompt.id()), record.scored());
+    RoleChecks.scores(prompt, responses.get(prompt.id()).responses(), record.scored());
   }
 
   @Override
@@ -64,7 +92,7 @@ final class ScoreStage extends ResumableStage<PromptScores> {
         scorerFactory.apply(policy()), "scorer factory returned null");
     ResponseScorer scorer = made != null ? made : fixedScorer;
     try {
-      RunIdentity.checkScorer(context.run(), iteration(), scorer);
+      RunIdentity.checkScorer(context.run(), iteration(), scorer.provenance());
     } catch (RuntimeException | Error e) {
       if (made != null) {
         try {
@@ -79,10 +107,7 @@ final class ScoreStage extends ResumableStage<PromptScores> {
       @Override
       public PromptScores run(Prompt p) {
         context.checkInterrupted(iteration(), stage());
-        List<Response> rs = responses.get(p.id());
-        List<ScoredResponse> out = scorer.scoreAll(p, rs);
-        RoleChecks.scores(p, rs, out);
-        return new PromptScores(p.id(), out);
+        return record(scorer, p, responses.get(p.id()).responses());
       }
 
       @Override

@@ -35,11 +35,14 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * <p>A runner for a cluster sends the pending prompts to its executors, where each executor opens
- * the stage's role once from a description it can ship (the {@linkplain PromptStage#policy()
- * policy}, the {@linkplain PromptStage#iterationSeed() seed} and its own model settings) and must
- * compute the records the in-process worker would; the driver then delivers them to the sink in
- * prompt order, and the loop commits the stage file only when all are delivered.
+ * <p>A runner for a cluster sends the pending prompts (and, for SCORE, each prompt's {@linkplain
+ * PromptStage#input(org.rlaifv.Prompt) sampled responses}) to its executors, where each executor
+ * opens the stage's role once from the stage's {@linkplain PromptStage#spec() spec}, a {@link
+ * StageSpec} that travels as JSON, and computes the records the in-process worker would with
+ * {@link StageSpec#sample} or {@link StageSpec#score}; the driver checks the provenance of the
+ * executors' roles ({@link PromptStage#checkRole}), delivers the records to the sink in prompt
+ * order, and the loop commits the stage file only when all are delivered ({@code
+ * org.rlaifv.spark.SparkStageRunner} in {@code rlaifv-spark} is such a runner).
  *
  * <p><b>Threading.</b> {@link #run} is called on the thread that runs the loop, and the sink must
  * be called on that thread too, one record at a time, before {@code run} returns; the workers may
