@@ -377,6 +377,17 @@ final class RealShapesBench {
           : "the " + backend + " backend has no TEXT_GENERATION capability");
     }
     double[] after = peaks(backend, w, opts);
+    // The engine's rate for the decode step's largest product (8 rows through the vocabulary
+    // projection's weight, which does not fit in the caches), to set beside the step's own rate.
+    int vocab = spec.vlm().vocabSize();
+    int hidden = spec.vlm().hiddenSize();
+    double rowsRate = backend.equals("onnx")
+        ? OnnxBench.weightMatmulGflops(w.samples(), hidden, vocab, 3, opts)
+        : DjlBench.weightMatmulGflops(w.samples(), hidden, vocab, 3);
+    LOG.info("{}: {}-row product with a {} x {} weight {} GFLOP/s", backend, w.samples(), hidden,
+        vocab, fmt(rowsRate));
+    double stepFlops = RealShapes.decodeStepFlops(spec.vlm(), w.samples(), samplerPrefix,
+        (w.shortTokens() + w.longTokens()) / 2.0);
     double gflops = Math.max(peaks[0], after[0]);
     double gbs = Math.max(peaks[1], after[1]);
     f.put("matmul_gflops", gflops);
@@ -387,6 +398,9 @@ final class RealShapesBench {
     double floor = (double) f.get("decode_step_bytes_gb") / gbs;
     f.put("decode_floor_s", floor);
     f.put("decode_bandwidth_fraction", floor / (double) f.get("decode_step_s"));
+    f.put("decode_step_gflop", stepFlops / 1e9);
+    f.put("rows_matmul_gflops", rowsRate);
+    f.put("decode_rate_gflops", stepFlops / 1e9 / (double) f.get("decode_step_s"));
     f.put("peak_rss_mb", peakRssMb());
     f.put("load_average_end", loadAverage());
     return f;

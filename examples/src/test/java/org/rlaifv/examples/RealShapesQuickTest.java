@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RealShapesQuickTest {
   private static final List<String> FIGURES = List.of("prefill_s", "prefill_mfu",
       "judge_claims_per_s", "sampler_tokens_per_s", "decode_bandwidth_fraction",
-      "text_tokens_per_s", "peak_rss_mb", "matmul_gflops", "bandwidth_gbs");
+      "text_tokens_per_s", "peak_rss_mb", "matmul_gflops", "bandwidth_gbs",
+      "rows_matmul_gflops", "decode_rate_gflops");
 
   @Test
   void quickRunWritesTheSectionBesideEarlierFigures(@TempDir Path tmp) throws Exception {

@@ -4,11 +4,17 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -221,6 +227,43 @@ public final class OnnxBench {
   }
 
   /**
+   * Measures fp32 throughput of the product a decode step makes with a weight: {@code rows x k}
+   * activations times a constant {@code k x n} weight stored in the graph (as the exported
+   * decoders store theirs, so ONNX Runtime may pre-pack it), best of {@code reps} runs after two
+   * warm-ups. With a weight larger than the caches (the vocabulary projection, say) the figure
+   * includes streaming the weight from memory, as a decode step does.
+   *
+   * @param rows activation rows (sequences decoded together)
+   * @param k the inner dimension
+   * @param n the weight's output width
+   * @param reps timed runs
+   * @param options the session options' source
+   * @return GFLOP/s
+   * @throws BackendException when ONNX Runtime fails
+   * @throws UncheckedIOException when the temporary model file cannot be written
+   */
+  public static double weightMatmulGflops(int rows, int k, int n, int reps,
+      BackendOptions options) {
+    Path file = null;
+    try {
+      file = Files.createTempFile("rlaifv-bench-matmul", ".onnx");
+      TinyGraph.writeWeightMatMul(file, rows, k, n);
+      double best = timeRuns(file, new long[][] {{rows, k}}, reps, options, true);
+      return 2.0 * rows * k * n / best / 1e9;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the matmul bench model", e);
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          LOG.debug("cannot delete {}: {}", file, e.toString());
+        }
+      }
+    }
+  }
+
+  /**
    * Measures memory read bandwidth through ONNX Runtime: a one-node {@code ReduceSum} graph over
    * a float32 input far larger than the caches, best of {@code reps} runs after one warm-up.
    *
@@ -240,9 +283,31 @@ public final class OnnxBench {
   private static double timeRuns(
       byte[] model, long[][] inputs, int reps, BackendOptions options, boolean best) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    List<OnnxTensor> tensors = new ArrayList<>();
     try (OrtSession.SessionOptions so = OrtOptions.create(options);
         OrtSession session = env.createSession(model, so)) {
+      return timeRuns(env, session, inputs, reps, best);
+    } catch (OrtException e) {
+      throw new BackendException("ONNX Runtime peak measurement failed: " + e, e);
+    }
+  }
+
+  /** {@link #timeRuns(byte[], long[][], int, BackendOptions, boolean)} of a model file. */
+  private static double timeRuns(
+      Path model, long[][] inputs, int reps, BackendOptions options, boolean best) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions so = OrtOptions.create(options);
+        OrtSession session = env.createSession(model.toString(), so)) {
+      return timeRuns(env, session, inputs, reps, best);
+    } catch (OrtException e) {
+      throw new BackendException("ONNX Runtime peak measurement failed: " + e, e);
+    }
+  }
+
+  private static double timeRuns(
+      OrtEnvironment env, OrtSession session, long[][] inputs, int reps, boolean best)
+      throws OrtException {
+    List<OnnxTensor> tensors = new ArrayList<>();
+    try {
       Map<String, OnnxTensor> feed = new LinkedHashMap<>();
       for (int i = 0; i < inputs.length; i++) {
         long count = 1;
@@ -272,8 +337,6 @@ public final class OnnxBench {
         }
       }
       return best ? fastest : total;
-    } catch (OrtException e) {
-      throw new BackendException("ONNX Runtime peak measurement failed: " + e, e);
     } finally {
       tensors.forEach(OnnxTensor::close);
     }
@@ -308,6 +371,63 @@ public final class OnnxBench {
       bytes(model, 7, graph.toByteArray());
       bytes(model, 8, opset.toByteArray());
       return model.toByteArray();
+    }
+
+    /**
+     * Writes {@code y = MatMul(x0, w)} with {@code x0} a float input {@code [rows, k]} and {@code
+     * w} a float initializer {@code [k, n]} of fixed values, streaming the weight's bytes.
+     */
+    static void writeWeightMatMul(Path file, int rows, int k, int n) throws IOException {
+      ByteArrayOutputStream node = new ByteArrayOutputStream();
+      string(node, 1, "x0");
+      string(node, 1, "w");
+      string(node, 2, "y");
+      string(node, 4, "MatMul");
+      ByteArrayOutputStream header = new ByteArrayOutputStream();
+      varintField(header, 1, k);
+      varintField(header, 1, n);
+      varintField(header, 2, 1); // FLOAT
+      string(header, 8, "w");
+      long raw = 4L * k * n;
+      ByteArrayOutputStream rawTag = new ByteArrayOutputStream();
+      varint(rawTag, 9L << 3 | 2);
+      varint(rawTag, raw);
+      long tensorLength = header.size() + rawTag.size() + raw;
+      ByteArrayOutputStream head = new ByteArrayOutputStream(); // graph fields before the weight
+      bytes(head, 1, node.toByteArray());
+      string(head, 2, "bench");
+      varint(head, 5L << 3 | 2);
+      varint(head, tensorLength);
+      head.writeBytes(header.toByteArray());
+      head.writeBytes(rawTag.toByteArray());
+      ByteArrayOutputStream tail = new ByteArrayOutputStream(); // graph fields after it
+      bytes(tail, 11, valueInfo("x0", new long[] {rows, k}));
+      bytes(tail, 12, valueInfo("y", new long[] {rows, n}));
+      long graphLength = head.size() + raw + tail.size();
+      ByteArrayOutputStream opset = new ByteArrayOutputStream();
+      varintField(opset, 2, 17);
+      ByteArrayOutputStream start = new ByteArrayOutputStream();
+      varintField(start, 1, 8);
+      string(start, 2, "rlaifv-bench");
+      varint(start, 7L << 3 | 2);
+      varint(start, graphLength);
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+        out.write(start.toByteArray());
+        out.write(head.toByteArray());
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (long j = 0; j < (long) k * n; j++) {
+          chunk.putFloat((j % 7) * 0.25f - 0.75f);
+          if (!chunk.hasRemaining()) {
+            out.write(chunk.array(), 0, chunk.position());
+            chunk.clear();
+          }
+        }
+        out.write(chunk.array(), 0, chunk.position());
+        out.write(tail.toByteArray());
+        ByteArrayOutputStream last = new ByteArrayOutputStream();
+        bytes(last, 8, opset.toByteArray());
+        out.write(last.toByteArray());
+      }
     }
 
     private static byte[] valueInfo(String name, long[] shape) {

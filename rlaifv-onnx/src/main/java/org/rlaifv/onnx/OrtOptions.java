@@ -18,7 +18,9 @@ import org.rlaifv.spi.BackendOptions;
  * <p>Properties read: {@value #OPTIMIZATION} ({@code none}, {@code basic}, {@code extended} or
  * {@code all}, default {@code all}), {@value #INTER_OP_THREADS} (a non-negative integer) and
  * {@value #ALLOW_SPINNING} ({@code true} or {@code false}, default ONNX Runtime's {@code true}:
- * worker threads busy-wait between ops, which helps on an idle machine and hurts on a shared one).
+ * worker threads busy-wait between ops, which helps on an idle machine and hurts on a shared one)
+ * and {@value #PROFILE} (a file prefix: every session made with these options writes ONNX Runtime's
+ * per-node timing profile, a Chrome trace JSON named {@code PREFIX_<time>.json}, when it closes).
  * {@link BackendOptions#threads()} sets the intra-op threads (0 lets ONNX Runtime decide).
  */
 final class OrtOptions {
@@ -30,6 +32,9 @@ final class OrtOptions {
 
   /** Property turning intra-op thread spinning on or off. */
   static final String ALLOW_SPINNING = "onnx.allowSpinning";
+
+  /** Property naming the file prefix of ONNX Runtime's per-node profile. */
+  static final String PROFILE = "onnx.profile";
 
   private OrtOptions() {}
 
@@ -62,6 +67,13 @@ final class OrtOptions {
               ALLOW_SPINNING + " must be true or false, got '" + spin + "'");
         }
         so.addConfigEntry("session.intra_op.allow_spinning", spin.equals("true") ? "1" : "0");
+      }
+      String profile = options.properties().get(PROFILE);
+      if (profile != null) {
+        if (profile.isBlank()) {
+          throw new InvalidInputException(PROFILE + " must name a file prefix, got an empty value");
+        }
+        so.enableProfiling(profile);
       }
       String device = options.device();
       if (device.startsWith("cuda") || (device.equals("auto") && cudaUsable())) {

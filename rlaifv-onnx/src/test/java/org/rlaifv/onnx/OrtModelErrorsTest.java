@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlaifv.BackendException;
 import org.rlaifv.Checkpoint;
+import org.rlaifv.Claim;
 import org.rlaifv.InvalidInputException;
 import org.rlaifv.ModelFormatException;
+import org.rlaifv.PolarQuestion;
 import org.rlaifv.djl.export.OnnxAttribute;
 import org.rlaifv.djl.export.OnnxConstant;
 import org.rlaifv.djl.export.OnnxGraph;
@@ -155,5 +157,33 @@ class OrtModelErrorsTest {
     try (OrtPolarJudge judge = OrtPolarJudge.open(Checkpoint.of(exported), o)) {
       assertTrue(judge.judge(TinyModels.image(1), List.of()).isEmpty());
     }
+  }
+
+  @Test
+  void profilePrefixWritesOneTracePerSession() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("profile"));
+    BackendOptions o =
+        BackendOptions.defaults().withProperty("onnx.profile", dir.resolve("trace").toString());
+    try (OrtPolarJudge judge = OrtPolarJudge.open(Checkpoint.of(exported), o)) {
+      judge.judge(TinyModels.image(1), List.of(new PolarQuestion(new Claim("a circle"), "is there a circle ?")));
+    }
+    try (var files = Files.list(dir)) {
+      List<Path> traces = files.filter(f -> f.getFileName().toString().startsWith("trace_")
+          && f.toString().endsWith(".json")).toList();
+      assertTrue(!traces.isEmpty(), "no profile in " + dir);
+      assertTrue(Files.readString(traces.get(0)).contains("model_run"), traces.get(0).toString());
+    }
+  }
+
+  @Test
+  void blankProfilePrefixIsRejected() {
+    InvalidInputException e = assertThrows(
+        InvalidInputException.class,
+        () ->
+            OrtPolarJudge.open(
+                    Checkpoint.of(exported),
+                    BackendOptions.defaults().withProperty("onnx.profile", " "))
+                .close());
+    assertTrue(e.getMessage().contains("onnx.profile"), e.getMessage());
   }
 }

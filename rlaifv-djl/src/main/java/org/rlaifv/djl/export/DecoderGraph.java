@@ -229,8 +229,11 @@ final class DecoderGraph {
   /**
    * Attention over a prefix that may have one row for all B rows, then each row's own suffix and
    * new positions: scores and weighted values are computed for the prefix and for suffix-plus-new
-   * separately (MatMul broadcasts the prefix over the batch) and joined, so the prefix is read in
-   * place. Writes {@code present_suffix.N.key/value}, the suffix followed by the new positions.
+   * separately and joined, so the prefix is read in place. For the prefix the rows that share a
+   * prefix row are folded into the query axis ({@code [B,KV,R,D] -> [Bp,KV,(B/Bp)*R,D]}), so each
+   * prefix head is one matrix product over all its rows rather than B matrix-vector products that
+   * each read it again. Writes {@code present_suffix.N.key/value}, the suffix followed by the new
+   * positions.
    */
   private static String sharedPrefixAttention(
       OnnxGraph g,
@@ -250,11 +253,14 @@ final class DecoderGraph {
     String rowV =
         appendKv(g, "suffix_key_values." + i + ".value", v, "present_suffix." + i + ".value");
     String qg = grouped(o, s, q);
+    String prefixRows = o.dim(pastK, 0);
+    String rows = o.dim(qg, 2);
+    String headDim = g.ints(s.headDim());
+    String prefixScores =
+        unfold(g, o, s, g.op("MatMul", fold(g, o, s, qg, prefixRows, rows, headDim),
+            o.transpose(pastK, 0, 1, 3, 2)), prefixRows, rows, prefixLength);
     String scores =
-        o.concat(
-            -1,
-            g.op("MatMul", qg, o.transpose(pastK, 0, 1, 3, 2)),
-            g.op("MatMul", qg, o.transpose(rowK, 0, 1, 3, 2)));
+        o.concat(-1, prefixScores, g.op("MatMul", qg, o.transpose(rowK, 0, 1, 3, 2)));
     String probs = softmax(g, o, s, scores, bias);
     List<String> parts = List.of(g.fresh("probs_prefix"), g.fresh("probs_row"));
     g.node(
@@ -262,9 +268,44 @@ final class DecoderGraph {
         List.of(probs, o.concat(0, prefixLength, rowLength)),
         parts,
         OnnxAttribute.ofInt("axis", -1));
-    String ctx =
-        g.op("Add", g.op("MatMul", parts.get(0), pastV), g.op("MatMul", parts.get(1), rowV));
+    String prefixCtx =
+        unfold(g, o, s, g.op("MatMul", fold(g, o, s, parts.get(0), prefixRows, rows, prefixLength),
+            pastV), prefixRows, rows, headDim);
+    String ctx = g.op("Add", prefixCtx, g.op("MatMul", parts.get(1), rowV));
     return ungrouped(o, s, ctx);
+  }
+
+  /**
+   * {@code [B,KV,R,L] -> [Bp,KV,(B/Bp)*R,L]}: the rows that continue one prefix row side by side on
+   * the query axis ({@code Bp} is 1, or B when every row has its own prefix). Every dimension is
+   * spelled out ({@code allowzero}), since the prefix, and so {@code L}, may be empty.
+   */
+  private static String fold(OnnxGraph g, GraphOps o, Shape s, String x, String prefixRows,
+      String rows, String last) {
+    String kv = g.ints(s.kvHeads());
+    String repeats = g.op("Div", o.dim(x, 0), prefixRows);
+    return swapAxes12(g, o, x, o.concat(0, prefixRows, repeats, kv, rows, last),
+        o.concat(0, prefixRows, kv, g.op("Mul", repeats, rows), last));
+  }
+
+  /** The inverse of {@link #fold}: {@code [Bp,KV,(B/Bp)*R,L] -> [B,KV,R,L]}. */
+  private static String unfold(OnnxGraph g, GraphOps o, Shape s, String x, String prefixRows,
+      String rows, String last) {
+    String kv = g.ints(s.kvHeads());
+    String repeats = g.op("Div", o.dim(x, 2), rows);
+    return swapAxes12(g, o, x, o.concat(0, prefixRows, kv, repeats, rows, last),
+        o.concat(0, g.op("Mul", prefixRows, repeats), kv, rows, last));
+  }
+
+  /** Reshapes to five axes, swaps axes 1 and 2, and reshapes to {@code merged}. */
+  private static String swapAxes12(OnnxGraph g, GraphOps o, String x, String split,
+      String merged) {
+    return reshape(g, o.transpose(reshape(g, x, split), 0, 2, 1, 3, 4), merged);
+  }
+
+  /** A Reshape to a shape of explicit dimensions, zeros included. */
+  private static String reshape(OnnxGraph g, String x, String shape) {
+    return g.op("Reshape", List.of(x, shape), OnnxAttribute.ofInt("allowzero", 1));
   }
 
   /** Dimensions of a key/value tensor, {@code [batch, KV, length, D]}. */

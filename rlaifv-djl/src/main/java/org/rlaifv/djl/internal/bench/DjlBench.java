@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
@@ -193,6 +194,38 @@ public final class DjlBench {
       }
       double s = (System.nanoTime() - t0) / 1e9;
       return 2.0 * n * n * n * reps / s / 1e9;
+    }
+  }
+
+  /**
+   * Measures fp32 throughput of the product a decode step makes with a weight: {@code rows x k}
+   * activations through a linear layer of an {@code n x k} weight (as the decoder applies its
+   * weights), best of {@code reps} after two warm-ups. With a weight larger than the caches (the
+   * vocabulary projection, say) the figure includes streaming the weight from memory, as a decode
+   * step does.
+   *
+   * @param rows activation rows (sequences decoded together)
+   * @param k the inner dimension
+   * @param n the weight's output width
+   * @param reps timed products
+   * @return GFLOP/s
+   */
+  public static double weightMatmulGflops(int rows, int k, int n, int reps) {
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      NDArray x = m.randomUniform(-1, 1, new Shape(rows, k));
+      NDArray w = m.randomUniform(-1, 1, new Shape(n, k));
+      double best = Double.MAX_VALUE;
+      for (int i = -2; i < reps; i++) {
+        long t0 = System.nanoTime();
+        try (NDArray y = Linear.linear(x, w).singletonOrThrow()) {
+          y.getFloat(0, 0);
+        }
+        double t = (System.nanoTime() - t0) / 1e9;
+        if (i >= 0) {
+          best = Math.min(best, t);
+        }
+      }
+      return 2.0 * rows * k * n / best / 1e9;
     }
   }
 

@@ -361,6 +361,21 @@ public final class RealShapes {
   }
 
   /**
+   * Counts the FLOPs of one decode step: {@code rows} sequences each add one position after
+   * {@code prefix} shared and {@code own} positions of its own, and each projects it to
+   * vocabulary logits.
+   *
+   * @param c the model's sizes
+   * @param rows sequences decoded together
+   * @param prefix cached positions shared by every sequence
+   * @param own positions of each sequence after the prefix
+   * @return FLOPs
+   */
+  public static double decodeStepFlops(VlmConfig c, int rows, double prefix, double own) {
+    return rows * decoderFlops(c, 1, prefix + own, 1);
+  }
+
+  /**
    * Counts the bytes one decode step must read at least, in float32: every decoder weight except
    * the embedding table (of which it reads one row per sequence), the vocabulary projection (the
    * tied embedding, read in full), the shared prefix's keys and values once and each sequence's
