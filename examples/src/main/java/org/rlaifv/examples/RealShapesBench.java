@@ -57,6 +57,10 @@ final class RealShapesBench {
   private static final Logger LOG = LoggerFactory.getLogger(RealShapesBench.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** glibc settings that keep freed blocks in the process instead of returning them. */
+  static final String KEEP_FREED_MEMORY =
+      "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736";
+
   /** The backends measured, in order. */
   static final List<String> BACKENDS = List.of("djl", "onnx");
 
@@ -225,6 +229,9 @@ final class RealShapesBench {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().put("OMP_NUM_THREADS", Integer.toString(w.threads()));
+    // freed tensors stay in the process for reuse instead of page-faulting back in (see
+    // docs/backends.md, "Memory allocator"); a value the caller set wins
+    pb.environment().putIfAbsent("GLIBC_TUNABLES", KEEP_FREED_MEMORY);
     LOG.info("measuring {} in a child JVM", backend);
     try {
       Process p = pb.start();
