@@ -22,6 +22,11 @@ import org.rlaifv.InvalidInputException;
  *       by implicit reward, labeler and chance on the aligned policy.
  *   <li>{@code confounded}: half the candidates at a low, half at a high temperature.
  *   <li>{@code one_shot}: one round from the SFT policy on as many pairs as the method used.
+ *   <li>{@code holistic}: the labeler asked once whether the whole answer is what it sees, the
+ *       score p_yes ({@link org.rlaifv.core.HolisticScorer}); at most the method's pairs per
+ *       iteration (its total over the iterations, divided evenly, rounded up).
+ *   <li>{@code rating}: the labeler asked to rate the whole answer one to five, the score the
+ *       expected rating ({@link org.rlaifv.core.RatingScorer}); pairs limited as for holistic.
  *   <li>{@code labeler_q75}, {@code labeler_q85}: labelers saved at 75% and 85% validation
  *       accuracy.
  *   <li>{@code self_feedback}: the policy as its own labeler.
@@ -35,7 +40,7 @@ public final class HardAblations {
 
   /** Every variant, in the order they run. */
   public static final List<String> VARIANTS = List.of("rlaifv", "confounded", "one_shot",
-      "labeler_q75", "labeler_q85", "self_feedback", "oracle_75", "oracle_85", "oracle_95");
+      "holistic", "rating", "labeler_q75", "labeler_q85", "self_feedback", "oracle_75", "oracle_85", "oracle_95");
 
   /** The final figures summarised across seeds. */
   static final List<String> FIGURES = List.of("chair_i", "chair_s", "count_error",
@@ -56,7 +61,8 @@ public final class HardAblations {
    * @param seeds the seeds
    * @param variants which of {@link #VARIANTS} to run
    * @param bestOfN sample counts of best-of-N on the method's aligned policy (empty for none)
-   * @throws InvalidInputException when a variant is unknown or one_shot runs without rlaifv
+   * @throws InvalidInputException when a variant is unknown, or one_shot, holistic or rating runs
+   *     without rlaifv (they take their pair budget from it)
    */
   public HardAblations(HardShapesDemo.Settings base, List<Long> seeds, List<String> variants,
       List<Integer> bestOfN) {
@@ -65,8 +71,11 @@ public final class HardAblations {
         throw new InvalidInputException("unknown ablation '" + v + "'; known: " + VARIANTS);
       }
     }
-    if (variants.contains("one_shot") && !variants.contains("rlaifv")) {
-      throw new InvalidInputException("the one_shot ablation takes its pair budget from rlaifv");
+    for (String v : List.of("one_shot", "holistic", "rating")) {
+      if (variants.contains(v) && !variants.contains("rlaifv")) {
+        throw new InvalidInputException(
+            "the " + v + " ablation takes its pair budget from rlaifv; add rlaifv to the variants");
+      }
     }
     this.base = base;
     this.seeds = List.copyOf(seeds);
@@ -140,11 +149,14 @@ public final class HardAblations {
         base.out().resolve("seed-" + seed).resolve(v), seed, base.iterations(), base.prompts(),
         base.samples(), base.temperature(), base.validationPrompts(), base.testPrompts(),
         base.hardQuestions(), base.dpo().toBuilder().seed(seed).build(), base.maxCoverageDrop(),
-        base.quick(), "labeler", ShapesModels.HARD_LABELER, 1.0, false, 0, List.of());
+        base.quick(), "labeler", ShapesModels.HARD_LABELER, 1.0, false, 0, List.of(), "divide", 0);
+    int perIteration = Math.max(1, (methodPairs + base.iterations() - 1) / base.iterations());
     return switch (v) {
       case "rlaifv" -> s.withBestOfN(bestOfN);
       case "confounded" -> s.withConfounded(true);
       case "one_shot" -> s.withOneShot(Math.max(1, methodPairs));
+      case "holistic" -> s.withScoring("holistic").withMaxPairsPerIteration(perIteration);
+      case "rating" -> s.withScoring("rating").withMaxPairsPerIteration(perIteration);
       case "labeler_q75" -> s.withFeedback("labeler", ShapesModels.hardLabelerAtQuality(75));
       case "labeler_q85" -> s.withFeedback("labeler", ShapesModels.hardLabelerAtQuality(85));
       case "self_feedback" -> s.withFeedback("self", ShapesModels.HARD_LABELER);
