@@ -45,7 +45,6 @@ public final class HolisticScorer extends WholeResponseScorer {
   public static final int DEFAULT_MAX_ANSWER_WORDS = 300;
 
   private final PolarJudge judge;
-  private final boolean ownsJudge;
 
   /**
    * Creates a scorer with the default question and word limit.
@@ -72,9 +71,8 @@ public final class HolisticScorer extends WholeResponseScorer {
 
   private HolisticScorer(PolarJudge judge, String template, int maxAnswerWords,
       boolean ownsJudge) {
-    super(template, maxAnswerWords);
+    super(template, maxAnswerWords, ownsJudge ? judge::close : () -> { });
     this.judge = Objects.requireNonNull(judge, "judge");
-    this.ownsJudge = ownsJudge;
   }
 
   /**
@@ -118,13 +116,5 @@ public final class HolisticScorer extends WholeResponseScorer {
         .with("maxAnswerWords", maxAnswerWords())
         .with("score", "pYes")
         .withPart("judge", judge.provenance());
-  }
-
-  /** Closes the judge when this scorer owns it. */
-  @Override
-  public void close() {
-    if (ownsJudge) {
-      judge.close();
-    }
   }
 }

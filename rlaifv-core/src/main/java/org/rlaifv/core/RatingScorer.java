@@ -44,7 +44,6 @@ public final class RatingScorer extends WholeResponseScorer {
 
   private final ChoiceJudge judge;
   private final List<String> scale;
-  private final boolean ownsJudge;
 
   /**
    * Creates a scorer with the default question, scale and word limit.
@@ -72,11 +71,10 @@ public final class RatingScorer extends WholeResponseScorer {
 
   private RatingScorer(ChoiceJudge judge, String template, List<String> scale,
       int maxAnswerWords, boolean ownsJudge) {
-    super(template, maxAnswerWords);
+    super(template, maxAnswerWords, ownsJudge ? judge::close : () -> { });
     this.judge = Objects.requireNonNull(judge, "judge");
     // Validates the scale as options (at least two, distinct, none blank).
     this.scale = new ChoiceQuestion(template, scale).options();
-    this.ownsJudge = ownsJudge;
   }
 
   /**
@@ -156,13 +154,5 @@ public final class RatingScorer extends WholeResponseScorer {
         .with("maxAnswerWords", maxAnswerWords())
         .with("score", "expected rating")
         .withPart("judge", judge.provenance());
-  }
-
-  /** Closes the judge when this scorer owns it. */
-  @Override
-  public void close() {
-    if (ownsJudge) {
-      judge.close();
-    }
   }
 }

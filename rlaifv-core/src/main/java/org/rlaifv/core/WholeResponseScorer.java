@@ -28,6 +28,7 @@ abstract sealed class WholeResponseScorer implements ResponseScorer
 
   private final String template;
   private final int maxAnswerWords;
+  private final Runnable closeJudge;
   private final LongAdder prompts = new LongAdder();
   private final LongAdder responses = new LongAdder();
   private final LongAdder blank = new LongAdder();
@@ -35,7 +36,12 @@ abstract sealed class WholeResponseScorer implements ResponseScorer
   private final LongAdder judged = new LongAdder();
   private final LongAdder abstained = new LongAdder();
 
-  WholeResponseScorer(String template, int maxAnswerWords) {
+  /**
+   * Validates the settings.
+   *
+   * @param closeJudge what {@link #close()} does: closes the judge when the scorer owns it
+   */
+  WholeResponseScorer(String template, int maxAnswerWords, Runnable closeJudge) {
     Objects.requireNonNull(template, "template");
     int at = template.indexOf(ANSWER);
     if (at < 0 || template.indexOf(ANSWER, at + 1) >= 0) {
@@ -51,6 +57,13 @@ abstract sealed class WholeResponseScorer implements ResponseScorer
     }
     this.template = template;
     this.maxAnswerWords = maxAnswerWords;
+    this.closeJudge = closeJudge;
+  }
+
+  /** Closes the judge when this scorer owns it (made by {@code owningJudge}). */
+  @Override
+  public final void close() {
+    closeJudge.run();
   }
 
   /**
