@@ -43,6 +43,11 @@ class HardDemoQuickTest {
     JsonNode sft = its.get(0);
     assertTrue(sft.get("false_claim_rate").asDouble() > 0.05, "the SFT policy errs: " + sft);
     assertTrue(its.get(1).get("pairs").asInt() > 0, "the labeler formed pairs: " + its);
+    JsonNode audit = report.get("pair_audit");
+    double right = audit.get("pairs_chosen_fewer_false_claims").asDouble(-1);
+    double wrong = audit.get("pairs_chosen_more_false_claims").asDouble(-1);
+    double tied = audit.get("pairs_false_claims_tied").asDouble(-1);
+    assertEquals(1.0, right + wrong + tied, 1e-9, "shares of the pairs: " + audit);
     for (String n : List.of("n1", "n2")) {
       for (String how : List.of("implicit_reward", "labeler", "random")) {
         assertTrue(report.get("best_of_n").get(n).get(how).get("coverage").isNumber(), n + how);

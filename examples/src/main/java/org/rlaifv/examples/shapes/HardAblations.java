@@ -45,7 +45,8 @@ public final class HardAblations {
   /** The final figures summarised across seeds. */
   static final List<String> FIGURES = List.of("chair_i", "chair_s", "count_error",
       "attribute_error", "relation_error", "any_error", "false_claim_rate", "coverage",
-      "mean_words", "labeler_accuracy", "pairs");
+      "mean_words", "labeler_accuracy", "pairs", "pairs_chosen_fewer_false_claims",
+      "pairs_chosen_more_false_claims");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -110,6 +111,11 @@ public final class HardAblations {
           pairs += it.get("pairs").asInt();
         }
         last.put("pairs", pairs);
+        // Over all iterations: how often the pairs preferred the answer with fewer false claims.
+        for (String f : List.of("pairs_chosen_fewer_false_claims",
+            "pairs_chosen_more_false_claims")) {
+          last.put(f, report.get("pair_audit").get(f).asDouble());
+        }
         last.put("sft_chair_i", its.get(0).get("chair_i").asDouble());
         last.put("sft_false_claim_rate", its.get(0).get("false_claim_rate").asDouble());
         last.put("sft_coverage", its.get(0).get("coverage").asDouble());
@@ -194,13 +200,16 @@ public final class HardAblations {
   private static void print(PrintStream out, ObjectNode summary) {
     out.printf(Locale.ROOT, "%nablations over seeds %s (mean +- sd of the final policy on test)%n",
         summary.get("seeds"));
-    out.println("| variant | pairs | judge acc. | CHAIR_i | count err. | attribute err. | "
-        + "relation err. | false claims | coverage |");
-    out.println("|---|---|---|---|---|---|---|---|---|");
+    out.println("| variant | pairs | pairs right / wrong | judge acc. | CHAIR_i | count err. | "
+        + "attribute err. | relation err. | false claims | coverage |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|");
     summary.get("variants").properties().forEach(e -> {
       JsonNode v = e.getValue();
-      out.printf(Locale.ROOT, "| %s | %.0f | %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(),
-          v.get("pairs_mean").asDouble(), pm(v, "labeler_accuracy"), pm(v, "chair_i"),
+      out.printf(Locale.ROOT, "| %s | %.0f | %.2f / %.2f | %s | %s | %s | %s | %s | %s | %s |%n",
+          e.getKey(), v.get("pairs_mean").asDouble(),
+          v.get("pairs_chosen_fewer_false_claims_mean").asDouble(),
+          v.get("pairs_chosen_more_false_claims_mean").asDouble(), pm(v, "labeler_accuracy"),
+          pm(v, "chair_i"),
           pm(v, "count_error"), pm(v, "attribute_error"), pm(v, "relation_error"),
           pm(v, "false_claim_rate"), pm(v, "coverage"));
     });

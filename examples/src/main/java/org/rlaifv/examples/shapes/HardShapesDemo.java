@@ -1,6 +1,7 @@
 package org.rlaifv.examples.shapes;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,6 +33,8 @@ import org.rlaifv.core.DivideAndConquerScorer;
 import org.rlaifv.core.HolisticScorer;
 import org.rlaifv.core.RatingScorer;
 import org.rlaifv.core.RlaifvPairSelector;
+import org.rlaifv.core.io.JsonlReader;
+import org.rlaifv.core.io.PairRecord;
 import org.rlaifv.core.loop.AlignmentLoop;
 import org.rlaifv.core.loop.IterationSummary;
 import org.rlaifv.core.loop.LoopResult;
@@ -504,6 +507,20 @@ public final class HardShapesDemo {
         cands.add(JSON.valueToTree(c));
       }
     }
+    int[] audit = new int[3];
+    for (IterationSummary it : result.iterations()) {
+      Path file = result.runDirectory().resolve("iter-" + it.iteration()).resolve("pairs.jsonl");
+      int[] a = pairAudit(world, file);
+      for (int k = 0; k < 3; k++) {
+        audit[k] += a[k];
+      }
+      for (JsonNode row : its) {
+        if (row.get("iteration").asInt() == it.iteration()) {
+          putAudit((ObjectNode) row, a);
+        }
+      }
+    }
+    putAudit(report.putObject("pair_audit"), audit);
     Row first = rows.get(0);
     Row last = rows.get(rows.size() - 1);
     report.set("targets", targets(first.test(), last.test()));
@@ -518,6 +535,35 @@ public final class HardShapesDemo {
     ShapesDemo.write(report, s.out().resolve("report.json"));
     printTable(out, rows, report, wall);
     return report;
+  }
+
+  /**
+   * Checks a pairs file against the ground truth: how many pairs chose the response with the lower
+   * false-claim rate, how many the one with the higher rate, and how many tie.
+   *
+   * @param world the world whose scenes the pairs' prompts name
+   * @param pairsFile an iteration's {@code pairs.jsonl} (missing: no pairs)
+   * @return {right, wrong, tied}
+   */
+  static int[] pairAudit(ShapesWorld world, Path pairsFile) {
+    int[] out = new int[3];
+    if (!Files.isRegularFile(pairsFile)) {
+      return out;
+    }
+    for (PairRecord p : JsonlReader.readAll(pairsFile, PairRecord.class)) {
+      double chosen = world.evaluateHard(List.of(p.chosen().response())).falseClaimRate();
+      double rejected = world.evaluateHard(List.of(p.rejected().response())).falseClaimRate();
+      out[chosen < rejected ? 0 : chosen > rejected ? 1 : 2]++;
+    }
+    return out;
+  }
+
+  /** Puts a {@link #pairAudit} result into a report node, with the shares of all pairs. */
+  private static void putAudit(ObjectNode n, int[] a) {
+    int total = a[0] + a[1] + a[2];
+    n.put("pairs_chosen_fewer_false_claims", total == 0 ? 0 : a[0] / (double) total);
+    n.put("pairs_chosen_more_false_claims", total == 0 ? 0 : a[1] / (double) total);
+    n.put("pairs_false_claims_tied", total == 0 ? 0 : a[2] / (double) total);
   }
 
   /** Whether each hallucination measure is at most half the SFT policy's, and coverage kept. */
