@@ -39,6 +39,10 @@ class RecordNullsAndEqualityTest {
   private static final Response OTHER_RESPONSE = new Response("p1", 1, "there is a dog.", 8, 4);
   private static final ScoredResponse SCORED = new ScoredResponse(RESPONSE, List.of(VERDICT));
   private static final ScoredResponse OTHER_SCORED = new ScoredResponse(OTHER_RESPONSE, List.of());
+  private static final HolisticVerdict HOLISTIC =
+      new HolisticVerdict("is this it? there is a cat.", 0.7, 0.9, false);
+  private static final ChoiceQuestion CHOICE =
+      new ChoiceQuestion("rate it: one or two?", List.of("one", "two"));
   private static final Checkpoint CHECKPOINT = Checkpoint.of(Path.of("models", "policy"));
   private static final PreferencePair PAIR = new PreferencePair(PROMPT, OTHER_SCORED, SCORED);
   private static final DpoConfig DPO = DpoConfig.builder().build();
@@ -62,6 +66,8 @@ class RecordNullsAndEqualityTest {
         .setDefault(Prompt.class, PROMPT)
         .setDefault(Response.class, RESPONSE)
         .setDefault(ScoredResponse.class, SCORED)
+        .setDefault(HolisticVerdict.class, HOLISTIC)
+        .setDefault(ChoiceQuestion.class, CHOICE)
         .setDefault(DpoConfig.class, DPO)
         .setDefault(TrainingMetrics.class, METRICS)
         .setDefault(TrainingListener.class, TrainingListener.NONE)
@@ -77,6 +83,10 @@ class RecordNullsAndEqualityTest {
         PROMPT,
         RESPONSE,
         SCORED,
+        HOLISTIC,
+        ScoredResponse.holistic(OTHER_RESPONSE, HOLISTIC),
+        CHOICE,
+        new ChoiceVerdict(CHOICE, List.of(0.25, 0.5), false),
         new Candidates(PROMPT, List.of(SCORED, OTHER_SCORED)),
         PAIR,
         CHECKPOINT,

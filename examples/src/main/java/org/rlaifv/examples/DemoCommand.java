@@ -112,9 +112,20 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--ablations", paramLabel = "VARIANTS", arity = "0..1", fallbackValue = "all",
       split = ",", description = "Hard world: run the ablations (all, or some of "
-          + "rlaifv, confounded, one_shot, labeler_q75, labeler_q85, self_feedback, oracle_75, "
+          + "rlaifv, confounded, one_shot, holistic, rating, labeler_q75, labeler_q85, self_feedback, oracle_75, "
           + "oracle_85, oracle_95) on --seeds.")
   List<String> ablations;
+
+  @Option(names = "--scoring", paramLabel = "HOW",
+      description = "Hard world: divide (RLAIF-V: -n_rej over atomic claims, the default), "
+          + "holistic (p_yes of one question about the whole answer) or rating (the expected "
+          + "rating, one to five, of the whole answer).")
+  String scoring;
+
+  @Option(names = "--max-pairs-per-iteration", paramLabel = "N",
+      description = "Hard world: train on at most N pairs per iteration (the first, in prompt "
+          + "order).")
+  Integer maxPairsPerIteration;
 
   @Option(names = "--seeds", paramLabel = "S[,S...]", split = ",", defaultValue = "0,1,2",
       description = "Seeds of --ablations (default: ${DEFAULT-VALUE}).")
@@ -139,9 +150,9 @@ final class DemoCommand implements Callable<Integer> {
       return hard(n, judge, rate, ep, modelsDir);
     }
     if (selfFeedback || labeler != null || oracleAccuracy != null || confounded || oneShotPairs != null || bestOfN != null
-        || ablations != null) {
+        || ablations != null || scoring != null || maxPairsPerIteration != null) {
       throw Cli.usage(spec, "--self-feedback, --labeler, --confounded, --one-shot-pairs, "
-          + "--best-of-n and --ablations need --world hard");
+          + "--best-of-n, --scoring, --max-pairs-per-iteration and --ablations need --world hard");
     }
     Path out = dir != null ? dir : Path.of(quick ? "runs/demo-quick" : "runs/demo");
     ShapesDemo.Settings settings = quick
@@ -182,12 +193,27 @@ final class DemoCommand implements Callable<Integer> {
       Cli.range(spec, "--best-of-n", k, 1, 256);
     }
     if (ablations != null) {
+      if (scoring != null || maxPairsPerIteration != null) {
+        throw Cli.usage(spec, "--ablations runs its own scoring variants (holistic, rating); "
+            + "leave out --scoring and --max-pairs-per-iteration");
+      }
       List<String> which = ablations.contains("all") ? HardAblations.VARIANTS : ablations;
       List<Integer> abN = bestOfN != null ? ns : quick ? List.of(1, 2) : List.of(1, 4, 16);
       new HardAblations(settings, seeds, which, abN).run(this.out);
       return 0;
     }
+    String how = Cli.choice(spec, "--scoring", scoring == null ? "divide" : scoring,
+        HardShapesDemo.SCORINGS);
     String feedback = selfFeedback ? "self" : judge;
+    if (!how.equals("divide") && feedback.equals("oracle")) {
+      throw Cli.usage(spec, "--scoring " + how + " needs a model judge (the labeler or "
+          + "--self-feedback), not --feedback oracle");
+    }
+    settings = settings.withScoring(how);
+    if (maxPairsPerIteration != null) {
+      settings = settings.withMaxPairsPerIteration(
+          Cli.range(spec, "--max-pairs-per-iteration", maxPairsPerIteration, 1, 10_000_000));
+    }
     settings = settings.withFeedback(feedback, labeler != null ? labeler : ShapesModels.HARD_LABELER)
         .withConfounded(confounded).withBestOfN(ns);
     if (oracleAccuracy != null) {

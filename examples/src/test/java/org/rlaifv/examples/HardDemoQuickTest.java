@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the hard world's demo paths in their quick form on the shipped hard checkpoints: the method
- * with best-of-N, self-feedback, and a two-variant ablation on one seed; checks the reports'
- * schema (every kind's error rate, coverage, pairs per iteration).
+ * with best-of-N, self-feedback, rating scoring, and a three-variant ablation (with holistic
+ * scoring) on one seed; checks the reports' schema (every kind's error rate, coverage, pairs per
+ * iteration).
  */
 @Tag("e2e")
 class HardDemoQuickTest {
@@ -42,6 +43,11 @@ class HardDemoQuickTest {
     JsonNode sft = its.get(0);
     assertTrue(sft.get("false_claim_rate").asDouble() > 0.05, "the SFT policy errs: " + sft);
     assertTrue(its.get(1).get("pairs").asInt() > 0, "the labeler formed pairs: " + its);
+    JsonNode audit = report.get("pair_audit");
+    double right = audit.get("pairs_chosen_fewer_false_claims").asDouble(-1);
+    double wrong = audit.get("pairs_chosen_more_false_claims").asDouble(-1);
+    double tied = audit.get("pairs_false_claims_tied").asDouble(-1);
+    assertEquals(1.0, right + wrong + tied, 1e-9, "shares of the pairs: " + audit);
     for (String n : List.of("n1", "n2")) {
       for (String how : List.of("implicit_reward", "labeler", "random")) {
         assertTrue(report.get("best_of_n").get(n).get(how).get("coverage").isNumber(), n + how);
@@ -68,8 +74,10 @@ class HardDemoQuickTest {
   void quickAblationsSummariseEveryVariantAcrossSeeds(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("abl");
     String text = CliRun.succeeds("demo", "--world", "hard", "--quick", "--ablations",
-        "rlaifv,one_shot", "--seeds", "0", "--best-of-n", "1", "--out", out.toString());
+        "rlaifv,one_shot,holistic", "--seeds", "0", "--best-of-n", "1", "--out",
+        out.toString());
     assertTrue(text.contains("| one_shot |"), text);
+    assertTrue(text.contains("| holistic |"), text);
     JsonNode summary = new ObjectMapper().readTree(out.resolve("ablations.json").toFile());
     JsonNode method = summary.get("variants").get("rlaifv");
     JsonNode oneShot = summary.get("variants").get("one_shot");
@@ -77,6 +85,36 @@ class HardDemoQuickTest {
     assertTrue(oneShot.get("pairs_mean").asDouble() <= method.get("pairs_mean").asDouble(),
         "one-shot trains on at most the method's pairs: " + summary);
     assertEquals(1, oneShot.get("runs").size());
+    // Holistic scoring trains on at most the method's pairs (one quick iteration).
+    JsonNode holistic = summary.get("variants").get("holistic");
+    assertTrue(holistic.get("pairs_mean").asDouble() > 0, "p_yes scores pair: " + summary);
+    assertTrue(holistic.get("pairs_mean").asDouble() <= method.get("pairs_mean").asDouble(),
+        "holistic trains on at most the method's pairs: " + summary);
+    JsonNode config = new ObjectMapper().readTree(
+        out.resolve("seed-0").resolve("holistic").resolve("report.json").toFile()).get("config");
+    assertTrue(config.get("scoring").asText().startsWith("holistic"), config.toString());
+  }
+
+  @Test
+  void ratingScoringFormsPairsFromExpectedRatings(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("rating");
+    CliRun.succeeds("demo", "--world", "hard", "--quick", "--scoring", "rating",
+        "--max-pairs-per-iteration", "20", "--out", out.toString());
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertTrue(report.get("config").get("scoring").asText().startsWith("rating"),
+        report.get("config").toString());
+    int pairs = report.get("iterations").get(1).get("pairs").asInt();
+    assertTrue(pairs > 0 && pairs <= 20, "rating formed at most 20 pairs: " + pairs);
+  }
+
+  @Test
+  void wholeAnswerScoringNeedsAModelJudge() {
+    CliRun.assertOneLineError(CliRun.run("demo", "--world", "hard", "--quick", "--scoring",
+        "rating", "--feedback", "oracle"), 2, "model judge");
+    CliRun.assertOneLineError(CliRun.run("demo", "--world", "hard", "--quick", "--scoring",
+        "overall"), 2, "--scoring");
+    CliRun.assertOneLineError(CliRun.run("demo", "--quick", "--scoring", "holistic"), 2,
+        "--world hard");
   }
 
   @Test

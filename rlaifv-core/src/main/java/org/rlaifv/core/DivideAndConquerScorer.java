@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 import org.rlaifv.BackendException;
 import org.rlaifv.Claim;
 import org.rlaifv.ClaimSplitter;
@@ -19,7 +18,6 @@ import org.rlaifv.Prompt;
 import org.rlaifv.Provenance;
 import org.rlaifv.Response;
 import org.rlaifv.ResponseScorer;
-import org.rlaifv.RlaifvException;
 import org.rlaifv.ScoredResponse;
 import org.rlaifv.core.text.RuleBasedClaimSplitter;
 import org.rlaifv.core.text.RuleBasedPolarQuestioner;
@@ -135,7 +133,7 @@ public final class DivideAndConquerScorer implements ResponseScorer {
    * @throws BackendException naming the prompt when a part (splitter, questioner, judge) returns
    *     the wrong number of results or a null one, the judge's verdicts do not answer exactly the
    *     questions asked (named), or a part fails with an exception that is not an {@link
-   *     RlaifvException}
+   *     org.rlaifv.RlaifvException}
    */
   @Override
   public List<ScoredResponse> scoreAll(Prompt prompt, List<Response> candidates) {
@@ -155,8 +153,9 @@ public final class DivideAndConquerScorer implements ResponseScorer {
     }
 
     List<String> texts = candidates.stream().map(Response::text).toList();
-    List<List<Claim>> claimLists = call("claim splitter", prompt, () -> splitter.splitAll(texts));
-    checkSize(claimLists, candidates.size(), "claim splitter", "claim lists", prompt);
+    List<List<Claim>> claimLists =
+        ScorerCalls.call("claim splitter", prompt, () -> splitter.splitAll(texts));
+    ScorerCalls.checkSize(claimLists, candidates.size(), "claim splitter", "claim lists", prompt);
 
     // Only responses with claims go to the questioner; the others stay unscored.
     List<Integer> withClaims = new ArrayList<>();
@@ -168,7 +167,7 @@ public final class DivideAndConquerScorer implements ResponseScorer {
         zeroClaimResponses.increment();
         LOG.debug(
             "response {} to prompt {} has no claims: '{}'",
-            candidates.get(i).index(), prompt.id(), preview(candidates.get(i).text()));
+            candidates.get(i).index(), prompt.id(), ScorerCalls.preview(candidates.get(i).text()));
       } else {
         withClaims.add(i);
         nonEmpty.add(c);
@@ -180,8 +179,8 @@ public final class DivideAndConquerScorer implements ResponseScorer {
     }
     if (!nonEmpty.isEmpty()) {
       List<List<PolarQuestion>> asked =
-          call("polar questioner", prompt, () -> questioner.questionsAll(nonEmpty));
-      checkSize(asked, nonEmpty.size(), "polar questioner", "question lists", prompt);
+          ScorerCalls.call("polar questioner", prompt, () -> questioner.questionsAll(nonEmpty));
+      ScorerCalls.checkSize(asked, nonEmpty.size(), "polar questioner", "question lists", prompt);
       for (int k = 0; k < withClaims.size(); k++) {
         questionLists.set(withClaims.get(k), asked.get(k));
       }
@@ -224,8 +223,9 @@ public final class DivideAndConquerScorer implements ResponseScorer {
 
   /** Judges the distinct questions and returns their verdicts by question text. */
   private Map<String, ClaimVerdict> judge(Prompt prompt, List<PolarQuestion> unique) {
-    List<ClaimVerdict> verdicts = call("judge", prompt, () -> judge.judge(prompt.image(), unique));
-    checkSize(verdicts, unique.size(), "judge", "verdicts", prompt);
+    List<ClaimVerdict> verdicts =
+        ScorerCalls.call("judge", prompt, () -> judge.judge(prompt.image(), unique));
+    ScorerCalls.checkSize(verdicts, unique.size(), "judge", "verdicts", prompt);
     Map<String, ClaimVerdict> byQuestion = new LinkedHashMap<>();
     for (PolarQuestion q : unique) {
       byQuestion.put(q.question(), null);
@@ -258,33 +258,6 @@ public final class DivideAndConquerScorer implements ResponseScorer {
         .withPart("splitter", splitter.provenance())
         .withPart("questioner", questioner.provenance())
         .withPart("judge", judge.provenance());
-  }
-
-  /** Runs one part, wrapping a failure that is not already an SDK exception with the prompt id. */
-  private static <T> T call(String who, Prompt prompt, Supplier<T> part) {
-    try {
-      return part.get();
-    } catch (RlaifvException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new BackendException(
-          who + " failed on prompt " + prompt.id() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void checkSize(
-      List<?> got, int expected, String who, String what, Prompt prompt) {
-    if (got == null || got.size() != expected || got.stream().anyMatch(Objects::isNull)) {
-      throw new BackendException(
-          who + " returned " + (got == null ? "null" : got.size() + " " + what) + " for "
-              + expected + " inputs of prompt " + prompt.id()
-              + "; it must return exactly one non-null result per input, in order");
-    }
-  }
-
-  private static String preview(String text) {
-    String t = text.strip().replaceAll("\\s+", " ");
-    return t.length() <= 80 ? t : t.substring(0, 77) + "...";
   }
 
   /**

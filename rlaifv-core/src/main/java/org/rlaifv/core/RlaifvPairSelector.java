@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * RLAIF-V's pair rule: within each prompt, pairs of scored responses whose scores differ by at
  * least 1, at most {@code maxPairsPerPrompt} of them drawn at random, then optional length
- * balancing over all drawn pairs.
+ * balancing over all drawn pairs. Scores are {@link ScoredResponse#value()}: -n_rej for claim
+ * verdicts, or a holistic verdict's score, for which {@link Builder#minScoreGap(double)} sets the
+ * smallest gap that pairs (1 by default, RLAIF-V's rule for integer -n_rej).
  *
  * <p>Per prompt:
  *
@@ -29,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Responses whose text equals (after stripping surrounding white space) that of an earlier
  *       candidate of the same prompt are left out, so identical texts never pair and duplicates do
  *       not weigh more in the draw.
- *   <li>Every unordered pair with different scores is a candidate; the higher score is chosen.
- *       Scores are integers (-n_rej), so different means a gap of at least 1.
+ *   <li>Every unordered pair whose scores differ, by at least {@code minScoreGap}, is a candidate;
+ *       the higher score is chosen. Equal scores never pair, whatever the gap. With -n_rej scores
+ *       (integers) and the default gap of 1, this is "different scores".
  *   <li>When there are more candidates than {@code maxPairsPerPrompt}, that many are drawn
  *       without replacement with a {@link Random} seeded by {@code Seeds.mix(seed, promptId)}, so
  *       a prompt's draw depends neither on the order of prompts nor on the other prompts. Drawn
@@ -57,12 +60,18 @@ public final class RlaifvPairSelector implements PairSelector {
   private final int maxPairsPerPrompt;
   private final long seed;
   private final boolean lengthBalancing;
+  private final double minScoreGap;
 
   private RlaifvPairSelector(Builder b) {
     if (b.maxPairsPerPrompt < 1) {
       throw new InvalidInputException(
           "maxPairsPerPrompt must be at least 1, got " + b.maxPairsPerPrompt);
     }
+    if (!(b.minScoreGap >= 0 && Double.isFinite(b.minScoreGap))) {
+      throw new InvalidInputException(
+          "minScoreGap must be finite and at least 0, got " + b.minScoreGap);
+    }
+    this.minScoreGap = b.minScoreGap;
     this.maxPairsPerPrompt = b.maxPairsPerPrompt;
     this.seed = b.seed;
     this.lengthBalancing = b.lengthBalancing;
@@ -86,7 +95,8 @@ public final class RlaifvPairSelector implements PairSelector {
     return new Builder()
         .maxPairsPerPrompt(maxPairsPerPrompt)
         .seed(seed)
-        .lengthBalancing(lengthBalancing);
+        .lengthBalancing(lengthBalancing)
+        .minScoreGap(minScoreGap);
   }
 
   /**
@@ -117,6 +127,15 @@ public final class RlaifvPairSelector implements PairSelector {
   }
 
   /**
+   * Returns the smallest score gap that pairs two responses.
+   *
+   * @return at least 0; equal scores never pair
+   */
+  public double minScoreGap() {
+    return minScoreGap;
+  }
+
+  /**
    * Selects pairs from all prompts' candidates.
    *
    * @param groups one group per prompt
@@ -138,7 +157,7 @@ public final class RlaifvPairSelector implements PairSelector {
     List<PreferencePair> drawn = new ArrayList<>();
     int candidatePairs = 0;
     for (Candidates group : groups) {
-      List<PreferencePair> all = candidatePairs(group);
+      List<PreferencePair> all = candidatePairs(group, minScoreGap);
       candidatePairs += all.size();
       drawn.addAll(draw(group.prompt().id(), all));
     }
@@ -165,6 +184,18 @@ public final class RlaifvPairSelector implements PairSelector {
    * @return the candidate pairs
    */
   public static List<PreferencePair> candidatePairs(Candidates group) {
+    return candidatePairs(group, 1.0);
+  }
+
+  /**
+   * Lists every admissible pair of one prompt as {@link #candidatePairs(Candidates)} does, with
+   * scores ({@link ScoredResponse#value()}) that differ by at least {@code minScoreGap}.
+   *
+   * @param group the prompt's candidates
+   * @param minScoreGap the smallest gap that pairs; equal scores never pair
+   * @return the candidate pairs
+   */
+  public static List<PreferencePair> candidatePairs(Candidates group, double minScoreGap) {
     List<ScoredResponse> kept = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (ScoredResponse r : group.responses()) {
@@ -177,11 +208,14 @@ public final class RlaifvPairSelector implements PairSelector {
       for (int j = i + 1; j < kept.size(); j++) {
         ScoredResponse a = kept.get(i);
         ScoredResponse b = kept.get(j);
-        int sa = a.score();
-        int sb = b.score();
+        double sa = a.value();
+        double sb = b.value();
+        if (sa == sb || Math.abs(sa - sb) < minScoreGap) {
+          continue;
+        }
         if (sa > sb) {
           pairs.add(new PreferencePair(group.prompt(), a, b));
-        } else if (sb > sa) {
+        } else {
           pairs.add(new PreferencePair(group.prompt(), b, a));
         }
       }
@@ -376,8 +410,22 @@ public final class RlaifvPairSelector implements PairSelector {
     private int maxPairsPerPrompt = 2;
     private long seed = 0;
     private boolean lengthBalancing = false;
+    private double minScoreGap = 1.0;
 
     private Builder() {}
+
+    /**
+     * Sets the smallest score gap that pairs two responses (1 by default: RLAIF-V's rule for
+     * -n_rej). For holistic scores, which are not integers, a smaller gap; 0 pairs any two
+     * different scores.
+     *
+     * @param minScoreGap finite, at least 0
+     * @return this builder
+     */
+    public Builder minScoreGap(double minScoreGap) {
+      this.minScoreGap = minScoreGap;
+      return this;
+    }
 
     /**
      * Sets the most pairs drawn per prompt (the reference draws 2).
@@ -416,7 +464,8 @@ public final class RlaifvPairSelector implements PairSelector {
      * Builds and validates.
      *
      * @return the selector
-     * @throws InvalidInputException when maxPairsPerPrompt is below 1
+     * @throws InvalidInputException when maxPairsPerPrompt is below 1 or minScoreGap is negative
+     *     or not finite
      */
     public RlaifvPairSelector build() {
       return new RlaifvPairSelector(this);
@@ -424,15 +473,17 @@ public final class RlaifvPairSelector implements PairSelector {
   }
 
   /**
-   * Describes the selector: its seed, pair limit and length balancing.
+   * Describes the selector: its seed, pair limit, length balancing and, when not the default 1,
+   * its smallest score gap (so runs made before the setting existed keep their identity).
    *
    * @return the provenance
    */
   @Override
   public Provenance provenance() {
-    return Provenance.of(this)
+    Provenance p = Provenance.of(this)
         .with("seed", seed)
         .with("maxPairsPerPrompt", maxPairsPerPrompt)
         .with("lengthBalancing", lengthBalancing);
+    return minScoreGap == 1.0 ? p : p.with("minScoreGap", minScoreGap);
   }
 }

@@ -1,26 +1,15 @@
 package org.rlaifv.djl;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import org.rlaifv.BackendException;
 import org.rlaifv.ClaimVerdict;
 import org.rlaifv.Image;
 import org.rlaifv.ModelFormatException;
 import org.rlaifv.PolarJudge;
 import org.rlaifv.PolarQuestion;
 import org.rlaifv.core.internal.AnswerTokens;
-import org.rlaifv.core.internal.RightPadded;
 import org.rlaifv.core.internal.Verdicts;
-import org.rlaifv.djl.model.KvCache;
 import org.rlaifv.djl.model.LoadedVlm;
-import org.rlaifv.djl.model.VlmInputs;
-import org.rlaifv.djl.model.VlmModel;
 import org.rlaifv.spi.BackendOptions;
 
 /**
@@ -87,15 +76,7 @@ public final class DjlPolarJudge implements PolarJudge {
    * answer with or without a leading space).
    */
   private int[] answerIds(String... words) {
-    String rendered = vlm.renderPrompt("is it" + ANSWER_INSTRUCTION);
-    long unk = -1;
-    try {
-      unk = vlm.tokenizer().tokenId("<unk>");
-    } catch (ModelFormatException e) {
-      // the tokenizer has no <unk> token
-    }
-    return AnswerTokens.firstIds(vlm.textIds(rendered), w -> vlm.textIds(rendered + w),
-        w -> vlm.tokenizer().encode(w), unk, vlm.tokenizer().file().toString(), words);
+    return AnswerMass.firstIds(vlm, "is it" + ANSWER_INSTRUCTION, words);
   }
 
   /**
@@ -129,53 +110,12 @@ public final class DjlPolarJudge implements PolarJudge {
     if (questions.isEmpty()) {
       return List.of();
     }
-    List<long[]> ids = new ArrayList<>(questions.size());
+    List<String> texts = new ArrayList<>(questions.size());
     for (PolarQuestion q : questions) {
-      ids.add(vlm.promptIds(questionText(q)));
+      texts.add(questionText(q));
     }
-    int shared = AnswerTokens.sharedPrefix(ids);
-    int imagePos = vlm.imageIndex(ids.get(0));
-    if (shared <= imagePos) {
-      // The image is not inside the shared prefix (template puts it after the question).
-      return judgeEachFromScratch(image, questions);
-    }
-    VlmModel model = vlm.model();
-    double[][] probs = new double[questions.size()][];
-    try (NDManager m = model.manager().newSubManager();
-        KvCache prefix = model.newCache(m)) {
-      NDArray feats = model.imageFeatures(vlm.pixels(m, List.of(image)));
-      VlmInputs pre = vlm.imageInputs(m, feats, List.of(Arrays.copyOf(ids.get(0), shared)));
-      model.hiddenStates(pre.embeds(), pre.attentionMask(), pre.positionIds(), prefix);
-      int past = prefix.length();
-      for (int start = 0; start < ids.size(); start += batchSize) {
-        int c = Math.min(batchSize, ids.size() - start);
-        try (NDManager step = m.newSubManager();
-            KvCache rows = KvCache.sharing(prefix, c)) {
-          RightPadded batch =
-              RightPadded.continuing(
-                  ids.subList(start, start + c), shared, past, vlm.tokenizer().padId());
-          int maxLen = batch.width();
-          int[] len = batch.lengths();
-          NDArray hidden =
-              model.hiddenStates(
-                  model.embed(step.create(batch.tokens(), new Shape(c, maxLen))),
-                  step.create(batch.mask(), new Shape(c, past + maxLen)),
-                  step.create(batch.positions(), new Shape(c, maxLen)),
-                  rows);
-          NDList lastRows = new NDList(c);
-          for (int i = 0; i < c; i++) {
-            lastRows.add(hidden.get(i, len[i] - 1));
-          }
-          float[] p = model.logits(NDArrays.stack(lastRows, 0)).softmax(-1).toFloatArray();
-          int vocab = model.config().vocabSize();
-          for (int i = 0; i < c; i++) {
-            probs[start + i] = yesNo(p, i * vocab);
-          }
-        }
-      }
-    } catch (ai.djl.engine.EngineException e) {
-      throw new BackendException("judging failed: " + e.getMessage(), e);
-    }
+    double[][] probs =
+        AnswerMass.cached(vlm, batchSize, image, texts, new int[][] {yesIds, noIds});
     return Verdicts.fromProbabilities(questions, probs, abstainBelow);
   }
 
@@ -188,30 +128,12 @@ public final class DjlPolarJudge implements PolarJudge {
    * @return one verdict per question, in order
    */
   public List<ClaimVerdict> judgeEachFromScratch(Image image, List<PolarQuestion> questions) {
-    VlmModel model = vlm.model();
-    double[][] probs = new double[questions.size()][];
-    for (int i = 0; i < questions.size(); i++) {
-      try (NDManager m = model.manager().newSubManager()) {
-        VlmInputs in = vlm.promptInputs(m, image, questionText(questions.get(i)));
-        NDArray hidden = model.hiddenStates(in.embeds(), in.attentionMask(), in.positionIds(), null);
-        long t = hidden.getShape().get(1);
-        float[] p = model.logits(hidden.get(":, " + (t - 1) + ", :")).softmax(-1).toFloatArray();
-        probs[i] = yesNo(p, 0);
-      }
+    List<String> texts = new ArrayList<>(questions.size());
+    for (PolarQuestion q : questions) {
+      texts.add(questionText(q));
     }
+    double[][] probs = AnswerMass.fromScratch(vlm, image, texts, new int[][] {yesIds, noIds});
     return Verdicts.fromProbabilities(questions, probs, abstainBelow);
-  }
-
-  private double[] yesNo(float[] p, int offset) {
-    double yes = 0;
-    double no = 0;
-    for (int id : yesIds) {
-      yes += p[offset + id];
-    }
-    for (int id : noIds) {
-      no += p[offset + id];
-    }
-    return new double[] {yes, no};
   }
 
   /**

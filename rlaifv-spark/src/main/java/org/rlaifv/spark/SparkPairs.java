@@ -83,6 +83,6 @@ public final class SparkPairs {
   }
 
   private static Double score(ScoredResponse r) {
-    return r.scored() ? (double) r.score() : null;
+    return r.scored() ? r.value() : null;
   }
 }

@@ -22,6 +22,11 @@ import org.rlaifv.InvalidInputException;
  *       by implicit reward, labeler and chance on the aligned policy.
  *   <li>{@code confounded}: half the candidates at a low, half at a high temperature.
  *   <li>{@code one_shot}: one round from the SFT policy on as many pairs as the method used.
+ *   <li>{@code holistic}: the labeler asked once whether the whole answer is what it sees, the
+ *       score p_yes ({@link org.rlaifv.core.HolisticScorer}); at most the method's pairs per
+ *       iteration (its total over the iterations, divided evenly, rounded up).
+ *   <li>{@code rating}: the labeler asked to rate the whole answer one to five, the score the
+ *       expected rating ({@link org.rlaifv.core.RatingScorer}); pairs limited as for holistic.
  *   <li>{@code labeler_q75}, {@code labeler_q85}: labelers saved at 75% and 85% validation
  *       accuracy.
  *   <li>{@code self_feedback}: the policy as its own labeler.
@@ -35,12 +40,13 @@ public final class HardAblations {
 
   /** Every variant, in the order they run. */
   public static final List<String> VARIANTS = List.of("rlaifv", "confounded", "one_shot",
-      "labeler_q75", "labeler_q85", "self_feedback", "oracle_75", "oracle_85", "oracle_95");
+      "holistic", "rating", "labeler_q75", "labeler_q85", "self_feedback", "oracle_75", "oracle_85", "oracle_95");
 
   /** The final figures summarised across seeds. */
   static final List<String> FIGURES = List.of("chair_i", "chair_s", "count_error",
       "attribute_error", "relation_error", "any_error", "false_claim_rate", "coverage",
-      "mean_words", "labeler_accuracy", "pairs");
+      "mean_words", "labeler_accuracy", "pairs", "pairs_chosen_fewer_false_claims",
+      "pairs_chosen_more_false_claims");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,7 +62,8 @@ public final class HardAblations {
    * @param seeds the seeds
    * @param variants which of {@link #VARIANTS} to run
    * @param bestOfN sample counts of best-of-N on the method's aligned policy (empty for none)
-   * @throws InvalidInputException when a variant is unknown or one_shot runs without rlaifv
+   * @throws InvalidInputException when a variant is unknown, or one_shot, holistic or rating runs
+   *     without rlaifv (they take their pair budget from it)
    */
   public HardAblations(HardShapesDemo.Settings base, List<Long> seeds, List<String> variants,
       List<Integer> bestOfN) {
@@ -65,8 +72,11 @@ public final class HardAblations {
         throw new InvalidInputException("unknown ablation '" + v + "'; known: " + VARIANTS);
       }
     }
-    if (variants.contains("one_shot") && !variants.contains("rlaifv")) {
-      throw new InvalidInputException("the one_shot ablation takes its pair budget from rlaifv");
+    for (String v : List.of("one_shot", "holistic", "rating")) {
+      if (variants.contains(v) && !variants.contains("rlaifv")) {
+        throw new InvalidInputException(
+            "the " + v + " ablation takes its pair budget from rlaifv; add rlaifv to the variants");
+      }
     }
     this.base = base;
     this.seeds = List.copyOf(seeds);
@@ -101,6 +111,11 @@ public final class HardAblations {
           pairs += it.get("pairs").asInt();
         }
         last.put("pairs", pairs);
+        // Over all iterations: how often the pairs preferred the answer with fewer false claims.
+        for (String f : List.of("pairs_chosen_fewer_false_claims",
+            "pairs_chosen_more_false_claims")) {
+          last.put(f, report.get("pair_audit").get(f).asDouble());
+        }
         last.put("sft_chair_i", its.get(0).get("chair_i").asDouble());
         last.put("sft_false_claim_rate", its.get(0).get("false_claim_rate").asDouble());
         last.put("sft_coverage", its.get(0).get("coverage").asDouble());
@@ -140,11 +155,14 @@ public final class HardAblations {
         base.out().resolve("seed-" + seed).resolve(v), seed, base.iterations(), base.prompts(),
         base.samples(), base.temperature(), base.validationPrompts(), base.testPrompts(),
         base.hardQuestions(), base.dpo().toBuilder().seed(seed).build(), base.maxCoverageDrop(),
-        base.quick(), "labeler", ShapesModels.HARD_LABELER, 1.0, false, 0, List.of());
+        base.quick(), "labeler", ShapesModels.HARD_LABELER, 1.0, false, 0, List.of(), "divide", 0);
+    int perIteration = Math.max(1, (methodPairs + base.iterations() - 1) / base.iterations());
     return switch (v) {
       case "rlaifv" -> s.withBestOfN(bestOfN);
       case "confounded" -> s.withConfounded(true);
       case "one_shot" -> s.withOneShot(Math.max(1, methodPairs));
+      case "holistic" -> s.withScoring("holistic").withMaxPairsPerIteration(perIteration);
+      case "rating" -> s.withScoring("rating").withMaxPairsPerIteration(perIteration);
       case "labeler_q75" -> s.withFeedback("labeler", ShapesModels.hardLabelerAtQuality(75));
       case "labeler_q85" -> s.withFeedback("labeler", ShapesModels.hardLabelerAtQuality(85));
       case "self_feedback" -> s.withFeedback("self", ShapesModels.HARD_LABELER);
@@ -182,13 +200,16 @@ public final class HardAblations {
   private static void print(PrintStream out, ObjectNode summary) {
     out.printf(Locale.ROOT, "%nablations over seeds %s (mean +- sd of the final policy on test)%n",
         summary.get("seeds"));
-    out.println("| variant | pairs | judge acc. | CHAIR_i | count err. | attribute err. | "
-        + "relation err. | false claims | coverage |");
-    out.println("|---|---|---|---|---|---|---|---|---|");
+    out.println("| variant | pairs | pairs right / wrong | judge acc. | CHAIR_i | count err. | "
+        + "attribute err. | relation err. | false claims | coverage |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|");
     summary.get("variants").properties().forEach(e -> {
       JsonNode v = e.getValue();
-      out.printf(Locale.ROOT, "| %s | %.0f | %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(),
-          v.get("pairs_mean").asDouble(), pm(v, "labeler_accuracy"), pm(v, "chair_i"),
+      out.printf(Locale.ROOT, "| %s | %.0f | %.2f / %.2f | %s | %s | %s | %s | %s | %s | %s |%n",
+          e.getKey(), v.get("pairs_mean").asDouble(),
+          v.get("pairs_chosen_fewer_false_claims_mean").asDouble(),
+          v.get("pairs_chosen_more_false_claims_mean").asDouble(), pm(v, "labeler_accuracy"),
+          pm(v, "chair_i"),
           pm(v, "count_error"), pm(v, "attribute_error"), pm(v, "relation_error"),
           pm(v, "false_claim_rate"), pm(v, "coverage"));
     });

@@ -1,6 +1,7 @@
 package org.rlaifv.examples.shapes;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,7 +30,11 @@ import org.rlaifv.SamplingParams;
 import org.rlaifv.ScoredResponse;
 import org.rlaifv.Seeds;
 import org.rlaifv.core.DivideAndConquerScorer;
+import org.rlaifv.core.HolisticScorer;
+import org.rlaifv.core.RatingScorer;
 import org.rlaifv.core.RlaifvPairSelector;
+import org.rlaifv.core.io.JsonlReader;
+import org.rlaifv.core.io.PairRecord;
 import org.rlaifv.core.loop.AlignmentLoop;
 import org.rlaifv.core.loop.IterationSummary;
 import org.rlaifv.core.loop.LoopResult;
@@ -39,6 +44,7 @@ import org.rlaifv.core.shapes.NoisyOracleJudge;
 import org.rlaifv.core.shapes.ShapesMetrics;
 import org.rlaifv.core.shapes.ShapesWorld;
 import org.rlaifv.core.shapes.Split;
+import org.rlaifv.djl.DjlChoiceJudge;
 import org.rlaifv.djl.DjlPolarJudge;
 import org.rlaifv.djl.DjlResponseSampler;
 import org.rlaifv.djl.model.LoadedVlm;
@@ -74,6 +80,31 @@ public final class HardShapesDemo {
   static final double CONFOUNDED_LOW = 0.5;
   static final double CONFOUNDED_HIGH = 1.5;
 
+  /** The ways a candidate can be scored (ablation 2): RLAIF-V's, and two holistic ones. */
+  public static final List<String> SCORINGS = List.of("divide", "holistic", "rating");
+
+  /**
+   * The holistic question, in words the ShapesWorld tokenizer has (it has no "accurate", "correct"
+   * or "true"); the judge appends "Please answer yes or no.".
+   */
+  public static final String HOLISTIC_QUESTION = "is this what you see in the image? {answer}";
+
+  /** The rating question: the holistic question answered on a scale of one to five. */
+  public static final String RATING_QUESTION =
+      "is this what you see in the image? {answer} Please answer one two three four or five.";
+
+  /** The rating words, worth 1 to 5 (the tokenizer has no digits). */
+  public static final List<String> RATING_SCALE = List.of("one", "two", "three", "four", "five");
+
+  /**
+   * Words of an answer put into a holistic or rating question: what fits in the labeler's 128
+   * positions beside the image, the template and the question's own words.
+   */
+  static final int MAX_ANSWER_WORDS = 80;
+
+  /** Rating verdicts abstain below this mass on the five rating words. */
+  static final double RATING_ABSTAIN_BELOW = 1e-6;
+
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -103,11 +134,18 @@ public final class HardShapesDemo {
    * @param oneShotPairs 0 for the iterative method; else one round from the SFT policy over
    *     {@code iterations x prompts} prompts, keeping at most this many pairs
    * @param bestOfN sample counts for best-of-N on the aligned policy (empty for none)
+   * @param scoring how the judge scores a candidate: {@code "divide"} (RLAIF-V: -n_rej over
+   *     atomic claims), {@code "holistic"} (p_yes of one question about the whole answer, {@link
+   *     HolisticScorer}) or {@code "rating"} (the expected rating of the whole answer, {@link
+   *     RatingScorer})
+   * @param maxPairsPerIteration 0 for no limit; else the most pairs trained on per iteration (the
+   *     first ones, in prompt order)
    */
   public record Settings(Path models, Path out, long seed, int iterations, int prompts,
       int samples, double temperature, int validationPrompts, int testPrompts, int hardQuestions,
       DpoConfig dpo, double maxCoverageDrop, boolean quick, String feedback, String labeler,
-      double oracleAccuracy, boolean confounded, int oneShotPairs, List<Integer> bestOfN) {
+      double oracleAccuracy, boolean confounded, int oneShotPairs, List<Integer> bestOfN,
+      String scoring, int maxPairsPerIteration) {
 
     /**
      * Validates the settings.
@@ -131,6 +169,8 @@ public final class HardShapesDemo {
      * @param confounded see the record
      * @param oneShotPairs see the record
      * @param bestOfN see the record
+     * @param scoring see the record
+     * @param maxPairsPerIteration see the record
      */
     public Settings {
       bestOfN = List.copyOf(bestOfN);
@@ -138,10 +178,17 @@ public final class HardShapesDemo {
           || hardQuestions < 12 || oneShotPairs < 0
           || !(oracleAccuracy >= 0.5 && oracleAccuracy <= 1)
           || !List.of("labeler", "self", "oracle").contains(feedback)
-          || bestOfN.stream().anyMatch(n -> n < 1)) {
+          || bestOfN.stream().anyMatch(n -> n < 1) || !SCORINGS.contains(scoring)
+          || maxPairsPerIteration < 0) {
         throw new InvalidInputException("hard demo settings out of range: " + iterations
             + " iterations, " + prompts + " prompts, " + samples + " samples, feedback "
-            + feedback + ", best-of " + bestOfN);
+            + feedback + ", best-of " + bestOfN + ", scoring " + scoring + " (one of "
+            + SCORINGS + "), at most " + maxPairsPerIteration + " pairs per iteration");
+      }
+      if (!scoring.equals("divide") && feedback.equals("oracle")) {
+        throw new InvalidInputException("scoring " + scoring + " asks a model about the whole "
+            + "answer; the ground-truth oracle only answers atomic questions (use the labeler or"
+            + " self-feedback)");
       }
     }
 
@@ -160,7 +207,7 @@ public final class HardShapesDemo {
           .schedule(LrSchedule.COSINE).warmupRatio(0.1).epochs(2).batchSize(8)
           .checkpointsPerEpoch(2).seed(seed).build();
       return new Settings(models, out, seed, iterations, 256, 8, 1.0, 128, 200, 480, dpo, 0.05,
-          false, "labeler", ShapesModels.HARD_LABELER, 1.0, false, 0, List.of());
+          false, "labeler", ShapesModels.HARD_LABELER, 1.0, false, 0, List.of(), "divide", 0);
     }
 
     /**
@@ -176,7 +223,7 @@ public final class HardShapesDemo {
       Settings d = defaults(models, out, seed, iterations);
       return new Settings(models, out, seed, iterations, 32, 6, 1.0, 24, 32, 48,
           d.dpo().toBuilder().epochs(1).checkpointsPerEpoch(1).build(), 0.05, true, "labeler",
-          ShapesModels.HARD_LABELER, 1.0, false, 0, List.of());
+          ShapesModels.HARD_LABELER, 1.0, false, 0, List.of(), "divide", 0);
     }
 
     /**
@@ -188,7 +235,8 @@ public final class HardShapesDemo {
     public Settings withOut(Path dir) {
       return new Settings(models, dir, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
-          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN);
+          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN, scoring,
+          maxPairsPerIteration);
     }
 
     /**
@@ -201,7 +249,8 @@ public final class HardShapesDemo {
     public Settings withFeedback(String judge, String labelerName) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, judge,
-          labelerName, oracleAccuracy, confounded, oneShotPairs, bestOfN);
+          labelerName, oracleAccuracy, confounded, oneShotPairs, bestOfN, scoring,
+          maxPairsPerIteration);
     }
 
     /**
@@ -213,7 +262,8 @@ public final class HardShapesDemo {
     public Settings withOracleAccuracy(double accuracy) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
-          labeler, accuracy, confounded, oneShotPairs, bestOfN);
+          labeler, accuracy, confounded, oneShotPairs, bestOfN, scoring,
+          maxPairsPerIteration);
     }
 
     /**
@@ -225,7 +275,8 @@ public final class HardShapesDemo {
     public Settings withConfounded(boolean on) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
-          labeler, oracleAccuracy, on, oneShotPairs, bestOfN);
+          labeler, oracleAccuracy, on, oneShotPairs, bestOfN, scoring,
+          maxPairsPerIteration);
     }
 
     /**
@@ -237,7 +288,8 @@ public final class HardShapesDemo {
     public Settings withOneShot(int pairs) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
-          labeler, oracleAccuracy, confounded, pairs, bestOfN);
+          labeler, oracleAccuracy, confounded, pairs, bestOfN, scoring,
+          maxPairsPerIteration);
     }
 
     /**
@@ -249,7 +301,8 @@ public final class HardShapesDemo {
     public Settings withBestOfN(List<Integer> ns) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
-          labeler, oracleAccuracy, confounded, oneShotPairs, ns);
+          labeler, oracleAccuracy, confounded, oneShotPairs, ns, scoring,
+          maxPairsPerIteration);
     }
 
     /**
@@ -261,7 +314,32 @@ public final class HardShapesDemo {
     public Settings withDpo(DpoConfig config) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, config, maxCoverageDrop, quick, feedback,
-          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN);
+          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN, scoring,
+          maxPairsPerIteration);
+    }
+
+    /**
+     * Returns a copy that scores candidates another way.
+     *
+     * @param how {@code "divide"}, {@code "holistic"} or {@code "rating"}
+     * @return the settings
+     */
+    public Settings withScoring(String how) {
+      return new Settings(models, out, seed, iterations, prompts, samples, temperature,
+          validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
+          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN, how, maxPairsPerIteration);
+    }
+
+    /**
+     * Returns a copy that trains on at most this many pairs per iteration.
+     *
+     * @param pairs the limit, 0 for none
+     * @return the settings
+     */
+    public Settings withMaxPairsPerIteration(int pairs) {
+      return new Settings(models, out, seed, iterations, prompts, samples, temperature,
+          validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
+          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN, scoring, pairs);
     }
   }
 
@@ -387,20 +465,25 @@ public final class HardShapesDemo {
         sftValidation.coverage(), s.maxCoverageDrop(), TOLERANCE);
     PairSelector pairs = RlaifvPairSelector.builder().maxPairsPerPrompt(2).seed(s.seed())
         .lengthBalancing(false).build();
+    if (!s.scoring().equals("divide")) {
+      // Holistic scores are not integers: any two different scores pair, as -n_rej's do.
+      pairs = RlaifvPairSelector.builder().maxPairsPerPrompt(2).seed(s.seed())
+          .lengthBalancing(false).minScoreGap(0).build();
+    }
+    if (s.maxPairsPerIteration() > 0) {
+      pairs = new LimitedPairSelector(pairs, s.maxPairsPerIteration());
+    }
     if (s.oneShotPairs() > 0) {
       pairs = new LimitedPairSelector(pairs, s.oneShotPairs());
     }
     LoopResult result;
-    DjlPolarJudge labeler = s.feedback().equals("labeler")
-        ? new DjlPolarJudge(LoadedVlm.load(labelerDir, Device.cpu()), options, true) : null;
+    LoadedVlm labeler = s.feedback().equals("labeler") ? LoadedVlm.load(labelerDir, Device.cpu())
+        : null;
     try {
       Function<Checkpoint, ResponseScorer> scorer = switch (s.feedback()) {
-        case "labeler" -> p -> DivideAndConquerScorer.ruleBased(labeler);
+        case "labeler" -> p -> scorer(labeler, false);
         case "oracle" -> p -> DivideAndConquerScorer.ruleBased(oracle());
-        default -> p -> DivideAndConquerScorer.owningJudge(
-            new org.rlaifv.core.text.RuleBasedClaimSplitter(),
-            new org.rlaifv.core.text.RuleBasedPolarQuestioner(),
-            new DjlPolarJudge(LoadedVlm.load(p.directory(), Device.cpu()), options, true));
+        default -> p -> scorer(LoadedVlm.load(p.directory(), Device.cpu()), true);
       };
       result = loop(s.out().resolve("run"), sft, train,
           s.oneShotPairs() > 0 ? 1 : s.iterations(), scorer, pairs, selector);
@@ -424,6 +507,20 @@ public final class HardShapesDemo {
         cands.add(JSON.valueToTree(c));
       }
     }
+    int[] audit = new int[3];
+    for (IterationSummary it : result.iterations()) {
+      Path file = result.runDirectory().resolve("iter-" + it.iteration()).resolve("pairs.jsonl");
+      int[] a = pairAudit(world, file);
+      for (int k = 0; k < 3; k++) {
+        audit[k] += a[k];
+      }
+      for (JsonNode row : its) {
+        if (row.get("iteration").asInt() == it.iteration()) {
+          putAudit((ObjectNode) row, a);
+        }
+      }
+    }
+    putAudit(report.putObject("pair_audit"), audit);
     Row first = rows.get(0);
     Row last = rows.get(rows.size() - 1);
     report.set("targets", targets(first.test(), last.test()));
@@ -438,6 +535,35 @@ public final class HardShapesDemo {
     ShapesDemo.write(report, s.out().resolve("report.json"));
     printTable(out, rows, report, wall);
     return report;
+  }
+
+  /**
+   * Checks a pairs file against the ground truth: how many pairs chose the response with the lower
+   * false-claim rate, how many the one with the higher rate, and how many tie.
+   *
+   * @param world the world whose scenes the pairs' prompts name
+   * @param pairsFile an iteration's {@code pairs.jsonl} (missing: no pairs)
+   * @return {right, wrong, tied}
+   */
+  static int[] pairAudit(ShapesWorld world, Path pairsFile) {
+    int[] out = new int[3];
+    if (!Files.isRegularFile(pairsFile)) {
+      return out;
+    }
+    for (PairRecord p : JsonlReader.readAll(pairsFile, PairRecord.class)) {
+      double chosen = world.evaluateHard(List.of(p.chosen().response())).falseClaimRate();
+      double rejected = world.evaluateHard(List.of(p.rejected().response())).falseClaimRate();
+      out[chosen < rejected ? 0 : chosen > rejected ? 1 : 2]++;
+    }
+    return out;
+  }
+
+  /** Puts a {@link #pairAudit} result into a report node, with the shares of all pairs. */
+  private static void putAudit(ObjectNode n, int[] a) {
+    int total = a[0] + a[1] + a[2];
+    n.put("pairs_chosen_fewer_false_claims", total == 0 ? 0 : a[0] / (double) total);
+    n.put("pairs_chosen_more_false_claims", total == 0 ? 0 : a[1] / (double) total);
+    n.put("pairs_false_claims_tied", total == 0 ? 0 : a[2] / (double) total);
   }
 
   /** Whether each hallucination measure is at most half the SFT policy's, and coverage kept. */
@@ -479,8 +605,17 @@ public final class HardShapesDemo {
     c.put("hard_questions", s.hardQuestions());
     c.put("max_coverage_drop_on_validation", s.maxCoverageDrop());
     c.put("false_claim_rate_tie_tolerance", TOLERANCE);
-    c.put("splitter", "rule-based");
-    c.put("questioner", "rule-based");
+    c.put("scoring", switch (s.scoring()) {
+      case "holistic" -> "holistic: p_yes of '" + HOLISTIC_QUESTION + "' (HolisticScorer)";
+      case "rating" -> "rating: expected rating over " + RATING_SCALE + " of '" + RATING_QUESTION
+          + "' (RatingScorer)";
+      default -> "divide and conquer: -n_rej over atomic claims";
+    });
+    if (s.scoring().equals("divide")) {
+      c.put("splitter", "rule-based");
+      c.put("questioner", "rule-based");
+    }
+    c.put("max_pairs_per_iteration", s.maxPairsPerIteration());
     c.put("judge", switch (s.feedback()) {
       case "labeler" -> "labeler " + s.labeler() + " (DjlPolarJudge)";
       case "self" -> "the current policy (self-feedback)";
@@ -488,10 +623,43 @@ public final class HardShapesDemo {
           : "ground-truth oracle with " + Math.round(100 * (1 - s.oracleAccuracy()))
               + "% of (image, question) verdicts flipped (NoisyOracleJudge)";
     });
-    c.put("pair_selector", "RLAIF-V, max 2 pairs per prompt, no length balancing");
+    c.put("pair_selector", "RLAIF-V, max 2 pairs per prompt, no length balancing"
+        + (s.scoring().equals("divide") ? "" : ", any two different scores pair"));
     c.put("models", s.models().toString());
     c.set("dpo", JSON.valueToTree(s.dpo()));
     return c;
+  }
+
+  /**
+   * The scorer of an iteration over a model judge, by {@link Settings#scoring()}: divide and
+   * conquer with the rule-based splitter and questioner, p_yes of the holistic question, or the
+   * expected rating.
+   *
+   * @param judge the judging model
+   * @param owning whether the scorer closes the model (a model opened for one iteration)
+   */
+  private ResponseScorer scorer(LoadedVlm judge, boolean owning) {
+    return switch (s.scoring()) {
+      case "holistic" -> {
+        DjlPolarJudge j = new DjlPolarJudge(judge, options, owning);
+        yield owning ? HolisticScorer.owningJudge(j, HOLISTIC_QUESTION, MAX_ANSWER_WORDS)
+            : new HolisticScorer(j, HOLISTIC_QUESTION, MAX_ANSWER_WORDS);
+      }
+      case "rating" -> {
+        DjlChoiceJudge j = new DjlChoiceJudge(judge,
+            options.withAbstainBelow(RATING_ABSTAIN_BELOW), owning);
+        yield owning
+            ? RatingScorer.owningJudge(j, RATING_QUESTION, RATING_SCALE, MAX_ANSWER_WORDS)
+            : new RatingScorer(j, RATING_QUESTION, RATING_SCALE, MAX_ANSWER_WORDS);
+      }
+      default -> {
+        DjlPolarJudge j = new DjlPolarJudge(judge, options, owning);
+        yield owning ? DivideAndConquerScorer.owningJudge(
+                new org.rlaifv.core.text.RuleBasedClaimSplitter(),
+                new org.rlaifv.core.text.RuleBasedPolarQuestioner(), j)
+            : DivideAndConquerScorer.ruleBased(j);
+      }
+    };
   }
 
   private PolarJudge oracle() {
@@ -525,7 +693,8 @@ public final class HardShapesDemo {
         .checkpointSelector(selector)
         .listener(new LoopProgress("hard"))
         .seed(s.seed())
-        .provenance("demo", "hard " + s.feedback())
+        .provenance("demo", "hard " + s.feedback()
+            + (s.scoring().equals("divide") ? "" : " " + s.scoring()))
         .build();
     return loop.run(prompts);
   }

@@ -24,9 +24,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import org.rlaifv.Checkpoint;
+import org.rlaifv.ClaimVerdict;
+import org.rlaifv.HolisticVerdict;
 import org.rlaifv.Image;
 import org.rlaifv.InvalidInputException;
+import org.rlaifv.Response;
+import org.rlaifv.ScoredResponse;
 
 /**
  * The SDK's JSON mapper and codecs for the API records.
@@ -36,7 +41,9 @@ import org.rlaifv.InvalidInputException;
  * ({@link #MAX_DOCUMENT_LENGTH}); unknown properties, missing record components, nulls for
  * primitives, duplicate keys and trailing tokens are errors. Records ({@code SamplingParams}, {@code DpoConfig},
  * {@code Response}, {@code Claim}, {@code PolarQuestion}, {@code ClaimVerdict}, {@code
- * ScoredResponse}, {@code TrainingMetrics}) map by their components. A {@link Checkpoint} is
+ * ScoredResponse}, {@code TrainingMetrics}) map by their components, except that a {@code
+ * ScoredResponse} writes its {@code holistic} component only when it is not empty and reads it as
+ * empty when absent (run files written before holistic scoring read and write the same bytes). A {@link Checkpoint} is
  * written as {@code {"id": ..., "path": ...}}. An {@link Image} is never written inline (run files
  * reference prompts by id): serializing one fails.
  *
@@ -128,6 +135,8 @@ public final class Json {
     module.addSerializer(Image.class, new ImageRefusingSerializer());
     module.addSerializer(Path.class, new PathSerializer());
     module.addDeserializer(Path.class, new PathDeserializer());
+    module.addSerializer(ScoredResponse.class, new ScoredResponseSerializer());
+    module.addDeserializer(ScoredResponse.class, new ScoredResponseDeserializer());
     return JsonMapper.builder(factory)
         .addModule(module)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -306,6 +315,53 @@ public final class Json {
 
   private static String describe(Object value) {
     return value == null ? "null" : value.getClass().getSimpleName();
+  }
+
+  /** Writes {@code holistic} only when present, so claim-scored files keep their layout. */
+  private static final class ScoredResponseSerializer extends JsonSerializer<ScoredResponse> {
+    @Override
+    public void serialize(ScoredResponse value, JsonGenerator gen, SerializerProvider serializers)
+        throws IOException {
+      gen.writeStartObject();
+      serializers.defaultSerializeField("response", value.response(), gen);
+      serializers.defaultSerializeField("verdicts", value.verdicts(), gen);
+      if (value.isHolistic()) {
+        serializers.defaultSerializeField("holistic", value.holistic(), gen);
+      }
+      gen.writeEndObject();
+    }
+  }
+
+  /** Reads {@code response} and {@code verdicts} (required) and {@code holistic} (optional). */
+  private static final class ScoredResponseDeserializer extends JsonDeserializer<ScoredResponse> {
+    @Override
+    public ScoredResponse deserialize(JsonParser p, DeserializationContext ctxt)
+        throws IOException {
+      JsonNode node = p.readValueAsTree();
+      if (node == null || !node.isObject()) {
+        return (ScoredResponse) ctxt.handleUnexpectedToken(ScoredResponse.class, p);
+      }
+      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        if (!List.of("response", "verdicts", "holistic").contains(name)) {
+          throw new InvalidInputException("unknown scored-response field '" + name
+              + "' (expected response, verdicts, holistic)");
+        }
+      }
+      for (String required : List.of("response", "verdicts")) {
+        if (node.get(required) == null || node.get(required).isNull()) {
+          throw new InvalidInputException("a scored response needs the field " + required);
+        }
+      }
+      Response response = ctxt.readTreeAsValue(node.get("response"), Response.class);
+      List<ClaimVerdict> verdicts = ctxt.readTreeAsValue(node.get("verdicts"),
+          ctxt.getTypeFactory().constructCollectionType(List.class, ClaimVerdict.class));
+      List<HolisticVerdict> holistic = node.has("holistic")
+          ? ctxt.readTreeAsValue(node.get("holistic"),
+              ctxt.getTypeFactory().constructCollectionType(List.class, HolisticVerdict.class))
+          : List.of();
+      return new ScoredResponse(response, verdicts, holistic);
+    }
   }
 
   private static final class CheckpointSerializer extends JsonSerializer<Checkpoint> {

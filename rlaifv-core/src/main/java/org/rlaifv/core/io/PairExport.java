@@ -137,7 +137,9 @@ public final class PairExport {
   }
 
   private static void putScore(ObjectNode row, String field, ScoredResponse r) {
-    if (r.scored()) {
+    if (r.scored() && r.isHolistic()) {
+      row.put(field, r.value());
+    } else if (r.scored()) {
       row.put(field, r.score());
     } else {
       row.putNull(field);

@@ -29,7 +29,7 @@ final class IterationSummaries {
     int scored = 0;
     int claims = 0;
     int abstained = 0;
-    long scoreSum = 0;
+    double scoreSum = 0;
     for (PromptScores ps : scores) {
       for (ScoredResponse s : ps.scored()) {
         claims += s.verdicts().size();
@@ -40,11 +40,11 @@ final class IterationSummaries {
         }
         if (s.scored()) {
           scored++;
-          scoreSum += s.score();
+          scoreSum += s.value();
         }
       }
     }
-    double mean = scored == 0 ? Double.NaN : (double) scoreSum / scored;
+    double mean = scored == 0 ? Double.NaN : scoreSum / scored;
     return new IterationSummary(k, policy, reference, selected, prompts, responses(responses),
         scored, mean, claims, abstained, pairs, trainingSkipped, seconds);
   }
