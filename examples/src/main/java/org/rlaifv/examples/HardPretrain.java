@@ -30,15 +30,19 @@ import org.rlaifv.examples.shapes.ShapesModels;
  * {@code pretrain --world hard}: trains the hard world's multitask policy and its labelers.
  *
  * <ol>
- *   <li>The policy, from scratch: SFT on flawed captions ({@link
- *       org.rlaifv.core.shapes.HardCorpus#captionExample}), then a multitask phase where most
- *       examples are yes/no questions with their true answers and the rest flawed captions, so the
- *       policy keeps its flaws and can judge claims itself.
- *   <li>The labeler, from the policy's weights: questions with a share of clean captions. Its
- *       quality is a setting: every {@value #PROBE_EVERY} steps it answers {@value #PROBE}
- *       validation hard questions, and the first checkpoint reaching each quality target is saved
- *       as {@link ShapesModels#hardLabelerAtQuality(int)}; the last one as {@link
- *       ShapesModels#HARD_LABELER}.
+ *   <li>The caption phase, from scratch: SFT on flawed captions ({@link
+ *       org.rlaifv.core.shapes.HardCorpus#captionExample}).
+ *   <li>The labeler, from the policy's weights: yes/no questions (the balanced stream and the
+ *       hard set's rotation, or drawn by kind, {@link #questionByKind}), optionally with a share
+ *       of clean captions. Its quality is a setting:
+ *       every {@value #PROBE_EVERY} steps it answers {@value #PROBE} validation hard questions, and
+ *       the first checkpoint reaching each quality target is saved as {@link
+ *       ShapesModels#hardLabelerAtQuality(int)}; the last one as {@link ShapesModels#HARD_LABELER}.
+ *   <li>The policy's multitask phase: mostly yes/no questions with their true answers and the
+ *       rest flawed captions, so the policy captions with the corpus's flaws and can judge claims
+ *       itself. By default it runs before the labeler, from the caption phase's policy, and the
+ *       labeler starts from the multitask policy; with {@link Recipe#multitaskFromLabeler()} it
+ *       runs after the labeler, from the labeler's weights.
  * </ol>
  *
  * Everything is measured on held-out test scenes at the end.
@@ -89,13 +93,14 @@ final class HardPretrain {
   }
 
   /**
-   * Whether the policy's multitask phase starts from the labeler's weights (true) or from the
-   * caption phase's policy. The labeler is always trained from the caption phase's policy.
+   * Whether the policy's multitask phase starts from the labeler's weights (true: the labeler is
+   * trained first, from the caption phase's policy) or from the caption phase's policy (false: the
+   * multitask phase runs first and the labeler starts from the multitask policy).
    */
-  static final boolean MULTITASK_FROM_LABELER = true;
+  static final boolean MULTITASK_FROM_LABELER = false;
 
   /** Whether training questions are drawn by {@link #YES_KINDS} and {@link #NO_KINDS}. */
-  static final boolean BY_KIND = true;
+  static final boolean BY_KIND = false;
 
   /**
    * Weights of the kinds of yes questions when drawn by kind. Each template (object, count,
@@ -215,6 +220,9 @@ final class HardPretrain {
         policySeconds += PretrainCommand.train("hard policy (captions)",
             ShapesModels.policyConfig(vocab), seed, tokenizer, data, p1, null, policyDir, out);
       }
+      if (multitask && !recipe.multitaskFromLabeler()) {
+        policySeconds += multitask(world, tokenizer, policyDir, policyDir);
+      }
       double labelerSeconds = 0;
       TreeMap<Integer, Long> saved = new TreeMap<>();
       if (labeler) {
@@ -245,24 +253,8 @@ final class HardPretrain {
               }
             });
       }
-      if (multitask) {
-        Plan p2 = recipe.multitask();
-        List<SftExample> mixed = new ArrayList<>(p2.examples());
-        for (int i = 0; i < p2.examples(); i++) {
-          mixed.add(sft(policyExample(world, seed + 1, i)));
-        }
-        List<PolarExample> probe =
-            world.hardQuestions(Split.VALIDATION, seed + 3, quick ? 24 : PROBE);
-        int every = quick ? 10 : PROBE_EVERY * LOG_EVERY_AFTER;
-        Path from = recipe.multitaskFromLabeler() ? labelerDir : policyDir;
-        policySeconds += PretrainCommand.train("hard policy (multitask)", null, seed + 1,
-            tokenizer, mixed, p2, from, policyDir, out, (vlm, m) -> {
-              if (m.step() % every == 0) {
-                out.printf(Locale.ROOT, "pretrain: policy at step %d: loss %.4f, validation "
-                    + "accuracy as a judge %.3f%n", m.step(), m.get("loss"),
-                    PolicyEvaluation.judgeAccuracy(vlm, probe, null).accuracy());
-              }
-            });
+      if (multitask && recipe.multitaskFromLabeler()) {
+        policySeconds += multitask(world, tokenizer, labelerDir, policyDir);
       }
       summary(world, dir, policy, labeler, policySeconds, labelerSeconds, saved, t0);
     } finally {
@@ -272,6 +264,26 @@ final class HardPretrain {
         // a stray temporary file is harmless
       }
     }
+  }
+
+  /** The policy's multitask phase, from {@code from}'s weights into {@code policyDir}. */
+  private double multitask(ShapesWorld world, Path tokenizer, Path from, Path policyDir) {
+    Plan p2 = recipe.multitask();
+    List<SftExample> mixed = new ArrayList<>(p2.examples());
+    for (int i = 0; i < p2.examples(); i++) {
+      mixed.add(sft(policyExample(world, seed + 1, i)));
+    }
+    List<PolarExample> probe =
+        world.hardQuestions(Split.VALIDATION, seed + 3, quick ? 24 : PROBE);
+    int every = quick ? 10 : PROBE_EVERY * LOG_EVERY_AFTER;
+    return PretrainCommand.train("hard policy (multitask)", null, seed + 1,
+        tokenizer, mixed, p2, from, policyDir, out, (vlm, m) -> {
+          if (m.step() % every == 0) {
+            out.printf(Locale.ROOT, "pretrain: policy at step %d: loss %.4f, validation "
+                + "accuracy as a judge %.3f%n", m.step(), m.get("loss"),
+                PolicyEvaluation.judgeAccuracy(vlm, probe, null).accuracy());
+          }
+        });
   }
 
   private void summary(ShapesWorld world, Path dir, boolean policy, boolean labeler,

@@ -134,14 +134,16 @@ final class PretrainCommand implements Callable<Integer> {
   Double labelerCaptions;
 
   @Option(names = "--question-mix", paramLabel = "MIX",
-      description = "With --world hard: kinds (training questions drawn by kind, attribute and "
-          + "place negatives weighing most; the default) or stream (the balanced stream and the "
-          + "hard set's rotation).")
+      description = "With --world hard: stream (the default: the balanced stream and the hard "
+          + "set's rotation) or kinds (training questions drawn by kind, attribute and place "
+          + "negatives weighing most).")
   String questionMix;
 
   @Option(names = "--multitask-from", paramLabel = "MODEL",
-      description = "With --world hard: labeler (the default: the policy's multitask phase starts "
-          + "from the labeler's weights) or captions (from the caption phase's policy).")
+      description = "With --world hard: captions (the default: the policy's multitask phase starts "
+          + "from the caption phase's policy, and the labeler from the multitask policy) or "
+          + "labeler (the labeler is trained first, from the caption phase's policy, and the "
+          + "multitask phase starts from the labeler's weights).")
   String multitaskFrom;
 
   @Option(names = "--world", paramLabel = "WORLD", defaultValue = "easy",
