@@ -227,12 +227,8 @@ final class HardPretrain {
       TreeMap<Integer, Long> saved = new TreeMap<>();
       if (labeler) {
         Plan p3 = recipe.labeler();
-        List<SftExample> data = new ArrayList<>(p3.examples());
-        for (int i = 0; i < p3.examples(); i++) {
-          data.add(sft(labelerExample(world, seed + 2, i)));
-        }
-        List<PolarExample> probe =
-            world.hardQuestions(Split.VALIDATION, seed + 3, quick ? 24 : PROBE);
+        List<SftExample> data = examples(p3, i -> labelerExample(world, seed + 2, i));
+        List<PolarExample> probe = probe(world);
         int every = quick ? 10 : PROBE_EVERY;
         labelerSeconds = PretrainCommand.train("hard labeler", null, seed + 2, tokenizer, data, p3,
             policyDir, labelerDir, out, (vlm, m) -> {
@@ -266,15 +262,26 @@ final class HardPretrain {
     }
   }
 
+  /** The plan's training examples, {@code 0..examples-1} of a stream. */
+  private static List<SftExample> examples(Plan plan,
+      java.util.function.LongFunction<TrainingExample> stream) {
+    List<SftExample> data = new ArrayList<>(plan.examples());
+    for (int i = 0; i < plan.examples(); i++) {
+      data.add(sft(stream.apply(i)));
+    }
+    return data;
+  }
+
+  /** The validation hard questions probed during training. */
+  private List<PolarExample> probe(ShapesWorld world) {
+    return world.hardQuestions(Split.VALIDATION, seed + 3, quick ? 24 : PROBE);
+  }
+
   /** The policy's multitask phase, from {@code from}'s weights into {@code policyDir}. */
   private double multitask(ShapesWorld world, Path tokenizer, Path from, Path policyDir) {
     Plan p2 = recipe.multitask();
-    List<SftExample> mixed = new ArrayList<>(p2.examples());
-    for (int i = 0; i < p2.examples(); i++) {
-      mixed.add(sft(policyExample(world, seed + 1, i)));
-    }
-    List<PolarExample> probe =
-        world.hardQuestions(Split.VALIDATION, seed + 3, quick ? 24 : PROBE);
+    List<SftExample> mixed = examples(p2, i -> policyExample(world, seed + 1, i));
+    List<PolarExample> probe = probe(world);
     int every = quick ? 10 : PROBE_EVERY * LOG_EVERY_AFTER;
     return PretrainCommand.train("hard policy (multitask)", null, seed + 1,
         tokenizer, mixed, p2, from, policyDir, out, (vlm, m) -> {
