@@ -9,12 +9,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
 import org.rlaifv.core.shapes.HardMetrics;
+import org.rlaifv.Seeds;
 import org.rlaifv.core.shapes.PolarExample;
+import org.rlaifv.core.shapes.QuestionKind;
 import org.rlaifv.core.shapes.ShapesMetrics;
 import org.rlaifv.core.shapes.ShapesWorld;
 import org.rlaifv.core.shapes.Split;
+import org.rlaifv.core.shapes.TrainingExample;
 import org.rlaifv.djl.model.LoadedVlm;
 import org.rlaifv.djl.model.TokenizerFiles;
 import org.rlaifv.djl.train.SftExample;
@@ -26,15 +30,19 @@ import org.rlaifv.examples.shapes.ShapesModels;
  * {@code pretrain --world hard}: trains the hard world's multitask policy and its labelers.
  *
  * <ol>
- *   <li>The policy, from scratch: SFT on flawed captions ({@link
- *       org.rlaifv.core.shapes.HardCorpus#captionExample}), then a multitask phase where most
- *       examples are yes/no questions with their true answers and the rest flawed captions, so the
- *       policy keeps its flaws and can judge claims itself.
- *   <li>The labeler, from the policy's weights: questions with a share of clean captions. Its
- *       quality is a setting: every {@value #PROBE_EVERY} steps it answers {@value #PROBE}
- *       validation hard questions, and the first checkpoint reaching each quality target is saved
- *       as {@link ShapesModels#hardLabelerAtQuality(int)}; the last one as {@link
- *       ShapesModels#HARD_LABELER}.
+ *   <li>The caption phase, from scratch: SFT on flawed captions ({@link
+ *       org.rlaifv.core.shapes.HardCorpus#captionExample}).
+ *   <li>The labeler, from the policy's weights: yes/no questions (the balanced stream and the
+ *       hard set's rotation, or drawn by kind, {@link #questionByKind}), optionally with a share
+ *       of clean captions. Its quality is a setting:
+ *       every {@value #PROBE_EVERY} steps it answers {@value #PROBE} validation hard questions, and
+ *       the first checkpoint reaching each quality target is saved as {@link
+ *       ShapesModels#hardLabelerAtQuality(int)}; the last one as {@link ShapesModels#HARD_LABELER}.
+ *   <li>The policy's multitask phase: mostly yes/no questions with their true answers and the
+ *       rest flawed captions, so the policy captions with the corpus's flaws and can judge claims
+ *       itself. By default it runs before the labeler, from the caption phase's policy, and the
+ *       labeler starts from the multitask policy; with {@link Recipe#multitaskFromLabeler()} it
+ *       runs after the labeler, from the labeler's weights.
  * </ol>
  *
  * Everything is measured on held-out test scenes at the end.
@@ -58,14 +66,123 @@ final class HardPretrain {
   static final int PROBE = 240;
   static final int PROBE_EVERY = 25;
 
+  /** Once every quality checkpoint is saved, the probe runs this many times less often. */
+  static final int LOG_EVERY_AFTER = 8;
+
+  /**
+   * One run's recipe: the three phases and the two mixing shares.
+   *
+   * @param policy the caption phase
+   * @param multitask the policy's multitask phase
+   * @param labeler the labeler's phase
+   * @param questionShare share of questions in the multitask phase
+   * @param captionShare share of clean captions in the labeler's phase
+   * @param byKind whether training questions are drawn by kind ({@link #questionByKind})
+   * @param multitaskFromLabeler whether the multitask phase starts from the labeler's weights
+   */
+  record Recipe(Plan policy, Plan multitask, Plan labeler, double questionShare,
+      double captionShare, boolean byKind, boolean multitaskFromLabeler) {
+
+    /** The default recipe, or the quick one. */
+    static Recipe of(boolean quick) {
+      return quick ? new Recipe(QUICK, QUICK, QUICK, MULTITASK_QUESTION_SHARE,
+          LABELER_CAPTION_SHARE, BY_KIND, MULTITASK_FROM_LABELER)
+          : new Recipe(POLICY, MULTITASK, LABELER, MULTITASK_QUESTION_SHARE,
+              LABELER_CAPTION_SHARE, BY_KIND, MULTITASK_FROM_LABELER);
+    }
+  }
+
+  /**
+   * Whether the policy's multitask phase starts from the labeler's weights (true: the labeler is
+   * trained first, from the caption phase's policy) or from the caption phase's policy (false: the
+   * multitask phase runs first and the labeler starts from the multitask policy).
+   */
+  static final boolean MULTITASK_FROM_LABELER = false;
+
+  /** Whether training questions are drawn by {@link #YES_KINDS} and {@link #NO_KINDS}. */
+  static final boolean BY_KIND = false;
+
+  /**
+   * Weights of the kinds of yes questions when drawn by kind. Each template (object, count,
+   * relation) has the same weight among yes and among no questions, so its wording gives no hint.
+   */
+  static final Map<QuestionKind, Double> YES_KINDS = kinds(QuestionKind.PRESENT_AT, 0.6,
+      QuestionKind.COUNT, 0.15, QuestionKind.RELATION, 0.25);
+
+  /**
+   * Weights of the kinds of no questions when drawn by kind: the attribute and place negatives,
+   * which a model that only checks the shape gets wrong, weigh most.
+   */
+  static final Map<QuestionKind, Double> NO_KINDS = kinds(QuestionKind.WRONG_COLOUR, 0.15,
+      QuestionKind.WRONG_SIZE, 0.15, QuestionKind.WRONG_PLACE, 0.12, QuestionKind.WRONG_SHAPE,
+      0.06, QuestionKind.PARTNER, 0.06, QuestionKind.ABSENT, 0.06, QuestionKind.WRONG_COUNT, 0.15,
+      QuestionKind.WRONG_RELATION, 0.25);
+
+  private static final long KIND_SALT = 0x4A2E_9B1DL;
+
+  private static Map<QuestionKind, Double> kinds(Object... kindsAndWeights) {
+    Map<QuestionKind, Double> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < kindsAndWeights.length; i += 2) {
+      m.put((QuestionKind) kindsAndWeights[i], (Double) kindsAndWeights[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * Training question {@code index} drawn by kind: yes at even and no at odd indices, the kind by
+   * {@link #YES_KINDS} or {@link #NO_KINDS}.
+   */
+  static PolarExample questionByKind(ShapesWorld world, Split split, long seed, long index) {
+    Map<QuestionKind, Double> weights = index % 2 == 0 ? YES_KINDS : NO_KINDS;
+    double u = new java.util.Random(Seeds.mix(seed, KIND_SALT, split.ordinal(), index))
+        .nextDouble() * weights.values().stream().mapToDouble(Double::doubleValue).sum();
+    QuestionKind kind = null;
+    for (Map.Entry<QuestionKind, Double> e : weights.entrySet()) {
+      kind = e.getKey();
+      u -= e.getValue();
+      if (u < 0) {
+        break;
+      }
+    }
+    return world.hardCorpus().kindExample(split, seed, index, kind);
+  }
+
+  /** Example {@code index} of the policy's multitask mix. */
+  private TrainingExample policyExample(ShapesWorld world, long seed, long index) {
+    if (!recipe.byKind()) {
+      return world.hardCorpus().policyExample(Split.TRAIN, seed, index, recipe.questionShare());
+    }
+    java.util.Random r = new java.util.Random(Seeds.mix(seed, KIND_SALT, index, 1));
+    return r.nextDouble() < recipe.questionShare()
+        ? questionByKind(world, Split.TRAIN, seed, index).toTrainingExample()
+        : world.hardCorpus().captionExample(Split.TRAIN, seed, index);
+  }
+
+  /** Example {@code index} of the labeler's mix. */
+  private TrainingExample labelerExample(ShapesWorld world, long seed, long index) {
+    if (!recipe.byKind()) {
+      return world.hardCorpus().labelerExample(Split.TRAIN, seed, index, recipe.captionShare());
+    }
+    java.util.Random r = new java.util.Random(Seeds.mix(seed, KIND_SALT, index, 2));
+    return r.nextDouble() < recipe.captionShare()
+        ? world.hardCorpus().labelerExample(Split.TRAIN, seed, index, 1.0)
+        : questionByKind(world, Split.TRAIN, seed, index).toTrainingExample();
+  }
+
   private final PrintStream out;
   private final long seed;
   private final boolean quick;
+  private final Recipe recipe;
 
   HardPretrain(PrintStream out, long seed, boolean quick) {
+    this(out, seed, quick, Recipe.of(quick));
+  }
+
+  HardPretrain(PrintStream out, long seed, boolean quick, Recipe recipe) {
     this.out = out;
     this.seed = seed;
     this.quick = quick;
+    this.recipe = recipe;
   }
 
   /**
@@ -95,7 +212,7 @@ final class HardPretrain {
           vocab, seed, dir);
       double policySeconds = 0;
       if (captions) {
-        Plan p1 = quick ? QUICK : POLICY;
+        Plan p1 = recipe.policy();
         List<SftExample> data = new ArrayList<>(p1.examples());
         for (int i = 0; i < p1.examples(); i++) {
           data.add(sft(world.hardCorpus().captionExample(Split.TRAIN, seed, i)));
@@ -103,34 +220,25 @@ final class HardPretrain {
         policySeconds += PretrainCommand.train("hard policy (captions)",
             ShapesModels.policyConfig(vocab), seed, tokenizer, data, p1, null, policyDir, out);
       }
-      if (multitask) {
-        Plan p2 = quick ? QUICK : MULTITASK;
-        List<SftExample> mixed = new ArrayList<>(p2.examples());
-        for (int i = 0; i < p2.examples(); i++) {
-          mixed.add(sft(world.hardCorpus().policyExample(Split.TRAIN, seed + 1, i,
-              MULTITASK_QUESTION_SHARE)));
-        }
-        policySeconds += PretrainCommand.train("hard policy (multitask)", null, seed + 1,
-            tokenizer, mixed, p2, policyDir, policyDir, out);
+      if (multitask && !recipe.multitaskFromLabeler()) {
+        policySeconds += multitask(world, tokenizer, policyDir, policyDir);
       }
       double labelerSeconds = 0;
       TreeMap<Integer, Long> saved = new TreeMap<>();
       if (labeler) {
-        Plan p3 = quick ? QUICK : LABELER;
-        List<SftExample> data = new ArrayList<>(p3.examples());
-        for (int i = 0; i < p3.examples(); i++) {
-          data.add(sft(world.hardCorpus().labelerExample(Split.TRAIN, seed + 2, i,
-              LABELER_CAPTION_SHARE)));
-        }
-        List<PolarExample> probe =
-            world.hardQuestions(Split.VALIDATION, seed + 3, quick ? 24 : PROBE);
+        Plan p3 = recipe.labeler();
+        List<SftExample> data = examples(p3, i -> labelerExample(world, seed + 2, i));
+        List<PolarExample> probe = probe(world);
         int every = quick ? 10 : PROBE_EVERY;
         labelerSeconds = PretrainCommand.train("hard labeler", null, seed + 2, tokenizer, data, p3,
             policyDir, labelerDir, out, (vlm, m) -> {
-              if (m.step() % every != 0 || saved.size() == QUALITY_TARGETS.size()) {
+              boolean done = saved.size() == QUALITY_TARGETS.size();
+              if (m.step() % (done ? every * LOG_EVERY_AFTER : every) != 0) {
                 return;
               }
               double acc = PolicyEvaluation.judgeAccuracy(vlm, probe, null).accuracy();
+              out.printf(Locale.ROOT, "pretrain: labeler at step %d: loss %.4f, validation "
+                  + "accuracy %.3f%n", m.step(), m.get("loss"), acc);
               for (int q : QUALITY_TARGETS) {
                 if (!saved.containsKey(q) && acc * 100 >= q) {
                   vlm.save(dir.resolve(ShapesModels.hardLabelerAtQuality(q)));
@@ -141,6 +249,9 @@ final class HardPretrain {
               }
             });
       }
+      if (multitask && recipe.multitaskFromLabeler()) {
+        policySeconds += multitask(world, tokenizer, labelerDir, policyDir);
+      }
       summary(world, dir, policy, labeler, policySeconds, labelerSeconds, saved, t0);
     } finally {
       try {
@@ -149,6 +260,37 @@ final class HardPretrain {
         // a stray temporary file is harmless
       }
     }
+  }
+
+  /** The plan's training examples, {@code 0..examples-1} of a stream. */
+  private static List<SftExample> examples(Plan plan,
+      java.util.function.LongFunction<TrainingExample> stream) {
+    List<SftExample> data = new ArrayList<>(plan.examples());
+    for (int i = 0; i < plan.examples(); i++) {
+      data.add(sft(stream.apply(i)));
+    }
+    return data;
+  }
+
+  /** The validation hard questions probed during training. */
+  private List<PolarExample> probe(ShapesWorld world) {
+    return world.hardQuestions(Split.VALIDATION, seed + 3, quick ? 24 : PROBE);
+  }
+
+  /** The policy's multitask phase, from {@code from}'s weights into {@code policyDir}. */
+  private double multitask(ShapesWorld world, Path tokenizer, Path from, Path policyDir) {
+    Plan p2 = recipe.multitask();
+    List<SftExample> mixed = examples(p2, i -> policyExample(world, seed + 1, i));
+    List<PolarExample> probe = probe(world);
+    int every = quick ? 10 : PROBE_EVERY * LOG_EVERY_AFTER;
+    return PretrainCommand.train("hard policy (multitask)", null, seed + 1,
+        tokenizer, mixed, p2, from, policyDir, out, (vlm, m) -> {
+          if (m.step() % every == 0) {
+            out.printf(Locale.ROOT, "pretrain: policy at step %d: loss %.4f, validation "
+                + "accuracy as a judge %.3f%n", m.step(), m.get("loss"),
+                PolicyEvaluation.judgeAccuracy(vlm, probe, null).accuracy());
+          }
+        });
   }
 
   private void summary(ShapesWorld world, Path dir, boolean policy, boolean labeler,
@@ -170,6 +312,7 @@ final class HardPretrain {
             r.errorRate(org.rlaifv.core.shapes.ErrorKind.ATTRIBUTE),
             r.errorRate(org.rlaifv.core.shapes.ErrorKind.RELATION), r.coverage(), r.meanWords(),
             self.accuracy(), self.n());
+        out.printf(Locale.ROOT, "    as a judge, by kind: %s%n", byKind(vlm, hard));
       }
     }
     if (labeler) {
@@ -183,6 +326,7 @@ final class HardPretrain {
           ShapesMetrics.LabelerAgreement a = PolicyEvaluation.judgeAccuracy(vlm, hard, null);
           out.printf(Locale.ROOT, "  %-24s: accuracy %.3f (balanced %.3f) on %d hard test "
               + "questions%n", name, a.accuracy(), a.balancedAccuracy(), a.n());
+          out.printf(Locale.ROOT, "    by kind: %s%n", byKind(vlm, hard));
         }
       }
       out.printf(Locale.ROOT, "  labeler training: %.0f s; quality checkpoints at steps %s%n",
@@ -192,7 +336,20 @@ final class HardPretrain {
         (System.nanoTime() - t0) / 1e9);
   }
 
-  private static SftExample sft(org.rlaifv.core.shapes.TrainingExample e) {
+  /** Accuracy per question kind, e.g. {@code "COUNT 0.950 (40), ..."}. */
+  private static String byKind(LoadedVlm vlm, List<PolarExample> questions) {
+    java.util.Map<org.rlaifv.core.shapes.QuestionKind, List<PolarExample>> groups =
+        new java.util.EnumMap<>(org.rlaifv.core.shapes.QuestionKind.class);
+    for (PolarExample e : questions) {
+      groups.computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(e);
+    }
+    List<String> parts = new ArrayList<>();
+    groups.forEach((kind, list) -> parts.add(String.format(Locale.ROOT, "%s %.3f (%d)", kind,
+        PolicyEvaluation.judgeAccuracy(vlm, list, null).accuracy(), list.size())));
+    return String.join(", ", parts);
+  }
+
+  private static SftExample sft(TrainingExample e) {
     return new SftExample(e.image(), e.prompt(), e.target());
   }
 }

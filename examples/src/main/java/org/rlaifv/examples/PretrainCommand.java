@@ -87,8 +87,9 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Option(names = "--only", paramLabel = "MODEL", defaultValue = "both",
       description = "policy, labeler or both (default: ${DEFAULT-VALUE}); the labeler starts "
-          + "from DIR/shapes-policy. With --world hard also multitask: the policy's multitask "
-          + "phase and the labeler, from the caption phase's policy in DIR/shapes-hard-policy.")
+          + "from DIR/shapes-policy. With --world hard also captions (the policy's caption phase "
+          + "only) and multitask: the policy's multitask phase and the labeler, from the caption "
+          + "phase's policy in DIR/shapes-hard-policy.")
   String only;
 
   @Option(names = "--policy-steps", paramLabel = "N", description = "Policy SFT steps.")
@@ -111,6 +112,40 @@ final class PretrainCommand implements Callable<Integer> {
           + "(default: " + LABELER_HARD_MIX + ").")
   Double hardMix;
 
+  @Option(names = "--multitask-steps", paramLabel = "N",
+      description = "With --world hard: steps of the policy's multitask phase.")
+  Integer multitaskSteps;
+
+  @Option(names = "--multitask-lr", paramLabel = "X",
+      description = "With --world hard: learning rate of the policy's multitask phase.")
+  Double multitaskLr;
+
+  @Option(names = "--question-share", paramLabel = "F",
+      description = "With --world hard: share of yes/no questions in the policy's multitask "
+          + "phase, in [0, 1].")
+  Double questionShare;
+
+  @Option(names = "--labeler-lr", paramLabel = "X",
+      description = "With --world hard: learning rate of the labeler.")
+  Double labelerLr;
+
+  @Option(names = "--labeler-captions", paramLabel = "F",
+      description = "With --world hard: share of clean captions in the labeler's mix, in [0, 1].")
+  Double labelerCaptions;
+
+  @Option(names = "--question-mix", paramLabel = "MIX",
+      description = "With --world hard: stream (the default: the balanced stream and the hard "
+          + "set's rotation) or kinds (training questions drawn by kind, attribute and place "
+          + "negatives weighing most).")
+  String questionMix;
+
+  @Option(names = "--multitask-from", paramLabel = "MODEL",
+      description = "With --world hard: captions (the default: the policy's multitask phase starts "
+          + "from the caption phase's policy, and the labeler from the multitask policy) or "
+          + "labeler (the labeler is trained first, from the caption phase's policy, and the "
+          + "multitask phase starts from the labeler's weights).")
+  String multitaskFrom;
+
   @Option(names = "--world", paramLabel = "WORLD", defaultValue = "easy",
       description = "easy (the default, shapes-policy and shapes-labeler) or hard (the multitask "
           + "shapes-hard-policy, shapes-hard-labeler and labelers saved at 75%% and 85%% "
@@ -128,11 +163,34 @@ final class PretrainCommand implements Callable<Integer> {
   public Integer call() {
     if (Cli.choice(spec, "--world", world, List.of("easy", "hard")).equals("hard")) {
       String part = Cli.choice(spec, "--only", only, List.of("both", "policy", "labeler",
-          "multitask"));
+          "multitask", "captions"));
       Path target = this.dir != null ? this.dir : ShapesModels.modelsDirectory(null);
-      new HardPretrain(out, seed, quick).run(target, part.equals("both") || part.equals("policy"),
+      HardPretrain.Recipe r = HardPretrain.Recipe.of(quick);
+      Plan p1 = r.policy();
+      Plan p2 = r.multitask();
+      Plan p3 = r.labeler();
+      r = new HardPretrain.Recipe(
+          new Plan(steps("--policy-steps", policySteps, p1.steps()), p1.batch(), p1.lr(),
+              p1.examples()),
+          new Plan(steps("--multitask-steps", multitaskSteps, p2.steps()), p2.batch(),
+              multitaskLr == null ? p2.lr() : Cli.positive(spec, "--multitask-lr", multitaskLr),
+              p2.examples()),
+          new Plan(steps("--labeler-steps", labelerSteps, p3.steps()), p3.batch(),
+              labelerLr == null ? p3.lr() : Cli.positive(spec, "--labeler-lr", labelerLr),
+              p3.examples()),
+          questionShare == null ? r.questionShare() : share("--question-share", questionShare),
+          labelerCaptions == null ? r.captionShare()
+              : share("--labeler-captions", labelerCaptions),
+          questionMix == null ? r.byKind()
+              : Cli.choice(spec, "--question-mix", questionMix, List.of("kinds", "stream"))
+                  .equals("kinds"),
+          multitaskFrom == null ? r.multitaskFromLabeler()
+              : Cli.choice(spec, "--multitask-from", multitaskFrom,
+                  List.of("labeler", "captions")).equals("labeler"));
+      new HardPretrain(out, seed, quick, r).run(target,
+          part.equals("both") || part.equals("policy") || part.equals("captions"),
           part.equals("both") || part.equals("policy") || part.equals("multitask"),
-          !part.equals("policy"));
+          !part.equals("policy") && !part.equals("captions"));
       return 0;
     }
     Cli.choice(spec, "--only", only, List.of("both", "policy", "labeler"));
@@ -154,6 +212,13 @@ final class PretrainCommand implements Callable<Integer> {
     }
     run(dir, policyPlan, labelerPlan, labelerHardPlan, mix);
     return 0;
+  }
+
+  private double share(String option, double given) {
+    if (!(given >= 0 && given <= 1)) {
+      throw Cli.usage(spec, option + " must be in [0, 1], got " + given);
+    }
+    return given;
   }
 
   private int steps(String option, Integer given, int def) {

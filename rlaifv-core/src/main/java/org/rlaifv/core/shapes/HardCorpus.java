@@ -211,6 +211,20 @@ public final class HardCorpus {
   }
 
   /**
+   * Returns question {@code index} of a given kind: a scene of the split's stream that admits such a
+   * question, and the question, both depending only on the arguments.
+   *
+   * @param split the split
+   * @param seed the base seed
+   * @param index position, from 0
+   * @param kind what the question tests (its answer is {@link QuestionKind#answer()})
+   * @return the example
+   */
+  public PolarExample kindExample(Split split, long seed, long index, QuestionKind kind) {
+    return make(split, Seeds.mix(seed, 0x4A2E_D1A7L), index, Objects.requireNonNull(kind, "kind"));
+  }
+
+  /**
    * Returns the first {@code count} questions of the hard set; with {@code count} a multiple of
    * 12, yes and no and the slots are exactly balanced.
    *
