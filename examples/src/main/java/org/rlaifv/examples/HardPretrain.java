@@ -77,18 +77,18 @@ final class HardPretrain {
    * @param labeler the labeler's phase
    * @param questionShare share of questions in the multitask phase
    * @param captionShare share of clean captions in the labeler's phase
-   * @param byKind whether training questions are drawn by kind ({@link #questionByKind})
+   * @param mix how training questions are drawn
    * @param multitaskFromLabeler whether the multitask phase starts from the labeler's weights
    */
   record Recipe(Plan policy, Plan multitask, Plan labeler, double questionShare,
-      double captionShare, boolean byKind, boolean multitaskFromLabeler) {
+      double captionShare, QuestionMix mix, boolean multitaskFromLabeler) {
 
     /** The default recipe, or the quick one. */
     static Recipe of(boolean quick) {
       return quick ? new Recipe(QUICK, QUICK, QUICK, MULTITASK_QUESTION_SHARE,
-          LABELER_CAPTION_SHARE, BY_KIND, MULTITASK_FROM_LABELER)
+          LABELER_CAPTION_SHARE, QUESTION_MIX, MULTITASK_FROM_LABELER)
           : new Recipe(POLICY, MULTITASK, LABELER, MULTITASK_QUESTION_SHARE,
-              LABELER_CAPTION_SHARE, BY_KIND, MULTITASK_FROM_LABELER);
+              LABELER_CAPTION_SHARE, QUESTION_MIX, MULTITASK_FROM_LABELER);
     }
   }
 
@@ -99,8 +99,21 @@ final class HardPretrain {
    */
   static final boolean MULTITASK_FROM_LABELER = false;
 
-  /** Whether training questions are drawn by {@link #YES_KINDS} and {@link #NO_KINDS}. */
-  static final boolean BY_KIND = false;
+  /** How the training questions of the labeler and of the multitask phase are drawn. */
+  enum QuestionMix {
+    /** The hard set's rotation and the balanced stream, with equal odds. */
+    STREAM,
+    /** By kind: {@link #YES_KINDS} and {@link #NO_KINDS} ({@link #questionByKind}). */
+    KINDS,
+    /**
+     * Half {@link org.rlaifv.core.shapes.HardCorpus#minimalPairExample minimal pairs} (the same
+     * scene asked a true question and the same question with one detail changed), half {@link
+     * #STREAM}; for the labeler only, the multitask phase draws as {@link #STREAM}.
+     */
+    PAIRS
+  }
+
+  static final QuestionMix QUESTION_MIX = QuestionMix.STREAM;
 
   /**
    * Weights of the kinds of yes questions when drawn by kind. Each template (object, count,
@@ -149,7 +162,7 @@ final class HardPretrain {
 
   /** Example {@code index} of the policy's multitask mix. */
   private TrainingExample policyExample(ShapesWorld world, long seed, long index) {
-    if (!recipe.byKind()) {
+    if (recipe.mix() != QuestionMix.KINDS) {
       return world.hardCorpus().policyExample(Split.TRAIN, seed, index, recipe.questionShare());
     }
     java.util.Random r = new java.util.Random(Seeds.mix(seed, KIND_SALT, index, 1));
@@ -160,8 +173,20 @@ final class HardPretrain {
 
   /** Example {@code index} of the labeler's mix. */
   private TrainingExample labelerExample(ShapesWorld world, long seed, long index) {
-    if (!recipe.byKind()) {
+    if (recipe.mix() == QuestionMix.STREAM) {
       return world.hardCorpus().labelerExample(Split.TRAIN, seed, index, recipe.captionShare());
+    }
+    if (recipe.mix() == QuestionMix.PAIRS) {
+      // Captions are drawn per example; the rest is decided per pair of indices, so both halves
+      // of a minimal pair are in the data.
+      java.util.Random r = new java.util.Random(Seeds.mix(seed, KIND_SALT, index, 3));
+      if (r.nextDouble() < recipe.captionShare()) {
+        return world.hardCorpus().labelerExample(Split.TRAIN, seed, index, 1.0);
+      }
+      boolean pair = new java.util.Random(Seeds.mix(seed, KIND_SALT, index / 2, 4)).nextBoolean();
+      return pair ? world.hardCorpus().minimalPairExample(Split.TRAIN, seed, index)
+          .toTrainingExample()
+          : world.hardCorpus().labelerExample(Split.TRAIN, seed, index, 0.0);
     }
     java.util.Random r = new java.util.Random(Seeds.mix(seed, KIND_SALT, index, 2));
     return r.nextDouble() < recipe.captionShare()

@@ -89,7 +89,8 @@ final class PretrainCommand implements Callable<Integer> {
       description = "policy, labeler or both (default: ${DEFAULT-VALUE}); the labeler starts "
           + "from DIR/shapes-policy. With --world hard also captions (the policy's caption phase "
           + "only) and multitask: the policy's multitask phase and the labeler, from the caption "
-          + "phase's policy in DIR/shapes-hard-policy.")
+          + "phase's policy in DIR/shapes-hard-policy (with --multitask-from labeler: the "
+          + "multitask phase alone, from DIR/shapes-hard-labeler).")
   String only;
 
   @Option(names = "--policy-steps", paramLabel = "N", description = "Policy SFT steps.")
@@ -135,8 +136,9 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Option(names = "--question-mix", paramLabel = "MIX",
       description = "With --world hard: stream (the default: the balanced stream and the hard "
-          + "set's rotation) or kinds (training questions drawn by kind, attribute and place "
-          + "negatives weighing most).")
+          + "set's rotation), kinds (training questions drawn by kind, attribute and place "
+          + "negatives weighing most) or pairs (the labeler's questions half minimal pairs: one "
+          + "scene asked a true question and the same question with one detail changed).")
   String questionMix;
 
   @Option(names = "--multitask-from", paramLabel = "MODEL",
@@ -181,16 +183,19 @@ final class PretrainCommand implements Callable<Integer> {
           questionShare == null ? r.questionShare() : share("--question-share", questionShare),
           labelerCaptions == null ? r.captionShare()
               : share("--labeler-captions", labelerCaptions),
-          questionMix == null ? r.byKind()
-              : Cli.choice(spec, "--question-mix", questionMix, List.of("kinds", "stream"))
-                  .equals("kinds"),
+          questionMix == null ? r.mix()
+              : HardPretrain.QuestionMix.valueOf(Cli.choice(spec, "--question-mix", questionMix,
+                  List.of("stream", "kinds", "pairs")).toUpperCase(Locale.ROOT)),
           multitaskFrom == null ? r.multitaskFromLabeler()
               : Cli.choice(spec, "--multitask-from", multitaskFrom,
                   List.of("labeler", "captions")).equals("labeler"));
+      // With --multitask-from labeler, --only multitask trains the multitask phase alone, from
+      // the labeler already in DIR.
       new HardPretrain(out, seed, quick, r).run(target,
           part.equals("both") || part.equals("policy") || part.equals("captions"),
           part.equals("both") || part.equals("policy") || part.equals("multitask"),
-          !part.equals("policy") && !part.equals("captions"));
+          !part.equals("policy") && !part.equals("captions")
+              && !(part.equals("multitask") && r.multitaskFromLabeler()));
       return 0;
     }
     Cli.choice(spec, "--only", only, List.of("both", "policy", "labeler"));

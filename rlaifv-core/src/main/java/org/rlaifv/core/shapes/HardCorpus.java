@@ -58,6 +58,15 @@ public final class HardCorpus {
       QuestionKind.WRONG_COLOUR, QuestionKind.WRONG_SIZE, QuestionKind.WRONG_PLACE,
       QuestionKind.WRONG_COUNT, QuestionKind.WRONG_RELATION);
 
+  private static final long PAIR_SALT = 0x4A2F_9A12L;
+  private static final List<QuestionKind> PAIR_TRUE = List.of(QuestionKind.PRESENT_AT,
+      QuestionKind.PRESENT_AT, QuestionKind.PRESENT_AT, QuestionKind.RELATION, QuestionKind.COUNT);
+  private static final List<QuestionKind> PAIR_FALSE = List.of(QuestionKind.WRONG_COLOUR,
+      QuestionKind.WRONG_SIZE, QuestionKind.WRONG_PLACE, QuestionKind.WRONG_RELATION,
+      QuestionKind.WRONG_COUNT);
+  /** Share of each pair slot: colour, size, place, relation, count. */
+  private static final double[] PAIR_WEIGHTS = {0.2, 0.2, 0.15, 0.35, 0.1};
+
   private final SceneGenerator generator;
   private final SceneRenderer renderer;
   private final double flawProbability;
@@ -222,6 +231,31 @@ public final class HardCorpus {
    */
   public PolarExample kindExample(Split split, long seed, long index, QuestionKind kind) {
     return make(split, Seeds.mix(seed, 0x4A2E_D1A7L), index, Objects.requireNonNull(kind, "kind"));
+  }
+
+  /**
+   * Returns question {@code index} of the minimal-pair stream: questions {@code 2k} (yes) and
+   * {@code 2k + 1} (no) ask about the same scene and, when the scene allows it, the same objects,
+   * and differ in one detail: the colour, the size or the place of an object, the direction of a
+   * relation, or the count. A model that answers by the shape and place alone cannot fit both
+   * halves of a pair.
+   *
+   * @param split the split
+   * @param seed the base seed
+   * @param index position, from 0
+   * @return the example
+   */
+  public PolarExample minimalPairExample(Split split, long seed, long index) {
+    long pair = index / 2;
+    Random pick = new Random(Seeds.mix(seed, PAIR_SALT, split.ordinal(), pair));
+    double u = pick.nextDouble();
+    int slot = 0;
+    while (slot < PAIR_WEIGHTS.length - 1 && u >= PAIR_WEIGHTS[slot]) {
+      u -= PAIR_WEIGHTS[slot];
+      slot++;
+    }
+    QuestionKind kind = index % 2 == 0 ? PAIR_TRUE.get(slot) : PAIR_FALSE.get(slot);
+    return make(split, Seeds.mix(seed, PAIR_SALT), pair, kind);
   }
 
   /**

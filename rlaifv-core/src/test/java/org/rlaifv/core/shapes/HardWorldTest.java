@@ -152,13 +152,51 @@ class HardWorldTest {
   }
 
   @Test
+  void minimalPairsAskAboutOneSceneAndDifferInOneDetail() {
+    Map<QuestionKind, Integer> kinds = new EnumMap<>(QuestionKind.class);
+    int objectPairs = 0;
+    for (int k = 0; k < 300; k++) {
+      PolarExample yes = corpus.minimalPairExample(Split.TRAIN, 4L, 2L * k);
+      PolarExample no = corpus.minimalPairExample(Split.TRAIN, 4L, 2L * k + 1);
+      assertTrue(yes.kind().answer() && !no.kind().answer(), yes + " / " + no);
+      assertEquals(yes.scene(), no.scene(), "pair " + k);
+      List<HardFact> fy = HardGrammar.parse(yes.question());
+      List<HardFact> fn = HardGrammar.parse(no.question());
+      assertTrue(fy.size() == 1 && fy.get(0).holdsIn(yes.scene()), yes.question());
+      assertTrue(fn.size() == 1 && !fn.get(0).holdsIn(no.scene()), no.question());
+      kinds.merge(no.kind(), 1, Integer::sum);
+      if (no.kind() == QuestionKind.WRONG_COLOUR || no.kind() == QuestionKind.WRONG_SIZE
+          || no.kind() == QuestionKind.WRONG_PLACE) {
+        // The same object, one word (a colour, a size) or one place (two words) changed.
+        List<String> wy = CaptionGrammar.tokens(yes.question());
+        List<String> wn = CaptionGrammar.tokens(no.question());
+        assertEquals(wy.size(), wn.size(), yes.question() + " / " + no.question());
+        int diff = 0;
+        for (int i = 0; i < wy.size(); i++) {
+          diff += wy.get(i).equals(wn.get(i)) ? 0 : 1;
+        }
+        assertTrue(diff >= 1 && diff <= 2, yes.question() + " / " + no.question());
+        objectPairs++;
+      }
+    }
+    assertEquals(Set.of(QuestionKind.WRONG_COLOUR, QuestionKind.WRONG_SIZE,
+        QuestionKind.WRONG_PLACE, QuestionKind.WRONG_RELATION, QuestionKind.WRONG_COUNT),
+        kinds.keySet());
+    assertTrue(kinds.get(QuestionKind.WRONG_RELATION) > 70, kinds.toString());
+    assertTrue(objectPairs > 120, "object pairs: " + objectPairs);
+    assertEquals(corpus.minimalPairExample(Split.TRAIN, 4L, 7),
+        corpus.minimalPairExample(Split.TRAIN, 4L, 7));
+  }
+
+  @Test
   void vocabularyCoversEveryText() {
     Set<String> vocab = new HashSet<>(world.vocabulary());
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       TrainingExample p = corpus.policyExample(Split.TRAIN, 1L, i, 0.5);
       TrainingExample l = corpus.labelerExample(Split.TRAIN, 1L, i, 0.3);
-      texts.addAll(List.of(p.prompt(), p.target(), l.prompt(), l.target()));
+      TrainingExample m = corpus.minimalPairExample(Split.TRAIN, 1L, i).toTrainingExample();
+      texts.addAll(List.of(p.prompt(), p.target(), l.prompt(), l.target(), m.prompt(), m.target()));
     }
     for (Prompt p : world.prompts(Split.VALIDATION, 20, 1L)) {
       texts.add(p.text());
