@@ -40,25 +40,25 @@ import org.rlaifv.examples.shapes.ShapesModels;
  *       ShapesModels#hardLabelerAtQuality(int)}; the last one as {@link ShapesModels#HARD_LABELER}.
  *   <li>The policy's multitask phase: mostly yes/no questions with their true answers and the
  *       rest flawed captions, so the policy captions with the corpus's flaws and can judge claims
- *       itself. By default it runs before the labeler, from the caption phase's policy, and the
- *       labeler starts from the multitask policy; with {@link Recipe#multitaskFromLabeler()} it
- *       runs after the labeler, from the labeler's weights.
+ *       itself. By default ({@link Recipe#multitaskFromLabeler()}) it runs after the labeler,
+ *       from the labeler's weights; otherwise it runs before the labeler, from the caption
+ *       phase's policy, and the labeler starts from the multitask policy.
  * </ol>
  *
  * Everything is measured on held-out test scenes at the end.
  */
 final class HardPretrain {
 
-  static final Plan POLICY = new Plan(800, 128, 2e-3, 40_000);
-  static final Plan MULTITASK = new Plan(300, 128, 1e-3, 30_000);
-  static final Plan LABELER = new Plan(500, 128, 1e-3, 40_000);
+  static final Plan POLICY = new Plan(1600, 128, 2e-3, 40_000);
+  static final Plan MULTITASK = new Plan(400, 128, 5e-4, 30_000);
+  static final Plan LABELER = new Plan(3000, 128, 1e-3, 40_000);
   static final Plan QUICK = new Plan(20, 16, 2e-3, 400);
 
   /** Share of yes/no questions in the policy's multitask phase. */
   static final double MULTITASK_QUESTION_SHARE = 0.8;
 
   /** Share of clean captions in the labeler's training mix. */
-  static final double LABELER_CAPTION_SHARE = 0.0;
+  static final double LABELER_CAPTION_SHARE = 0.2;
 
   /** Labeler quality targets (validation accuracy, percent) saved as their own checkpoints. */
   static final List<Integer> QUALITY_TARGETS = List.of(75, 85);
@@ -97,7 +97,7 @@ final class HardPretrain {
    * trained first, from the caption phase's policy) or from the caption phase's policy (false: the
    * multitask phase runs first and the labeler starts from the multitask policy).
    */
-  static final boolean MULTITASK_FROM_LABELER = false;
+  static final boolean MULTITASK_FROM_LABELER = true;
 
   /** How the training questions of the labeler and of the multitask phase are drawn. */
   enum QuestionMix {

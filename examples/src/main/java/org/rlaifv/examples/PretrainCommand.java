@@ -88,9 +88,9 @@ final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--only", paramLabel = "MODEL", defaultValue = "both",
       description = "policy, labeler or both (default: ${DEFAULT-VALUE}); the labeler starts "
           + "from DIR/shapes-policy. With --world hard also captions (the policy's caption phase "
-          + "only) and multitask: the policy's multitask phase and the labeler, from the caption "
-          + "phase's policy in DIR/shapes-hard-policy (with --multitask-from labeler: the "
-          + "multitask phase alone, from DIR/shapes-hard-labeler).")
+          + "only) and multitask: the policy's multitask phase alone, from "
+          + "DIR/shapes-hard-labeler (with --multitask-from captions: the multitask phase and "
+          + "the labeler, from the caption phase's policy in DIR/shapes-hard-policy).")
   String only;
 
   @Option(names = "--policy-steps", paramLabel = "N", description = "Policy SFT steps.")
@@ -142,10 +142,10 @@ final class PretrainCommand implements Callable<Integer> {
   String questionMix;
 
   @Option(names = "--multitask-from", paramLabel = "MODEL",
-      description = "With --world hard: captions (the default: the policy's multitask phase starts "
-          + "from the caption phase's policy, and the labeler from the multitask policy) or "
-          + "labeler (the labeler is trained first, from the caption phase's policy, and the "
-          + "multitask phase starts from the labeler's weights).")
+      description = "With --world hard: labeler (the default: the labeler is trained first, "
+          + "from the caption phase's policy, and the multitask phase starts from the labeler's "
+          + "weights) or captions (the multitask phase starts from the caption phase's policy, "
+          + "and the labeler from the multitask policy).")
   String multitaskFrom;
 
   @Option(names = "--world", paramLabel = "WORLD", defaultValue = "easy",
