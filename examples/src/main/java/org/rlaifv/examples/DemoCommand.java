@@ -127,6 +127,12 @@ final class DemoCommand implements Callable<Integer> {
           + "order).")
   Integer maxPairsPerIteration;
 
+  @Option(names = "--no-length-balancing",
+      description = "Hard world: pair without length balancing (by default pairs whose rejected "
+          + "answer is much longer than the chosen one are dropped, against -n_rej's bias to "
+          + "short answers).")
+  boolean noLengthBalancing;
+
   @Option(names = "--seeds", paramLabel = "S[,S...]", split = ",", defaultValue = "0,1,2",
       description = "Seeds of --ablations (default: ${DEFAULT-VALUE}).")
   List<Long> seeds;
@@ -150,9 +156,11 @@ final class DemoCommand implements Callable<Integer> {
       return hard(n, judge, rate, ep, modelsDir);
     }
     if (selfFeedback || labeler != null || oracleAccuracy != null || confounded || oneShotPairs != null || bestOfN != null
-        || ablations != null || scoring != null || maxPairsPerIteration != null) {
+        || ablations != null || scoring != null || maxPairsPerIteration != null
+        || noLengthBalancing) {
       throw Cli.usage(spec, "--self-feedback, --labeler, --confounded, --one-shot-pairs, "
-          + "--best-of-n, --scoring, --max-pairs-per-iteration and --ablations need --world hard");
+          + "--best-of-n, --scoring, --max-pairs-per-iteration, --no-length-balancing and "
+          + "--ablations need --world hard");
     }
     Path out = dir != null ? dir : Path.of(quick ? "runs/demo-quick" : "runs/demo");
     ShapesDemo.Settings settings = quick
@@ -179,10 +187,11 @@ final class DemoCommand implements Callable<Integer> {
       throw Cli.usage(spec, "--lora runs on the easy world only");
     }
     Path out = dir != null ? dir : Path.of(quick ? "runs/hard-quick" : "runs/hard");
-    int iters = iterations == null ? (quick ? 1 : 2) : n;
+    int iters = iterations == null ? (quick ? 1 : 4) : n;
     HardShapesDemo.Settings settings = quick
         ? HardShapesDemo.Settings.quick(modelsDir, out, seed, iters)
         : HardShapesDemo.Settings.defaults(modelsDir, out, seed, iters);
+    settings = settings.withLengthBalancing(!noLengthBalancing);
     if (rate != null || ep != null) {
       settings = settings.withDpo(settings.dpo().toBuilder()
           .learningRate(rate != null ? rate : settings.dpo().learningRate())

@@ -155,7 +155,8 @@ public final class HardAblations {
         base.out().resolve("seed-" + seed).resolve(v), seed, base.iterations(), base.prompts(),
         base.samples(), base.temperature(), base.validationPrompts(), base.testPrompts(),
         base.hardQuestions(), base.dpo().toBuilder().seed(seed).build(), base.maxCoverageDrop(),
-        base.quick(), "labeler", ShapesModels.HARD_LABELER, 1.0, false, 0, List.of(), "divide", 0);
+        base.quick(), "labeler", ShapesModels.HARD_LABELER, 1.0, false, 0, List.of(), "divide", 0,
+        base.lengthBalancing());
     int perIteration = Math.max(1, (methodPairs + base.iterations() - 1) / base.iterations());
     return switch (v) {
       case "rlaifv" -> s.withBestOfN(bestOfN);

@@ -140,12 +140,15 @@ public final class HardShapesDemo {
    *     RatingScorer})
    * @param maxPairsPerIteration 0 for no limit; else the most pairs trained on per iteration (the
    *     first ones, in prompt order)
+   * @param lengthBalancing whether pairs are length-balanced ({@link
+   *     RlaifvPairSelector.Builder#lengthBalancing(boolean)}): pairs whose rejected answer is much
+   *     longer than the chosen one are dropped, against -n_rej's bias to short answers
    */
   public record Settings(Path models, Path out, long seed, int iterations, int prompts,
       int samples, double temperature, int validationPrompts, int testPrompts, int hardQuestions,
       DpoConfig dpo, double maxCoverageDrop, boolean quick, String feedback, String labeler,
       double oracleAccuracy, boolean confounded, int oneShotPairs, List<Integer> bestOfN,
-      String scoring, int maxPairsPerIteration) {
+      String scoring, int maxPairsPerIteration, boolean lengthBalancing) {
 
     /**
      * Validates the settings.
@@ -171,6 +174,7 @@ public final class HardShapesDemo {
      * @param bestOfN see the record
      * @param scoring see the record
      * @param maxPairsPerIteration see the record
+     * @param lengthBalancing see the record
      */
     public Settings {
       bestOfN = List.copyOf(bestOfN);
@@ -193,8 +197,9 @@ public final class HardShapesDemo {
     }
 
     /**
-     * Returns the default configuration: 256 prompts x 8 samples at T = 1, DPO with
-     * beta 0.1, NLL weight 1, lr 5e-5 cosine, 2 epochs, two checkpoints per epoch.
+     * Returns the default configuration: 256 prompts x 8 samples at T = 1, length-balanced
+     * pairs, DPO with beta 0.1, NLL weight 1, lr 5e-5 cosine, 2 epochs, two checkpoints per
+     * epoch.
      *
      * @param models models directory
      * @param out output directory
@@ -207,7 +212,8 @@ public final class HardShapesDemo {
           .schedule(LrSchedule.COSINE).warmupRatio(0.1).epochs(2).batchSize(8)
           .checkpointsPerEpoch(2).seed(seed).build();
       return new Settings(models, out, seed, iterations, 256, 8, 1.0, 128, 200, 480, dpo, 0.05,
-          false, "labeler", ShapesModels.HARD_LABELER, 1.0, false, 0, List.of(), "divide", 0);
+          false, "labeler", ShapesModels.HARD_LABELER, 1.0, false, 0, List.of(), "divide", 0,
+          true);
     }
 
     /**
@@ -223,7 +229,7 @@ public final class HardShapesDemo {
       Settings d = defaults(models, out, seed, iterations);
       return new Settings(models, out, seed, iterations, 32, 6, 1.0, 24, 32, 48,
           d.dpo().toBuilder().epochs(1).checkpointsPerEpoch(1).build(), 0.05, true, "labeler",
-          ShapesModels.HARD_LABELER, 1.0, false, 0, List.of(), "divide", 0);
+          ShapesModels.HARD_LABELER, 1.0, false, 0, List.of(), "divide", 0, true);
     }
 
     /**
@@ -236,7 +242,7 @@ public final class HardShapesDemo {
       return new Settings(models, dir, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
           labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN, scoring,
-          maxPairsPerIteration);
+          maxPairsPerIteration, lengthBalancing);
     }
 
     /**
@@ -250,7 +256,7 @@ public final class HardShapesDemo {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, judge,
           labelerName, oracleAccuracy, confounded, oneShotPairs, bestOfN, scoring,
-          maxPairsPerIteration);
+          maxPairsPerIteration, lengthBalancing);
     }
 
     /**
@@ -263,7 +269,7 @@ public final class HardShapesDemo {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
           labeler, accuracy, confounded, oneShotPairs, bestOfN, scoring,
-          maxPairsPerIteration);
+          maxPairsPerIteration, lengthBalancing);
     }
 
     /**
@@ -276,7 +282,7 @@ public final class HardShapesDemo {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
           labeler, oracleAccuracy, on, oneShotPairs, bestOfN, scoring,
-          maxPairsPerIteration);
+          maxPairsPerIteration, lengthBalancing);
     }
 
     /**
@@ -289,7 +295,7 @@ public final class HardShapesDemo {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
           labeler, oracleAccuracy, confounded, pairs, bestOfN, scoring,
-          maxPairsPerIteration);
+          maxPairsPerIteration, lengthBalancing);
     }
 
     /**
@@ -302,7 +308,7 @@ public final class HardShapesDemo {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
           labeler, oracleAccuracy, confounded, oneShotPairs, ns, scoring,
-          maxPairsPerIteration);
+          maxPairsPerIteration, lengthBalancing);
     }
 
     /**
@@ -315,7 +321,7 @@ public final class HardShapesDemo {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, config, maxCoverageDrop, quick, feedback,
           labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN, scoring,
-          maxPairsPerIteration);
+          maxPairsPerIteration, lengthBalancing);
     }
 
     /**
@@ -327,7 +333,21 @@ public final class HardShapesDemo {
     public Settings withScoring(String how) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
-          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN, how, maxPairsPerIteration);
+          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN, how, maxPairsPerIteration,
+          lengthBalancing);
+    }
+
+    /**
+     * Returns a copy with length balancing on or off.
+     *
+     * @param on whether pairs are length-balanced
+     * @return the settings
+     */
+    public Settings withLengthBalancing(boolean on) {
+      return new Settings(models, out, seed, iterations, prompts, samples, temperature,
+          validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
+          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN, scoring,
+          maxPairsPerIteration, on);
     }
 
     /**
@@ -339,7 +359,8 @@ public final class HardShapesDemo {
     public Settings withMaxPairsPerIteration(int pairs) {
       return new Settings(models, out, seed, iterations, prompts, samples, temperature,
           validationPrompts, testPrompts, hardQuestions, dpo, maxCoverageDrop, quick, feedback,
-          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN, scoring, pairs);
+          labeler, oracleAccuracy, confounded, oneShotPairs, bestOfN, scoring, pairs,
+          lengthBalancing);
     }
   }
 
@@ -464,11 +485,11 @@ public final class HardShapesDemo {
     ValidationSelector selector = new ValidationSelector(world, validation,
         sftValidation.coverage(), s.maxCoverageDrop(), TOLERANCE);
     PairSelector pairs = RlaifvPairSelector.builder().maxPairsPerPrompt(2).seed(s.seed())
-        .lengthBalancing(false).build();
+        .lengthBalancing(s.lengthBalancing()).build();
     if (!s.scoring().equals("divide")) {
       // Holistic scores are not integers: any two different scores pair, as -n_rej's do.
       pairs = RlaifvPairSelector.builder().maxPairsPerPrompt(2).seed(s.seed())
-          .lengthBalancing(false).minScoreGap(0).build();
+          .lengthBalancing(s.lengthBalancing()).minScoreGap(0).build();
     }
     if (s.maxPairsPerIteration() > 0) {
       pairs = new LimitedPairSelector(pairs, s.maxPairsPerIteration());
@@ -616,6 +637,7 @@ public final class HardShapesDemo {
       c.put("questioner", "rule-based");
     }
     c.put("max_pairs_per_iteration", s.maxPairsPerIteration());
+    c.put("length_balancing", s.lengthBalancing());
     c.put("judge", switch (s.feedback()) {
       case "labeler" -> "labeler " + s.labeler() + " (DjlPolarJudge)";
       case "self" -> "the current policy (self-feedback)";
