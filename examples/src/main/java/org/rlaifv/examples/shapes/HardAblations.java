@@ -20,7 +20,8 @@ import org.rlaifv.InvalidInputException;
  * <ul>
  *   <li>{@code rlaifv}: the method (labeler, deconfounded candidates, iterative), with best-of-N
  *       by implicit reward, labeler and chance on the aligned policy.
- *   <li>{@code confounded}: half the candidates at a low, half at a high temperature.
+ *   <li>{@code confounded}: half the candidates at a low, half at a high temperature; pairs
+ *       limited as for holistic.
  *   <li>{@code one_shot}: one round from the SFT policy on as many pairs as the method used.
  *   <li>{@code holistic}: the labeler asked once whether the whole answer is what it sees, the
  *       score p_yes ({@link org.rlaifv.core.HolisticScorer}); at most the method's pairs per
@@ -160,7 +161,7 @@ public final class HardAblations {
     int perIteration = Math.max(1, (methodPairs + base.iterations() - 1) / base.iterations());
     return switch (v) {
       case "rlaifv" -> s.withBestOfN(bestOfN);
-      case "confounded" -> s.withConfounded(true);
+      case "confounded" -> s.withConfounded(true).withMaxPairsPerIteration(perIteration);
       case "one_shot" -> s.withOneShot(Math.max(1, methodPairs));
       case "holistic" -> s.withScoring("holistic").withMaxPairsPerIteration(perIteration);
       case "rating" -> s.withScoring("rating").withMaxPairsPerIteration(perIteration);
