@@ -79,16 +79,19 @@ final class HardPretrain {
    * @param captionShare share of clean captions in the labeler's phase
    * @param mix how training questions are drawn
    * @param multitaskFromLabeler whether the multitask phase starts from the labeler's weights
+   * @param patch the vision encoder's patch size in pixels (16: one patch per grid cell)
+   * @param visionLayers the vision encoder's layers
    */
   record Recipe(Plan policy, Plan multitask, Plan labeler, double questionShare,
-      double captionShare, QuestionMix mix, boolean multitaskFromLabeler) {
+      double captionShare, QuestionMix mix, boolean multitaskFromLabeler, int patch,
+      int visionLayers) {
 
     /** The default recipe, or the quick one. */
     static Recipe of(boolean quick) {
       return quick ? new Recipe(QUICK, QUICK, QUICK, MULTITASK_QUESTION_SHARE,
-          LABELER_CAPTION_SHARE, QUESTION_MIX, MULTITASK_FROM_LABELER)
+          LABELER_CAPTION_SHARE, QUESTION_MIX, MULTITASK_FROM_LABELER, 16, 1)
           : new Recipe(POLICY, MULTITASK, LABELER, MULTITASK_QUESTION_SHARE,
-              LABELER_CAPTION_SHARE, QUESTION_MIX, MULTITASK_FROM_LABELER);
+              LABELER_CAPTION_SHARE, QUESTION_MIX, MULTITASK_FROM_LABELER, 16, 1);
     }
   }
 
@@ -243,7 +246,8 @@ final class HardPretrain {
           data.add(sft(world.hardCorpus().captionExample(Split.TRAIN, seed, i)));
         }
         policySeconds += PretrainCommand.train("hard policy (captions)",
-            ShapesModels.policyConfig(vocab), seed, tokenizer, data, p1, null, policyDir, out);
+            ShapesModels.policyConfig(vocab, recipe.patch(), recipe.visionLayers()), seed,
+            tokenizer, data, p1, null, policyDir, out);
       }
       if (multitask && !recipe.multitaskFromLabeler()) {
         policySeconds += multitask(world, tokenizer, policyDir, policyDir);

@@ -148,6 +148,16 @@ final class PretrainCommand implements Callable<Integer> {
           + "and the labeler from the multitask policy).")
   String multitaskFrom;
 
+  @Option(names = "--patch", paramLabel = "PIXELS",
+      description = "With --world hard: the vision encoder's patch size, 16 (the default: one "
+          + "patch per grid cell), 8 or 4; trains a new caption phase.")
+  Integer patch;
+
+  @Option(names = "--vision-layers", paramLabel = "N",
+      description = "With --world hard: the vision encoder's layers (default 1); trains a new "
+          + "caption phase.")
+  Integer visionLayers;
+
   @Option(names = "--world", paramLabel = "WORLD", defaultValue = "easy",
       description = "easy (the default, shapes-policy and shapes-labeler) or hard (the multitask "
           + "shapes-hard-policy, shapes-hard-labeler and labelers saved at 75%% and 85%% "
@@ -188,7 +198,10 @@ final class PretrainCommand implements Callable<Integer> {
                   List.of("stream", "kinds", "pairs")).toUpperCase(Locale.ROOT)),
           multitaskFrom == null ? r.multitaskFromLabeler()
               : Cli.choice(spec, "--multitask-from", multitaskFrom,
-                  List.of("labeler", "captions")).equals("labeler"));
+                  List.of("labeler", "captions")).equals("labeler"),
+          patch == null ? r.patch() : patch(patch),
+          visionLayers == null ? r.visionLayers()
+              : Cli.range(spec, "--vision-layers", visionLayers, 1, 8));
       // With --multitask-from labeler, --only multitask trains the multitask phase alone, from
       // the labeler already in DIR.
       new HardPretrain(out, seed, quick, r).run(target,
@@ -222,6 +235,14 @@ final class PretrainCommand implements Callable<Integer> {
   private double share(String option, double given) {
     if (!(given >= 0 && given <= 1)) {
       throw Cli.usage(spec, option + " must be in [0, 1], got " + given);
+    }
+    return given;
+  }
+
+  private int patch(int given) {
+    if (given != 16 && given != 8 && given != 4) {
+      throw Cli.usage(spec, "--patch must be 16, 8 or 4 (a divisor of the 32-pixel image), got "
+          + given);
     }
     return given;
   }

@@ -1,6 +1,7 @@
 package org.rlaifv.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -53,5 +54,19 @@ class PretrainQuickTest {
         assertTrue(Files.isRegularFile(f) && Files.size(f) > 0, "missing " + f);
       }
     }
+  }
+
+  @Test
+  void hardCaptionPhaseTakesAnotherPatchSizeAndVisionDepth(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("p8");
+    CliRun.succeeds("pretrain", "--world", "hard", "--quick", "--only", "captions", "--patch", "8",
+        "--vision-layers", "2", "--out", dir.toString());
+    com.fasterxml.jackson.databind.JsonNode vision = new com.fasterxml.jackson.databind
+        .ObjectMapper().readTree(dir.resolve(ShapesModels.HARD_POLICY).resolve("config.json")
+            .toFile()).get("vision_config");
+    assertEquals(8, vision.get("patch_size").asInt(), vision.toString());
+    assertEquals(2, vision.get("num_hidden_layers").asInt(), vision.toString());
+    CliRun.assertOneLineError(CliRun.run("pretrain", "--world", "hard", "--quick", "--patch", "5",
+        "--out", tmp.resolve("bad").toString()), 2, "--patch must be 16, 8 or 4");
   }
 }

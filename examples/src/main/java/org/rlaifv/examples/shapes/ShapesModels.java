@@ -95,8 +95,22 @@ public final class ShapesModels {
    * @return the config
    */
   public static VlmConfig policyConfig(int vocabSize) {
-    return VlmConfig.of(64, 3, 4, 4, 128, vocabSize, 128,
-        VlmConfig.VisionConfig.of(32, 16, 64, 1, 4, 128));
+    return policyConfig(vocabSize, 16, 1);
+  }
+
+  /**
+   * Returns the policy's sizes with another patch size or vision depth (experiments with the
+   * hard world's spatial relations). With patches smaller than 16 pixels there are more image
+   * tokens, and the decoder gets 192 positions instead of 128 to hold them.
+   *
+   * @param vocabSize the tokenizer's vocabulary size
+   * @param patch patch size in pixels, a divisor of 32
+   * @param visionLayers vision encoder layers
+   * @return the config
+   */
+  public static VlmConfig policyConfig(int vocabSize, int patch, int visionLayers) {
+    return VlmConfig.of(64, 3, 4, 4, 128, vocabSize, patch >= 16 ? 128 : 192,
+        VlmConfig.VisionConfig.of(32, patch, 64, visionLayers, 4, 128));
   }
 
 
