@@ -40,7 +40,8 @@ final class DemoCommand implements Callable<Integer> {
   Path dir;
 
   @Option(names = "--iterations", paramLabel = "N",
-      description = "Alignment iterations, 1 to 100 (default: 4, or 2 with --quick).")
+      description = "Alignment iterations, 1 to 100 (default: 4; with --quick 2, or 1 with --world "
+          + "hard).")
   Integer iterations;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
