@@ -7,9 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import org.rlaifv.core.shapes.HardMetrics;
 import org.rlaifv.Seeds;
@@ -88,10 +92,9 @@ final class HardPretrain {
 
     /** The default recipe, or the quick one. */
     static Recipe of(boolean quick) {
-      return quick ? new Recipe(QUICK, QUICK, QUICK, MULTITASK_QUESTION_SHARE,
-          LABELER_CAPTION_SHARE, QUESTION_MIX, MULTITASK_FROM_LABELER, 16, 1)
-          : new Recipe(POLICY, MULTITASK, LABELER, MULTITASK_QUESTION_SHARE,
-              LABELER_CAPTION_SHARE, QUESTION_MIX, MULTITASK_FROM_LABELER, 16, 1);
+      return new Recipe(quick ? QUICK : POLICY, quick ? QUICK : MULTITASK,
+          quick ? QUICK : LABELER, MULTITASK_QUESTION_SHARE, LABELER_CAPTION_SHARE, QUESTION_MIX,
+          MULTITASK_FROM_LABELER, 16, 1);
     }
   }
 
@@ -137,11 +140,11 @@ final class HardPretrain {
   private static final long KIND_SALT = 0x4A2E_9B1DL;
 
   private static Map<QuestionKind, Double> kinds(Object... kindsAndWeights) {
-    Map<QuestionKind, Double> m = new java.util.LinkedHashMap<>();
+    Map<QuestionKind, Double> m = new LinkedHashMap<>();
     for (int i = 0; i < kindsAndWeights.length; i += 2) {
       m.put((QuestionKind) kindsAndWeights[i], (Double) kindsAndWeights[i + 1]);
     }
-    return java.util.Collections.unmodifiableMap(m);
+    return Collections.unmodifiableMap(m);
   }
 
   /**
@@ -150,7 +153,7 @@ final class HardPretrain {
    */
   static PolarExample questionByKind(ShapesWorld world, Split split, long seed, long index) {
     Map<QuestionKind, Double> weights = index % 2 == 0 ? YES_KINDS : NO_KINDS;
-    double u = new java.util.Random(Seeds.mix(seed, KIND_SALT, split.ordinal(), index))
+    double u = new Random(Seeds.mix(seed, KIND_SALT, split.ordinal(), index))
         .nextDouble() * weights.values().stream().mapToDouble(Double::doubleValue).sum();
     QuestionKind kind = null;
     for (Map.Entry<QuestionKind, Double> e : weights.entrySet()) {
@@ -168,7 +171,7 @@ final class HardPretrain {
     if (recipe.mix() != QuestionMix.KINDS) {
       return world.hardCorpus().policyExample(Split.TRAIN, seed, index, recipe.questionShare());
     }
-    java.util.Random r = new java.util.Random(Seeds.mix(seed, KIND_SALT, index, 1));
+    Random r = new Random(Seeds.mix(seed, KIND_SALT, index, 1));
     return r.nextDouble() < recipe.questionShare()
         ? questionByKind(world, Split.TRAIN, seed, index).toTrainingExample()
         : world.hardCorpus().captionExample(Split.TRAIN, seed, index);
@@ -182,16 +185,16 @@ final class HardPretrain {
     if (recipe.mix() == QuestionMix.PAIRS) {
       // Captions are drawn per example; the rest is decided per pair of indices, so both halves
       // of a minimal pair are in the data.
-      java.util.Random r = new java.util.Random(Seeds.mix(seed, KIND_SALT, index, 3));
+      Random r = new Random(Seeds.mix(seed, KIND_SALT, index, 3));
       if (r.nextDouble() < recipe.captionShare()) {
         return world.hardCorpus().labelerExample(Split.TRAIN, seed, index, 1.0);
       }
-      boolean pair = new java.util.Random(Seeds.mix(seed, KIND_SALT, index / 2, 4)).nextBoolean();
+      boolean pair = new Random(Seeds.mix(seed, KIND_SALT, index / 2, 4)).nextBoolean();
       return pair ? world.hardCorpus().minimalPairExample(Split.TRAIN, seed, index)
           .toTrainingExample()
           : world.hardCorpus().labelerExample(Split.TRAIN, seed, index, 0.0);
     }
-    java.util.Random r = new java.util.Random(Seeds.mix(seed, KIND_SALT, index, 2));
+    Random r = new Random(Seeds.mix(seed, KIND_SALT, index, 2));
     return r.nextDouble() < recipe.captionShare()
         ? world.hardCorpus().labelerExample(Split.TRAIN, seed, index, 1.0)
         : questionByKind(world, Split.TRAIN, seed, index).toTrainingExample();
@@ -367,8 +370,7 @@ final class HardPretrain {
 
   /** Accuracy per question kind, e.g. {@code "COUNT 0.950 (40), ..."}. */
   private static String byKind(LoadedVlm vlm, List<PolarExample> questions) {
-    java.util.Map<org.rlaifv.core.shapes.QuestionKind, List<PolarExample>> groups =
-        new java.util.EnumMap<>(org.rlaifv.core.shapes.QuestionKind.class);
+    Map<QuestionKind, List<PolarExample>> groups = new EnumMap<>(QuestionKind.class);
     for (PolarExample e : questions) {
       groups.computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(e);
     }

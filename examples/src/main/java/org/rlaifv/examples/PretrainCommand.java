@@ -202,6 +202,12 @@ final class PretrainCommand implements Callable<Integer> {
           patch == null ? r.patch() : patch(patch),
           visionLayers == null ? r.visionLayers()
               : Cli.range(spec, "--vision-layers", visionLayers, 1, 8));
+      if (part.equals("policy") && r.multitaskFromLabeler()) {
+        // The multitask phase would start from whatever labeler DIR holds, not from this run's.
+        throw Cli.usage(spec, "--world hard --only policy needs --multitask-from captions; the "
+            + "default multitask phase starts from the labeler: use --only both, or --only "
+            + "captions, then labeler, then multitask");
+      }
       // With --multitask-from labeler, --only multitask trains the multitask phase alone, from
       // the labeler already in DIR.
       new HardPretrain(out, seed, quick, r).run(target,
@@ -355,7 +361,7 @@ final class PretrainCommand implements Callable<Integer> {
       java.util.function.BiConsumer<LoadedVlm, TrainingMetrics> onStep) {
     if (initFrom != null && !Files.isRegularFile(initFrom.resolve("model.safetensors"))) {
       throw new InvalidInputException("the " + name + " starts from " + initFrom
-          + ", which holds no model; train the policy first (--only policy or both)");
+          + ", which holds no model; train that model first (see --only)");
     }
     long t0 = System.nanoTime();
     try (LoadedVlm vlm = initFrom != null ? LoadedVlm.load(initFrom, Device.cpu())

@@ -68,5 +68,7 @@ class PretrainQuickTest {
     assertEquals(2, vision.get("num_hidden_layers").asInt(), vision.toString());
     CliRun.assertOneLineError(CliRun.run("pretrain", "--world", "hard", "--quick", "--patch", "5",
         "--out", tmp.resolve("bad").toString()), 2, "--patch must be 16, 8 or 4");
+    CliRun.assertOneLineError(CliRun.run("pretrain", "--world", "hard", "--quick", "--only",
+        "policy", "--out", tmp.resolve("bad").toString()), 2, "needs --multitask-from captions");
   }
 }
