@@ -85,18 +85,28 @@ final class HardPretrain {
    * @param multitaskFromLabeler whether the multitask phase starts from the labeler's weights
    * @param patch the vision encoder's patch size in pixels (16: one patch per grid cell)
    * @param visionLayers the vision encoder's layers
+   * @param decoderLayers the language model's layers
+   * @param relationShare share of the labeler's examples that are relation questions drawn by
+   *     kind ({@link #relationQuestion}); the rest are drawn as {@code captionShare} and {@code
+   *     mix} say
    */
   record Recipe(Plan policy, Plan multitask, Plan labeler, double questionShare,
       double captionShare, QuestionMix mix, boolean multitaskFromLabeler, int patch,
-      int visionLayers) {
+      int visionLayers, int decoderLayers, double relationShare) {
 
     /** The default recipe, or the quick one. */
     static Recipe of(boolean quick) {
       return new Recipe(quick ? QUICK : POLICY, quick ? QUICK : MULTITASK,
           quick ? QUICK : LABELER, MULTITASK_QUESTION_SHARE, LABELER_CAPTION_SHARE, QUESTION_MIX,
-          MULTITASK_FROM_LABELER, 16, 1);
+          MULTITASK_FROM_LABELER, 16, 1, DECODER_LAYERS, LABELER_RELATION_SHARE);
     }
   }
+
+  /** The language model's layers. */
+  static final int DECODER_LAYERS = 3;
+
+  /** Share of the labeler's examples that are relation questions drawn by kind. */
+  static final double LABELER_RELATION_SHARE = 0.0;
 
   /**
    * Whether the policy's multitask phase starts from the labeler's weights (true: the labeler is
@@ -177,8 +187,30 @@ final class HardPretrain {
         : world.hardCorpus().captionExample(Split.TRAIN, seed, index);
   }
 
+  /**
+   * Relation question {@code index} drawn by kind: a true relation at even and a wrong one at odd
+   * indices.
+   */
+  static PolarExample relationQuestion(ShapesWorld world, Split split, long seed, long index) {
+    return world.hardCorpus().kindExample(split, Seeds.mix(seed, RELATION_SALT), index,
+        index % 2 == 0 ? QuestionKind.RELATION : QuestionKind.WRONG_RELATION);
+  }
+
+  private static final long RELATION_SALT = 0x4A30_5E1AL;
+
   /** Example {@code index} of the labeler's mix. */
   private TrainingExample labelerExample(ShapesWorld world, long seed, long index) {
+    if (recipe.relationShare() > 0) {
+      if (new Random(Seeds.mix(seed, RELATION_SALT, index)).nextDouble()
+          < recipe.relationShare()) {
+        return relationQuestion(world, Split.TRAIN, seed, index).toTrainingExample();
+      }
+    }
+    return mixedLabelerExample(world, seed, index);
+  }
+
+  /** Example {@code index} of the labeler's mix of captions and {@link #recipe}'s mix. */
+  private TrainingExample mixedLabelerExample(ShapesWorld world, long seed, long index) {
     if (recipe.mix() == QuestionMix.STREAM) {
       return world.hardCorpus().labelerExample(Split.TRAIN, seed, index, recipe.captionShare());
     }
@@ -249,7 +281,8 @@ final class HardPretrain {
           data.add(sft(world.hardCorpus().captionExample(Split.TRAIN, seed, i)));
         }
         policySeconds += PretrainCommand.train("hard policy (captions)",
-            ShapesModels.policyConfig(vocab, recipe.patch(), recipe.visionLayers()), seed,
+            ShapesModels.policyConfig(vocab, recipe.patch(), recipe.visionLayers(),
+                recipe.decoderLayers()), seed,
             tokenizer, data, p1, null, policyDir, out);
       }
       if (multitask && !recipe.multitaskFromLabeler()) {

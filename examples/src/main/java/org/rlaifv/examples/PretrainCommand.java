@@ -158,6 +158,17 @@ final class PretrainCommand implements Callable<Integer> {
           + "caption phase.")
   Integer visionLayers;
 
+  @Option(names = "--decoder-layers", paramLabel = "N",
+      description = "With --world hard: the language model's layers (default 3); trains a new "
+          + "caption phase.")
+  Integer decoderLayers;
+
+  @Option(names = "--labeler-relations", paramLabel = "F",
+      description = "With --world hard: share of the labeler's examples that are relation "
+          + "questions (half true, half wrong); the rest follow --labeler-captions and "
+          + "--question-mix (default 0).")
+  Double labelerRelations;
+
   @Option(names = "--world", paramLabel = "WORLD", defaultValue = "easy",
       description = "easy (the default, shapes-policy and shapes-labeler) or hard (the multitask "
           + "shapes-hard-policy, shapes-hard-labeler and labelers saved at 75%% and 85%% "
@@ -201,7 +212,11 @@ final class PretrainCommand implements Callable<Integer> {
                   List.of("labeler", "captions")).equals("labeler"),
           patch == null ? r.patch() : patch(patch),
           visionLayers == null ? r.visionLayers()
-              : Cli.range(spec, "--vision-layers", visionLayers, 1, 8));
+              : Cli.range(spec, "--vision-layers", visionLayers, 1, 8),
+          decoderLayers == null ? r.decoderLayers()
+              : Cli.range(spec, "--decoder-layers", decoderLayers, 1, 12),
+          labelerRelations == null ? r.relationShare()
+              : share("--labeler-relations", labelerRelations));
       if (part.equals("policy") && r.multitaskFromLabeler()) {
         // The multitask phase would start from whatever labeler DIR holds, not from this run's.
         throw Cli.usage(spec, "--world hard --only policy needs --multitask-from captions; the "

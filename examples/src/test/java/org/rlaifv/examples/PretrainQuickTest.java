@@ -57,18 +57,23 @@ class PretrainQuickTest {
   }
 
   @Test
-  void hardCaptionPhaseTakesAnotherPatchSizeAndVisionDepth(@TempDir Path tmp) throws Exception {
+  void hardCaptionPhaseTakesAnotherPatchSizeAndDepths(@TempDir Path tmp) throws Exception {
     Path dir = tmp.resolve("p8");
     CliRun.succeeds("pretrain", "--world", "hard", "--quick", "--only", "captions", "--patch", "8",
-        "--vision-layers", "2", "--out", dir.toString());
-    com.fasterxml.jackson.databind.JsonNode vision = new com.fasterxml.jackson.databind
+        "--vision-layers", "2", "--decoder-layers", "4", "--out", dir.toString());
+    com.fasterxml.jackson.databind.JsonNode config = new com.fasterxml.jackson.databind
         .ObjectMapper().readTree(dir.resolve(ShapesModels.HARD_POLICY).resolve("config.json")
-            .toFile()).get("vision_config");
+            .toFile());
+    com.fasterxml.jackson.databind.JsonNode vision = config.get("vision_config");
     assertEquals(8, vision.get("patch_size").asInt(), vision.toString());
     assertEquals(2, vision.get("num_hidden_layers").asInt(), vision.toString());
+    assertEquals(4, config.get("text_config").get("num_hidden_layers").asInt(), config.toString());
     CliRun.assertOneLineError(CliRun.run("pretrain", "--world", "hard", "--quick", "--patch", "5",
         "--out", tmp.resolve("bad").toString()), 2, "--patch must be 16, 8 or 4");
     CliRun.assertOneLineError(CliRun.run("pretrain", "--world", "hard", "--quick", "--only",
         "policy", "--out", tmp.resolve("bad").toString()), 2, "needs --multitask-from captions");
+    CliRun.assertOneLineError(CliRun.run("pretrain", "--world", "hard", "--quick",
+        "--labeler-relations", "1.5", "--out", tmp.resolve("bad").toString()), 2,
+        "--labeler-relations must be in [0, 1]");
   }
 }

@@ -95,21 +95,23 @@ public final class ShapesModels {
    * @return the config
    */
   public static VlmConfig policyConfig(int vocabSize) {
-    return policyConfig(vocabSize, 16, 1);
+    return policyConfig(vocabSize, 16, 1, 3);
   }
 
   /**
-   * Returns the policy's sizes with another patch size or vision depth (experiments with the
-   * hard world's spatial relations). With patches smaller than 16 pixels there are more image
-   * tokens, and the decoder gets 192 positions instead of 128 to hold them.
+   * Returns the policy's sizes with another patch size, vision depth or decoder depth (the hard
+   * world's spatial relations). With patches smaller than 16 pixels there are more image tokens,
+   * and the decoder gets 192 positions instead of 128 to hold them.
    *
    * @param vocabSize the tokenizer's vocabulary size
    * @param patch patch size in pixels, a divisor of 32
    * @param visionLayers vision encoder layers
+   * @param decoderLayers language model layers
    * @return the config
    */
-  public static VlmConfig policyConfig(int vocabSize, int patch, int visionLayers) {
-    return VlmConfig.of(64, 3, 4, 4, 128, vocabSize, patch >= 16 ? 128 : 192,
+  public static VlmConfig policyConfig(int vocabSize, int patch, int visionLayers,
+      int decoderLayers) {
+    return VlmConfig.of(64, decoderLayers, 4, 4, 128, vocabSize, patch >= 16 ? 128 : 192,
         VlmConfig.VisionConfig.of(32, patch, 64, visionLayers, 4, 128));
   }
 
