@@ -1,6 +1,9 @@
 package org.rlaifv.examples;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -23,7 +26,9 @@ import org.rlaifv.core.shapes.ShapesMetrics;
 import org.rlaifv.core.shapes.ShapesWorld;
 import org.rlaifv.core.shapes.Split;
 import org.rlaifv.core.shapes.TrainingExample;
+import org.rlaifv.InvalidInputException;
 import org.rlaifv.djl.model.LoadedVlm;
+import org.rlaifv.djl.model.VlmConfig;
 import org.rlaifv.djl.model.TokenizerFiles;
 import org.rlaifv.djl.train.SftExample;
 import org.rlaifv.examples.PretrainCommand.Plan;
@@ -89,18 +94,34 @@ final class HardPretrain {
    * @param relationShare share of the labeler's examples that are relation questions drawn by
    *     kind ({@link #relationQuestion}); the rest are drawn as {@code captionShare} and {@code
    *     mix} say
+   * @param relations the relation phase (0 steps: none): after the labeler phase, the labeler
+   *     deepened to {@code relationLayers} decoder layers ({@link #deepen}) and trained on the
+   *     labeler's mix with {@value #RELATION_PHASE_SHARE} relation questions
+   * @param relationLayers the labeler's decoder layers in the relation phase
    */
   record Recipe(Plan policy, Plan multitask, Plan labeler, double questionShare,
       double captionShare, QuestionMix mix, boolean multitaskFromLabeler, int patch,
-      int visionLayers, int decoderLayers, double relationShare) {
+      int visionLayers, int decoderLayers, double relationShare, Plan relations,
+      int relationLayers) {
 
     /** The default recipe, or the quick one. */
     static Recipe of(boolean quick) {
       return new Recipe(quick ? QUICK : POLICY, quick ? QUICK : MULTITASK,
           quick ? QUICK : LABELER, MULTITASK_QUESTION_SHARE, LABELER_CAPTION_SHARE, QUESTION_MIX,
-          MULTITASK_FROM_LABELER, 16, 1, DECODER_LAYERS, LABELER_RELATION_SHARE);
+          MULTITASK_FROM_LABELER, 16, 1, DECODER_LAYERS, LABELER_RELATION_SHARE,
+          quick ? new Plan(0, QUICK.batch(), QUICK.lr(), QUICK.examples()) : RELATIONS,
+          RELATION_LAYERS);
     }
   }
+
+  /** The relation phase's plan; 0 steps by default (no relation phase). */
+  static final Plan RELATIONS = new Plan(0, 128, 1e-3, 40_000);
+
+  /** The labeler's decoder layers in the relation phase. */
+  static final int RELATION_LAYERS = 6;
+
+  /** Share of relation questions in the relation phase's mix. */
+  static final double RELATION_PHASE_SHARE = 0.5;
 
   /** The language model's layers. */
   static final int DECODER_LAYERS = 3;
@@ -198,11 +219,11 @@ final class HardPretrain {
 
   private static final long RELATION_SALT = 0x4A30_5E1AL;
 
-  /** Example {@code index} of the labeler's mix. */
-  private TrainingExample labelerExample(ShapesWorld world, long seed, long index) {
-    if (recipe.relationShare() > 0) {
-      if (new Random(Seeds.mix(seed, RELATION_SALT, index)).nextDouble()
-          < recipe.relationShare()) {
+  /** Example {@code index} of the labeler's mix with a share of relation questions. */
+  private TrainingExample labelerExample(ShapesWorld world, long seed, long index,
+      double relationShare) {
+    if (relationShare > 0) {
+      if (new Random(Seeds.mix(seed, RELATION_SALT, index)).nextDouble() < relationShare) {
         return relationQuestion(world, Split.TRAIN, seed, index).toTrainingExample();
       }
     }
@@ -255,8 +276,10 @@ final class HardPretrain {
    * @param captions whether to train the policy's caption phase (from scratch)
    * @param multitask whether to train the policy's multitask phase (from DIR's policy)
    * @param labeler whether to train the labeler (from DIR's policy)
+   * @param relations whether to run the relation phase (from DIR's labeler, after the labeler
+   *     phase when that runs too)
    */
-  void run(Path dir, boolean captions, boolean multitask, boolean labeler) {
+  void run(Path dir, boolean captions, boolean multitask, boolean labeler, boolean relations) {
     boolean policy = captions || multitask;
     long t0 = System.nanoTime();
     ShapesWorld world = ShapesWorld.hard();
@@ -292,7 +315,8 @@ final class HardPretrain {
       TreeMap<Integer, Long> saved = new TreeMap<>();
       if (labeler) {
         Plan p3 = recipe.labeler();
-        List<SftExample> data = examples(p3, i -> labelerExample(world, seed + 2, i));
+        List<SftExample> data = examples(p3,
+            i -> labelerExample(world, seed + 2, i, recipe.relationShare()));
         List<PolarExample> probe = probe(world);
         int every = quick ? 10 : PROBE_EVERY;
         labelerSeconds = PretrainCommand.train("hard labeler", null, seed + 2, tokenizer, data, p3,
@@ -314,10 +338,14 @@ final class HardPretrain {
               }
             });
       }
+      if (relations) {
+        labelerSeconds += relations(world, tokenizer, dir, labelerDir);
+      }
       if (multitask && recipe.multitaskFromLabeler()) {
         policySeconds += multitask(world, tokenizer, labelerDir, policyDir);
       }
-      summary(world, dir, policy, labeler, policySeconds, labelerSeconds, saved, t0);
+      summary(world, dir, policy, labeler || relations, policySeconds, labelerSeconds, saved,
+          t0);
     } finally {
       try {
         Files.deleteIfExists(tokenizer);
@@ -340,6 +368,67 @@ final class HardPretrain {
   /** The validation hard questions probed during training. */
   private List<PolarExample> probe(ShapesWorld world) {
     return world.hardQuestions(Split.VALIDATION, seed + 3, quick ? 24 : PROBE);
+  }
+
+  /**
+   * The relation phase: the labeler in {@code labelerDir}, deepened to {@link
+   * Recipe#relationLayers()} decoder layers, trained on the labeler's mix with {@value
+   * #RELATION_PHASE_SHARE} relation questions, back into {@code labelerDir}.
+   */
+  private double relations(ShapesWorld world, Path tokenizer, Path dir, Path labelerDir) {
+    Path deeper;
+    try {
+      deeper = Files.createTempDirectory(dir, "deepened-labeler");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to models directory " + dir, e);
+    }
+    try {
+      deepen(labelerDir, deeper, recipe.relationLayers(), seed + 4, tokenizer);
+      Plan p4 = recipe.relations();
+      List<SftExample> data = examples(p4,
+          i -> labelerExample(world, seed + 4, i, RELATION_PHASE_SHARE));
+      List<PolarExample> probe = probe(world);
+      int every = quick ? 10 : PROBE_EVERY * LOG_EVERY_AFTER;
+      return PretrainCommand.train("hard labeler (relations)", null, seed + 4, tokenizer, data,
+          p4, deeper, labelerDir, out, (vlm, m) -> {
+            if (m.step() % every == 0) {
+              out.printf(Locale.ROOT, "pretrain: labeler (relations) at step %d: loss %.4f, "
+                  + "validation accuracy %.3f%n", m.step(), m.get("loss"),
+                  PolicyEvaluation.judgeAccuracy(vlm, probe, null).accuracy());
+            }
+          });
+    } finally {
+      try {
+        MoreFiles.deleteRecursively(deeper, RecursiveDeleteOption.ALLOW_INSECURE);
+      } catch (IOException e) {
+        // a stray temporary directory is harmless
+      }
+    }
+  }
+
+  /**
+   * Saves the model in {@code from} with its decoder deepened to {@code layers} layers: every
+   * parameter of the checkpoint kept, and the new layers appended on top with the random
+   * initialisation of a new model (seeded).
+   *
+   * @throws InvalidInputException when the checkpoint already has that many layers or more
+   */
+  static void deepen(Path from, Path into, int layers, long seed, Path tokenizer) {
+    try (LoadedVlm old = LoadedVlm.load(from, Device.cpu())) {
+      VlmConfig c = old.model().config();
+      if (layers <= c.numHiddenLayers()) {
+        throw new InvalidInputException(from + " has " + c.numHiddenLayers() + " decoder layers; "
+            + "the relation phase needs more (--relation-layers " + layers + ")");
+      }
+      VlmConfig deeper = ShapesModels.policyConfig(c.vocabSize(),
+          c.visionConfig().patchSize(), c.visionConfig().numHiddenLayers(), layers);
+      try (LoadedVlm grown = LoadedVlm.create(deeper, seed, tokenizer, ShapesModels.FORMAT,
+          Device.cpu())) {
+        Map<String, NDArray> target = grown.model().parameters();
+        old.model().parameters().forEach((name, a) -> a.copyTo(target.get(name)));
+        grown.save(into);
+      }
+    }
   }
 
   /** The policy's multitask phase, from {@code from}'s weights into {@code policyDir}. */

@@ -90,7 +90,8 @@ final class PretrainCommand implements Callable<Integer> {
           + "from DIR/shapes-policy. With --world hard also captions (the policy's caption phase "
           + "only) and multitask: the policy's multitask phase alone, from "
           + "DIR/shapes-hard-labeler (with --multitask-from captions: the multitask phase and "
-          + "the labeler, from the caption phase's policy in DIR/shapes-hard-policy).")
+          + "the labeler, from the caption phase's policy in DIR/shapes-hard-policy), and "
+          + "relations: the relation phase alone, from DIR/shapes-hard-labeler.")
   String only;
 
   @Option(names = "--policy-steps", paramLabel = "N", description = "Policy SFT steps.")
@@ -163,6 +164,17 @@ final class PretrainCommand implements Callable<Integer> {
           + "caption phase.")
   Integer decoderLayers;
 
+  @Option(names = "--relation-steps", paramLabel = "N",
+      description = "With --world hard: steps of the relation phase (default 0: none). After the "
+          + "labeler phase, the labeler is deepened to --relation-layers decoder layers (new "
+          + "layers on top) and trained on its mix with half relation questions.")
+  Integer relationSteps;
+
+  @Option(names = "--relation-layers", paramLabel = "N",
+      description = "With --world hard: the labeler's decoder layers in the relation phase "
+          + "(default 6).")
+  Integer relationLayers;
+
   @Option(names = "--labeler-relations", paramLabel = "F",
       description = "With --world hard: share of the labeler's examples that are relation "
           + "questions (half true, half wrong); the rest follow --labeler-captions and "
@@ -186,12 +198,13 @@ final class PretrainCommand implements Callable<Integer> {
   public Integer call() {
     if (Cli.choice(spec, "--world", world, List.of("easy", "hard")).equals("hard")) {
       String part = Cli.choice(spec, "--only", only, List.of("both", "policy", "labeler",
-          "multitask", "captions"));
+          "multitask", "captions", "relations"));
       Path target = this.dir != null ? this.dir : ShapesModels.modelsDirectory(null);
       HardPretrain.Recipe r = HardPretrain.Recipe.of(quick);
       Plan p1 = r.policy();
       Plan p2 = r.multitask();
       Plan p3 = r.labeler();
+      Plan p4 = r.relations();
       r = new HardPretrain.Recipe(
           new Plan(steps("--policy-steps", policySteps, p1.steps()), p1.batch(), p1.lr(),
               p1.examples()),
@@ -216,7 +229,15 @@ final class PretrainCommand implements Callable<Integer> {
           decoderLayers == null ? r.decoderLayers()
               : Cli.range(spec, "--decoder-layers", decoderLayers, 1, 12),
           labelerRelations == null ? r.relationShare()
-              : share("--labeler-relations", labelerRelations));
+              : share("--labeler-relations", labelerRelations),
+          new Plan(relationSteps == null ? p4.steps()
+              : Cli.range(spec, "--relation-steps", relationSteps, 0, 1_000_000), p4.batch(),
+              p4.lr(), p4.examples()),
+          relationLayers == null ? r.relationLayers()
+              : Cli.range(spec, "--relation-layers", relationLayers, 2, 12));
+      if (part.equals("relations") && r.relations().steps() == 0) {
+        throw Cli.usage(spec, "--only relations needs --relation-steps N");
+      }
       if (part.equals("policy") && r.multitaskFromLabeler()) {
         // The multitask phase would start from whatever labeler DIR holds, not from this run's.
         throw Cli.usage(spec, "--world hard --only policy needs --multitask-from captions; the "
@@ -228,8 +249,10 @@ final class PretrainCommand implements Callable<Integer> {
       new HardPretrain(out, seed, quick, r).run(target,
           part.equals("both") || part.equals("policy") || part.equals("captions"),
           part.equals("both") || part.equals("policy") || part.equals("multitask"),
-          !part.equals("policy") && !part.equals("captions")
-              && !(part.equals("multitask") && r.multitaskFromLabeler()));
+          !part.equals("policy") && !part.equals("captions") && !part.equals("relations")
+              && !(part.equals("multitask") && r.multitaskFromLabeler()),
+          (part.equals("both") || part.equals("labeler") || part.equals("relations"))
+              && r.relations().steps() > 0);
       return 0;
     }
     Cli.choice(spec, "--only", only, List.of("both", "policy", "labeler"));

@@ -54,6 +54,27 @@ class PretrainQuickTest {
         assertTrue(Files.isRegularFile(f) && Files.size(f) > 0, "missing " + f);
       }
     }
+
+    // The relation phase alone: DIR's labeler deepened from 3 to 4 decoder layers and trained.
+    byte[] before = Files.readAllBytes(dir.resolve(ShapesModels.HARD_LABELER)
+        .resolve("model.safetensors"));
+    text = CliRun.succeeds("pretrain", "--world", "hard", "--quick", "--only", "relations",
+        "--relation-steps", "3", "--relation-layers", "4", "--out", dir.toString());
+    assertTrue(text.contains("hard labeler (relations)"), text);
+    assertEquals(4, new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir
+        .resolve(ShapesModels.HARD_LABELER).resolve("config.json").toFile())
+        .get("text_config").get("num_hidden_layers").asInt());
+    assertTrue(before.length < Files.size(dir.resolve(ShapesModels.HARD_LABELER)
+        .resolve("model.safetensors")), "the deepened labeler has more parameters");
+    try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("deepened"))
+          .toList(), "the deepened starting point is removed");
+    }
+    CliRun.assertOneLineError(CliRun.run("pretrain", "--world", "hard", "--quick", "--only",
+        "relations", "--relation-steps", "3", "--relation-layers", "4", "--out", dir.toString()),
+        1, "has 4 decoder layers; the relation phase needs more");
+    CliRun.assertOneLineError(CliRun.run("pretrain", "--world", "hard", "--quick", "--only",
+        "relations", "--out", dir.toString()), 2, "--only relations needs --relation-steps N");
   }
 
   @Test
