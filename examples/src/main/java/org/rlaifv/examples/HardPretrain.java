@@ -109,13 +109,12 @@ final class HardPretrain {
       return new Recipe(quick ? QUICK : POLICY, quick ? QUICK : MULTITASK,
           quick ? QUICK : LABELER, MULTITASK_QUESTION_SHARE, LABELER_CAPTION_SHARE, QUESTION_MIX,
           MULTITASK_FROM_LABELER, 16, 1, DECODER_LAYERS, LABELER_RELATION_SHARE,
-          quick ? new Plan(0, QUICK.batch(), QUICK.lr(), QUICK.examples()) : RELATIONS,
-          RELATION_LAYERS);
+          quick ? QUICK : RELATIONS, RELATION_LAYERS);
     }
   }
 
-  /** The relation phase's plan; 0 steps by default (no relation phase). */
-  static final Plan RELATIONS = new Plan(0, 128, 1e-3, 40_000);
+  /** The relation phase's plan. */
+  static final Plan RELATIONS = new Plan(2000, 128, 1e-3, 40_000);
 
   /** The labeler's decoder layers in the relation phase. */
   static final int RELATION_LAYERS = 6;

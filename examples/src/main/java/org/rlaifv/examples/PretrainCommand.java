@@ -165,9 +165,9 @@ final class PretrainCommand implements Callable<Integer> {
   Integer decoderLayers;
 
   @Option(names = "--relation-steps", paramLabel = "N",
-      description = "With --world hard: steps of the relation phase (default 0: none). After the "
-          + "labeler phase, the labeler is deepened to --relation-layers decoder layers (new "
-          + "layers on top) and trained on its mix with half relation questions.")
+      description = "With --world hard: steps of the relation phase (default 2000; 0: none). "
+          + "After the labeler phase, the labeler is deepened to --relation-layers decoder layers "
+          + "(new layers on top) and trained on its mix with half relation questions.")
   Integer relationSteps;
 
   @Option(names = "--relation-layers", paramLabel = "N",

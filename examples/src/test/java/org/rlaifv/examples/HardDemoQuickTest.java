@@ -32,6 +32,9 @@ class HardDemoQuickTest {
     assertTrue(text.contains("relation"), text);
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     assertEquals("hard", report.get("config").get("world").asText());
+    assertTrue(report.get("config").get("length_balancing").asBoolean());
+    assertTrue(report.get("config").get("pair_selector").asText().contains("length-balanced"),
+        report.get("config").toString());
     JsonNode its = report.get("iterations");
     assertEquals(2, its.size());
     for (JsonNode it : its) {

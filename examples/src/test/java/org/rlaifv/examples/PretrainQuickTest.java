@@ -48,6 +48,10 @@ class PretrainQuickTest {
     String text = CliRun.succeeds("pretrain", "--world", "hard", "--quick", "--out",
         dir.toString());
     assertTrue(text.contains("as a judge"), text);
+    assertEquals(6, new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir
+        .resolve(ShapesModels.HARD_POLICY).resolve("config.json").toFile())
+        .get("text_config").get("num_hidden_layers").asInt(), "the policy starts from the "
+        + "labeler deepened by the relation phase");
     for (String model : List.of(ShapesModels.HARD_POLICY, ShapesModels.HARD_LABELER)) {
       for (String file : List.of("config.json", "model.safetensors", "tokenizer.json")) {
         Path f = dir.resolve(model).resolve(file);
@@ -55,13 +59,14 @@ class PretrainQuickTest {
       }
     }
 
-    // The relation phase alone: DIR's labeler deepened from 3 to 4 decoder layers and trained.
+    // The relation phase deepened the labeler from 3 to 6 decoder layers; alone, it deepens DIR's
+    // labeler again, to 7.
     byte[] before = Files.readAllBytes(dir.resolve(ShapesModels.HARD_LABELER)
         .resolve("model.safetensors"));
     text = CliRun.succeeds("pretrain", "--world", "hard", "--quick", "--only", "relations",
-        "--relation-steps", "3", "--relation-layers", "4", "--out", dir.toString());
+        "--relation-steps", "3", "--relation-layers", "7", "--out", dir.toString());
     assertTrue(text.contains("hard labeler (relations)"), text);
-    assertEquals(4, new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir
+    assertEquals(7, new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir
         .resolve(ShapesModels.HARD_LABELER).resolve("config.json").toFile())
         .get("text_config").get("num_hidden_layers").asInt());
     assertTrue(before.length < Files.size(dir.resolve(ShapesModels.HARD_LABELER)
@@ -71,8 +76,8 @@ class PretrainQuickTest {
           .toList(), "the deepened starting point is removed");
     }
     CliRun.assertOneLineError(CliRun.run("pretrain", "--world", "hard", "--quick", "--only",
-        "relations", "--relation-steps", "3", "--relation-layers", "4", "--out", dir.toString()),
-        1, "has 4 decoder layers; the relation phase needs more");
+        "relations", "--relation-steps", "3", "--relation-layers", "7", "--out", dir.toString()),
+        1, "has 7 decoder layers; the relation phase needs more");
     CliRun.assertOneLineError(CliRun.run("pretrain", "--world", "hard", "--quick", "--only",
         "relations", "--out", dir.toString()), 2, "--only relations needs --relation-steps N");
   }

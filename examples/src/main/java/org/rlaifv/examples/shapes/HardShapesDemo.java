@@ -645,7 +645,8 @@ public final class HardShapesDemo {
           : "ground-truth oracle with " + Math.round(100 * (1 - s.oracleAccuracy()))
               + "% of (image, question) verdicts flipped (NoisyOracleJudge)";
     });
-    c.put("pair_selector", "RLAIF-V, max 2 pairs per prompt, no length balancing"
+    c.put("pair_selector", "RLAIF-V, max 2 pairs per prompt, "
+        + (s.lengthBalancing() ? "length-balanced" : "no length balancing")
         + (s.scoring().equals("divide") ? "" : ", any two different scores pair"));
     c.put("models", s.models().toString());
     c.set("dpo", JSON.valueToTree(s.dpo()));
