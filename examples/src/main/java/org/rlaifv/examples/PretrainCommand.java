@@ -236,7 +236,7 @@ final class PretrainCommand implements Callable<Integer> {
           relationLayers == null ? r.relationLayers()
               : Cli.range(spec, "--relation-layers", relationLayers, 2, 12));
       if (part.equals("relations") && r.relations().steps() == 0) {
-        throw Cli.usage(spec, "--only relations needs --relation-steps N");
+        throw Cli.usage(spec, "--only relations needs --relation-steps N with N > 0");
       }
       if (part.equals("policy") && r.multitaskFromLabeler()) {
         // The multitask phase would start from whatever labeler DIR holds, not from this run's.

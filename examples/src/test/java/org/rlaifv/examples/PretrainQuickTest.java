@@ -79,7 +79,8 @@ class PretrainQuickTest {
         "relations", "--relation-steps", "3", "--relation-layers", "7", "--out", dir.toString()),
         1, "has 7 decoder layers; the relation phase needs more");
     CliRun.assertOneLineError(CliRun.run("pretrain", "--world", "hard", "--quick", "--only",
-        "relations", "--out", dir.toString()), 2, "--only relations needs --relation-steps N");
+        "relations", "--relation-steps", "0", "--out", dir.toString()), 2,
+        "--only relations needs --relation-steps N");
   }
 
   @Test
