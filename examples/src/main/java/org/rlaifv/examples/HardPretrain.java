@@ -47,6 +47,9 @@ import org.rlaifv.examples.shapes.ShapesModels;
  *       every {@value #PROBE_EVERY} steps it answers {@value #PROBE} validation hard questions, and
  *       the first checkpoint reaching each quality target is saved as {@link
  *       ShapesModels#hardLabelerAtQuality(int)}; the last one as {@link ShapesModels#HARD_LABELER}.
+ *   <li>The relation phase: the labeler {@link #deepen deepened} to {@link #RELATION_LAYERS}
+ *       decoder layers and trained on its mix with half relation questions, which a 3-layer
+ *       decoder does not learn to answer.
  *   <li>The policy's multitask phase: mostly yes/no questions with their true answers and the
  *       rest flawed captions, so the policy captions with the corpus's flaws and can judge claims
  *       itself. By default ({@link Recipe#multitaskFromLabeler()}) it runs after the labeler,

@@ -89,7 +89,9 @@ public final class ShapesModels {
 
   /**
    * Returns the policy's sizes: a 3-layer decoder of width 64 over a 1-layer patch encoder. The
-   * labeler has the same sizes: it is fine-tuned from the SFT policy.
+   * easy world's labeler has the same sizes: it is fine-tuned from the SFT policy. The hard
+   * world's labeler and policy end with 6 decoder layers (the relation phase of {@code pretrain
+   * --world hard}).
    *
    * @param vocabSize the tokenizer's vocabulary size
    * @return the config
