@@ -224,10 +224,9 @@ final class HardPretrain {
   /** Example {@code index} of the labeler's mix with a share of relation questions. */
   private TrainingExample labelerExample(ShapesWorld world, long seed, long index,
       double relationShare) {
-    if (relationShare > 0) {
-      if (new Random(Seeds.mix(seed, RELATION_SALT, index)).nextDouble() < relationShare) {
-        return relationQuestion(world, Split.TRAIN, seed, index).toTrainingExample();
-      }
+    if (relationShare > 0
+        && new Random(Seeds.mix(seed, RELATION_SALT, index)).nextDouble() < relationShare) {
+      return relationQuestion(world, Split.TRAIN, seed, index).toTrainingExample();
     }
     return mixedLabelerExample(world, seed, index);
   }
